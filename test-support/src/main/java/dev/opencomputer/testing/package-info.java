@@ -1,0 +1,2 @@
+/** Fixtures that connect integration tests to the real PostgreSQL cluster and container engine. */
+package dev.opencomputer.testing;
