@@ -1,0 +1,44 @@
+package dev.opencomputer.server;
+
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the API server ({@code opencomputer.api.*}), checked at start-up.
+ *
+ * @param operatorKey    the operator credential that manages tenants; empty disables operator calls
+ * @param maxRequestBody the largest JSON request body accepted
+ * @param defaultTier    the tier a new tenant gets when none is named
+ * @param tiers          the tiers and their limits, by name
+ */
+@ConfigurationProperties("opencomputer.api")
+public record ApiProperties(
+        @DefaultValue("") String operatorKey,
+        @DefaultValue("1MB") DataSize maxRequestBody,
+        @DefaultValue("standard") String defaultTier,
+        Map<String, Tier> tiers) {
+
+    /** Limits that apply to every tenant of a tier. */
+    public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes) {
+
+        public Tier {
+            if (maxRunningSessions < 1 || maxLiveSandboxes < 1) {
+                throw new IllegalArgumentException("tier limits must be at least 1");
+            }
+        }
+    }
+
+    public ApiProperties {
+        tiers = tiers == null || tiers.isEmpty() ? Map.of("standard", new Tier(5, 10)) : Map.copyOf(tiers);
+        if (!tiers.containsKey(defaultTier)) {
+            throw new IllegalArgumentException("opencomputer.api.default-tier '" + defaultTier
+                    + "' is not one of the configured tiers " + tiers.keySet());
+        }
+        if (!operatorKey.isEmpty() && operatorKey.length() < 24) {
+            throw new IllegalArgumentException("opencomputer.api.operator-key (OPENCOMPUTER_OPERATOR_KEY) must be "
+                    + "at least 24 characters; bin/run generates one into .data/operator.key");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.opencomputer.server.auth;
+
+import dev.opencomputer.server.ApiProperties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+
+/** Registers the {@link Caller} argument resolver with WebFlux. */
+@Configuration(proxyBeanMethods = false)
+class AuthConfiguration implements WebFluxConfigurer {
+
+    private final ApiKeys apiKeys;
+    private final ApiProperties properties;
+    private final Executor executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    AuthConfiguration(ApiKeys apiKeys, ApiProperties properties) {
+        this.apiKeys = apiKeys;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
+        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, properties, executor));
+    }
+}

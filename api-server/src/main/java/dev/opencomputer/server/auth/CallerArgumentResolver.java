@@ -1,0 +1,66 @@
+package dev.opencomputer.server.auth;
+
+import dev.opencomputer.server.ApiProperties;
+import java.security.MessageDigest;
+import java.util.concurrent.Executor;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.BindingContext;
+import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Resolves a {@link Caller} parameter from {@code Authorization: Bearer …}: the operator key
+ * (compared in constant time) or a tenant API key. Key look-ups run on virtual threads, never
+ * on the event loop. Credentials are never logged.
+ */
+class CallerArgumentResolver implements HandlerMethodArgumentResolver {
+
+    private static final String ATTRIBUTE = Caller.class.getName();
+
+    private final ApiKeys apiKeys;
+    private final byte[] operatorKeyHash;
+    private final Scheduler scheduler;
+
+    CallerArgumentResolver(ApiKeys apiKeys, ApiProperties properties, Executor blockingExecutor) {
+        this.apiKeys = apiKeys;
+        this.operatorKeyHash = properties.operatorKey().isEmpty() ? null : ApiKeys.sha256(properties.operatorKey());
+        this.scheduler = Schedulers.fromExecutor(blockingExecutor);
+    }
+
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        return Caller.class.isAssignableFrom(parameter.getParameterType());
+    }
+
+    @Override
+    public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
+            ServerWebExchange exchange) {
+        Caller known = exchange.getAttribute(ATTRIBUTE);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            return Mono.error(new CredentialMissingException());
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Mono.error(new AuthenticationFailedException());
+        }
+        String presented = header.substring(7).strip();
+        return Mono.fromCallable(() -> authenticate(presented))
+                .subscribeOn(scheduler)
+                .doOnNext(caller -> exchange.getAttributes().put(ATTRIBUTE, caller))
+                .cast(Object.class);
+    }
+
+    private Caller authenticate(String presented) {
+        if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, ApiKeys.sha256(presented))) {
+            return new Caller.Operator();
+        }
+        return apiKeys.verify(presented).orElseThrow(AuthenticationFailedException::new);
+    }
+}

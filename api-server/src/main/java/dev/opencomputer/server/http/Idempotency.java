@@ -1,0 +1,113 @@
+package dev.opencomputer.server.http;
+
+import dev.opencomputer.server.auth.Caller;
+import dev.opencomputer.server.problems.ParameterInvalidException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Makes a POST safe to retry: the first request with an {@code Idempotency-Key} runs, its
+ * response is stored for 24 hours and replayed (with {@code Idempotent-Replayed: true}) to any
+ * retry with the same key and the same body. The same key with another body is a 422 problem; a
+ * retry while the first is still running is a 409. Keys are scoped to the caller's tenant.
+ */
+@Component
+public class Idempotency {
+
+    public static final String HEADER = "Idempotency-Key";
+    static final Duration RETENTION = Duration.ofHours(24);
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Idempotency(JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code action} once per key. A failure of the action forgets the key, so the client
+     * may retry it.
+     *
+     * @param key       the header value, or null to run without idempotency
+     * @param operation names the endpoint, so one key cannot replay another endpoint's response
+     * @param request   the parsed request body, compared on retries
+     */
+    public ResponseEntity<?> run(Caller caller, String key, String operation, Object request,
+            Supplier<ResponseEntity<?>> action) {
+        if (key == null) {
+            return action.get();
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw new ParameterInvalidException(HEADER, "Idempotency-Key must be 1 to 255 visible ASCII characters");
+        }
+        String scope = caller.scope();
+        String fingerprint = fingerprint(operation, request);
+        Instant now = clock.instant();
+        jdbc.sql("delete from idempotency_keys where scope = ? and key = ? and created_at < ?")
+                .params(scope, key, java.sql.Timestamp.from(now.minus(RETENTION))).update();
+        int claimed = jdbc.sql("""
+                insert into idempotency_keys (scope, key, fingerprint, created_at) values (?, ?, ?, ?)
+                on conflict do nothing""")
+                .params(scope, key, fingerprint, java.sql.Timestamp.from(now)).update();
+        if (claimed == 0) {
+            return replay(scope, key, fingerprint);
+        }
+        ResponseEntity<?> response;
+        try {
+            response = action.get();
+        } catch (RuntimeException e) {
+            jdbc.sql("delete from idempotency_keys where scope = ? and key = ?").params(scope, key).update();
+            throw e;
+        }
+        jdbc.sql("update idempotency_keys set status = ?, body = ? where scope = ? and key = ?")
+                .params(response.getStatusCode().value(),
+                        response.getBody() == null ? null : json.writeValueAsString(response.getBody()), scope, key)
+                .update();
+        return response;
+    }
+
+    private ResponseEntity<?> replay(String scope, String key, String fingerprint) {
+        record Stored(String fingerprint, Integer status, String body) {
+        }
+        Stored stored = jdbc.sql("select fingerprint, status, body from idempotency_keys where scope = ? and key = ?")
+                .params(scope, key).query(Stored.class).optional()
+                .orElseThrow(() -> new IdempotencyKeyInUseException(key));
+        if (!stored.fingerprint().equals(fingerprint)) {
+            throw new IdempotencyKeyReusedException(key);
+        }
+        if (stored.status() == null) {
+            throw new IdempotencyKeyInUseException(key);
+        }
+        var builder = ResponseEntity.status(stored.status()).header("Idempotent-Replayed", "true");
+        return stored.body() == null ? builder.build()
+                : builder.contentType(MediaType.APPLICATION_JSON).body(stored.body());
+    }
+
+    private String fingerprint(String operation, Object request) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(operation.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(json.writeValueAsBytes(request));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

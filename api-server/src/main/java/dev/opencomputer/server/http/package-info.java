@@ -1,0 +1,2 @@
+/** HTTP plumbing shared by every resource: request ids, body limits, pagination, idempotent POSTs. */
+package dev.opencomputer.server.http;

@@ -1,0 +1,59 @@
+package dev.opencomputer.server.problems;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every problem type the API can answer with. The slug is part of the public contract (listed
+ * in docs/problems.md): clients branch on {@link #uri()}, never on the title or detail text.
+ */
+public enum ProblemType {
+    CREDENTIAL_MISSING("credential-missing", HttpStatus.UNAUTHORIZED, "Credential missing"),
+    CREDENTIAL_INVALID("credential-invalid", HttpStatus.UNAUTHORIZED, "Credential invalid"),
+    FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Not allowed for this credential"),
+    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+    METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    MALFORMED_REQUEST_BODY("malformed-request-body", HttpStatus.BAD_REQUEST, "Malformed request body"),
+    INVALID_PARAMETER("invalid-parameter", HttpStatus.BAD_REQUEST, "Invalid parameter"),
+    VALIDATION_FAILED("validation-failed", HttpStatus.UNPROCESSABLE_CONTENT, "Validation failed"),
+    CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
+            "Idempotency key reused with a different request"),
+    IDEMPOTENCY_KEY_IN_USE("idempotency-key-in-use", HttpStatus.CONFLICT,
+            "A request with this idempotency key is still in progress"),
+    PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    LIMIT_EXCEEDED("limit-exceeded", HttpStatus.TOO_MANY_REQUESTS, "Tenant limit reached"),
+    SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+    /** Where every type URI starts; the slug follows. */
+    public static final String BASE = "https://opencomputer.dev/problems/";
+
+    private final String slug;
+    private final HttpStatus status;
+    private final String title;
+
+    ProblemType(String slug, HttpStatus status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public URI uri() {
+        return URI.create(BASE + slug);
+    }
+}

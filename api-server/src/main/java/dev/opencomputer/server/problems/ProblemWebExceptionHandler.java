@@ -1,0 +1,56 @@
+package dev.opencomputer.server.problems;
+
+import dev.opencomputer.server.http.RequestIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes every failure that reaches the HTTP layer as {@code application/problem+json}. Runs
+ * before Spring Boot's own error handler, so clients never see its default body or a trace.
+ */
+@Component
+@Order(-2)
+class ProblemWebExceptionHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
+    private static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+
+    private final JsonMapper json;
+
+    ProblemWebExceptionHandler(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        Problem problem = Problems.from(error);
+        String requestId = RequestIds.of(exchange);
+        String path = exchange.getRequest().getPath().value();
+        if (problem.type().status().is5xxServerError()) {
+            log.error("request {} {} {} failed [requestId={}]", exchange.getRequest().getMethod(), path,
+                    problem.type().slug(), requestId, error);
+        } else {
+            log.debug("request {} {} answered {} [requestId={}]: {}", exchange.getRequest().getMethod(), path,
+                    problem.type().slug(), requestId, error.toString());
+        }
+        var response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(error);
+        }
+        response.setStatusCode(problem.type().status());
+        var headers = response.getHeaders();
+        headers.addAll(problem.headers());
+        headers.setContentType(PROBLEM_JSON);
+        byte[] bytes = json.writeValueAsBytes(problem.body(path));
+        DataBuffer buffer = response.bufferFactory().wrap(bytes);
+        return response.writeWith(Mono.just(buffer));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.opencomputer.server.problems;
+
+import dev.opencomputer.server.auth.AuthenticationFailedException;
+import dev.opencomputer.server.auth.CredentialMissingException;
+import dev.opencomputer.server.auth.ForbiddenException;
+import dev.opencomputer.server.http.IdempotencyKeyInUseException;
+import dev.opencomputer.server.http.IdempotencyKeyReusedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.PayloadTooLargeException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Classifies any failure once into a {@link Problem}. New exception types that clients should
+ * see distinctly are added here, and their type to docs/problems.md.
+ */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    /** The problem for {@code error}; anything unrecognised is an internal error without details. */
+    public static Problem from(Throwable error) {
+        return switch (error) {
+            case CredentialMissingException e -> new Problem(ProblemType.CREDENTIAL_MISSING, e.getMessage(),
+                    Map.of(), bearerChallenge());
+            case AuthenticationFailedException e -> new Problem(ProblemType.CREDENTIAL_INVALID, e.getMessage(),
+                    Map.of(), bearerChallenge());
+            case ForbiddenException e -> Problem.of(ProblemType.FORBIDDEN, e.getMessage());
+            case ResourceNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
+            case ResourceConflictException e -> Problem.of(ProblemType.CONFLICT, e.getMessage());
+            case RequestInvalidException e -> new Problem(ProblemType.VALIDATION_FAILED,
+                    "the request has " + e.violations().size() + " invalid field(s)",
+                    Map.of("errors", e.violations()), new HttpHeaders());
+            case ParameterInvalidException e -> new Problem(ProblemType.INVALID_PARAMETER, e.getMessage(),
+                    Map.of("parameter", e.parameter()), new HttpHeaders());
+            case IdempotencyKeyReusedException e -> Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+            case IdempotencyKeyInUseException e -> Problem.of(ProblemType.IDEMPOTENCY_KEY_IN_USE, e.getMessage());
+            case LimitExceededException e -> limitExceeded(e);
+            case ServiceUnavailableException e -> new Problem(ProblemType.SERVICE_UNAVAILABLE, e.getMessage(),
+                    Map.of("dependency", e.dependency()), retryAfter(5));
+            case CannotGetJdbcConnectionException e -> databaseDown();
+            case CannotCreateTransactionException e -> databaseDown();
+            case DataAccessResourceFailureException e -> databaseDown();
+            case DataBufferLimitException e -> tooLarge();
+            case PayloadTooLargeException e -> tooLarge();
+            case MethodNotAllowedException e -> methodNotAllowed(e);
+            case UnsupportedMediaTypeStatusException e -> Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "content type " + (e.getContentType() == null ? "(none)" : e.getContentType())
+                            + " is not supported here; send one of " + e.getSupportedMediaTypes());
+            case NotAcceptableStatusException e -> Problem.of(ProblemType.NOT_ACCEPTABLE,
+                    "cannot produce a representation matching Accept; available: " + e.getSupportedMediaTypes());
+            case ServerWebInputException e -> input(e);
+            case ResponseStatusException e when e.getStatusCode().value() == 404 ->
+                    Problem.of(ProblemType.NOT_FOUND, "no such route");
+            case ResponseStatusException e when e.getStatusCode().value() == 413 -> tooLarge();
+            default -> Problem.of(ProblemType.INTERNAL_ERROR, "an unexpected error occurred");
+        };
+    }
+
+    private static Problem limitExceeded(LimitExceededException e) {
+        long seconds = Math.max(1, e.retryAfter().toSeconds());
+        return new Problem(ProblemType.LIMIT_EXCEEDED, e.getMessage(),
+                Map.of("limit", e.limit(), "max", e.max()), retryAfter(seconds));
+    }
+
+    private static HttpHeaders bearerChallenge() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"opencomputer\"");
+        return headers;
+    }
+
+    private static HttpHeaders retryAfter(long seconds) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        return headers;
+    }
+
+    private static Problem databaseDown() {
+        return new Problem(ProblemType.SERVICE_UNAVAILABLE, "the database cannot be reached",
+                Map.of("dependency", "database"), retryAfter(5));
+    }
+
+    private static Problem tooLarge() {
+        return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "the request body exceeds the allowed size");
+    }
+
+    private static Problem methodNotAllowed(MethodNotAllowedException e) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setAllow(e.getSupportedMethods());
+        String allowed = e.getSupportedMethods().stream().map(Object::toString).sorted()
+                .collect(Collectors.joining(", "));
+        return new Problem(ProblemType.METHOD_NOT_ALLOWED,
+                e.getHttpMethod() + " is not allowed here; allowed: " + allowed, Map.of(), headers);
+    }
+
+    /** Request bodies that cannot be decoded, and parameters of the wrong type. */
+    private static Problem input(ServerWebInputException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof DataBufferLimitException) {
+                return tooLarge();
+            }
+            if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+                return Problems.from(new RequestInvalidException(path(databind), "has the wrong type or shape"));
+            }
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JacksonException || cause instanceof DecodingException) {
+                return Problem.of(ProblemType.MALFORMED_REQUEST_BODY, "the request body is not valid JSON");
+            }
+        }
+        if (e.getMethodParameter() != null && e.getMethodParameter().getParameterName() != null) {
+            return Problems.from(new ParameterInvalidException(e.getMethodParameter().getParameterName(),
+                    "parameter '" + e.getMethodParameter().getParameterName() + "' is invalid"));
+        }
+        String reason = e.getReason() == null ? "" : e.getReason();
+        if (reason.contains("body")) {
+            return Problem.of(ProblemType.MALFORMED_REQUEST_BODY, "a JSON request body is required");
+        }
+        return Problem.of(ProblemType.INVALID_PARAMETER, "the request could not be understood");
+    }
+
+    private static String path(DatabindException e) {
+        List<String> parts = new ArrayList<>();
+        for (var ref : e.getPath()) {
+            parts.add(ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]");
+        }
+        return String.join(".", parts).replace(".[", "[");
+    }
+}
