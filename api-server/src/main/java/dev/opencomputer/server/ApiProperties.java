@@ -12,13 +12,34 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestBody the largest JSON request body accepted
  * @param defaultTier    the tier a new tenant gets when none is named
  * @param tiers          the tiers and their limits, by name
+ * @param dataDir        a private directory for generated local defaults (e.g. token keys); may be empty
+ * @param clientTokens   how session-scoped client tokens are signed and for how long they live
  */
 @ConfigurationProperties("opencomputer.api")
 public record ApiProperties(
         @DefaultValue("") String operatorKey,
         @DefaultValue("1MB") DataSize maxRequestBody,
         @DefaultValue("standard") String defaultTier,
-        Map<String, Tier> tiers) {
+        Map<String, Tier> tiers,
+        @DefaultValue("") String dataDir,
+        @DefaultValue ClientTokens clientTokens) {
+
+    /**
+     * Client tokens: ES256 JWTs scoped to one session.
+     *
+     * @param ttl      how long a minted token is valid
+     * @param jwks     a JWK set with the EC P-256 private keys (first = signing key), inline
+     * @param jwksFile the same, from a file; when both are empty a key is generated (see docs/config.md)
+     */
+    public record ClientTokens(@DefaultValue("15m") java.time.Duration ttl, @DefaultValue("") String jwks,
+            @DefaultValue("") String jwksFile) {
+
+        public ClientTokens {
+            if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(java.time.Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("opencomputer.api.client-tokens.ttl must be within (0, 24h]");
+            }
+        }
+    }
 
     /** Limits that apply to every tenant of a tier. */
     public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes) {

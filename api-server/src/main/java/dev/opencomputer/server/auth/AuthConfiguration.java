@@ -12,16 +12,18 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 class AuthConfiguration implements WebFluxConfigurer {
 
     private final ApiKeys apiKeys;
+    private final ClientTokens clientTokens;
     private final ApiProperties properties;
     private final Executor executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    AuthConfiguration(ApiKeys apiKeys, ApiProperties properties) {
+    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties) {
         this.apiKeys = apiKeys;
+        this.clientTokens = clientTokens;
         this.properties = properties;
     }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
-        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, properties, executor));
+        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, properties, executor));
     }
 }

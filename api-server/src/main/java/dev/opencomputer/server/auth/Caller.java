@@ -1,5 +1,6 @@
 package dev.opencomputer.server.auth;
 
+import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
 
 /**
@@ -24,6 +25,17 @@ public sealed interface Caller {
         }
     }
 
+    /**
+     * A browser (or other client) holding a client token: may act on one session only — read
+     * it, its events and stream, post messages and cancel — and nothing else.
+     */
+    record SessionClient(TenantId tenantId, SessionId sessionId) implements Caller {
+        @Override
+        public String scope() {
+            return tenantId.value();
+        }
+    }
+
     /** A stable name for what this caller owns, e.g. to scope idempotency keys. */
     String scope();
 
@@ -32,7 +44,25 @@ public sealed interface Caller {
         if (this instanceof TenantKey key) {
             return key.tenantId();
         }
+        if (this instanceof SessionClient) {
+            throw new ForbiddenException("a client token may only act on its own session");
+        }
         throw new ForbiddenException("this endpoint needs a tenant API key; the operator key acts for no tenant");
+    }
+
+    /**
+     * The tenant whose session {@code session} the caller may act on: a tenant key for any of its
+     * sessions (the session's tenant is checked by the caller's query), a client token only for
+     * its own session.
+     */
+    default TenantId requireSession(SessionId session) {
+        return switch (this) {
+            case TenantKey key -> key.tenantId();
+            case SessionClient client when client.sessionId().equals(session) -> client.tenantId();
+            case SessionClient client -> throw new ForbiddenException("this client token is scoped to another session");
+            case Operator operator -> throw new ForbiddenException(
+                    "this endpoint needs a tenant API key; the operator key acts for no tenant");
+        };
     }
 
     /** Passes only for the operator credential. */

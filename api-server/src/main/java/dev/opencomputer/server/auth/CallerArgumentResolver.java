@@ -14,7 +14,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Resolves a {@link Caller} parameter from {@code Authorization: Bearer …}: the operator key
- * (compared in constant time) or a tenant API key. Key look-ups run on virtual threads, never
+ * (compared in constant time), a tenant API key, or a client token (also accepted as
+ * {@code ?token=} for EventSource). Key look-ups run on virtual threads, never
  * on the event loop. Credentials are never logged.
  */
 class CallerArgumentResolver implements HandlerMethodArgumentResolver {
@@ -22,11 +23,14 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     private static final String ATTRIBUTE = Caller.class.getName();
 
     private final ApiKeys apiKeys;
+    private final ClientTokens clientTokens;
     private final byte[] operatorKeyHash;
     private final Scheduler scheduler;
 
-    CallerArgumentResolver(ApiKeys apiKeys, ApiProperties properties, Executor blockingExecutor) {
+    CallerArgumentResolver(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties,
+            Executor blockingExecutor) {
         this.apiKeys = apiKeys;
+        this.clientTokens = clientTokens;
         this.operatorKeyHash = properties.operatorKey().isEmpty() ? null : ApiKeys.sha256(properties.operatorKey());
         this.scheduler = Schedulers.fromExecutor(blockingExecutor);
     }
@@ -45,7 +49,13 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            return Mono.error(new CredentialMissingException());
+            // EventSource cannot set headers: a client token (never an API key) may come as ?token=.
+            String token = exchange.getRequest().getQueryParams().getFirst("token");
+            if (token != null && ClientTokens.looksLikeJwt(token)) {
+                return Mono.fromCallable(() -> (Object) clientTokens.verify(token))
+                        .doOnNext(caller -> exchange.getAttributes().put(ATTRIBUTE, caller));
+            }
+            return Mono.error(token == null ? new CredentialMissingException() : new AuthenticationFailedException());
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Mono.error(new AuthenticationFailedException());
@@ -58,6 +68,9 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     }
 
     private Caller authenticate(String presented) {
+        if (ClientTokens.looksLikeJwt(presented)) {
+            return clientTokens.verify(presented);
+        }
         if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, ApiKeys.sha256(presented))) {
             return new Caller.Operator();
         }
