@@ -78,8 +78,8 @@ public final class PostgresSecretStore implements SecretStore {
         requireTenant(tenant);
         Objects.requireNonNull(name, "name");
         if (value.size() > maxValueBytes) {
-            throw new InvalidSecretValueException("a secret value may be at most " + DataSize.ofBytes(maxValueBytes)
-                    + " (UTF-8); this one is " + value.size() + " bytes");
+            throw new InvalidSecretValueException("a secret value may be at most " + maxValueBytes
+                    + " bytes of UTF-8; this one is " + value.size() + " bytes");
         }
         ensureVerified();
         SealedSecret sealed = cipher.seal(tenant, name, value);

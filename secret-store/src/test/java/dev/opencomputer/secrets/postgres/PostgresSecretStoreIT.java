@@ -202,7 +202,7 @@ class PostgresSecretStoreIT {
 
         assertThatThrownBy(() -> store.put(TENANT, NAME, SecretValue.of("12345678901")))
                 .isInstanceOf(InvalidSecretValueException.class)
-                .hasMessageContaining("at most 10B");
+                .hasMessageContaining("at most 10 bytes");
         assertThat(store.put(TENANT, NAME, SecretValue.of("1234567890")).created()).isTrue();
     }
 
