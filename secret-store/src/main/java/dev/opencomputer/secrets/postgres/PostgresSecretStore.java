@@ -19,6 +19,7 @@ import dev.opencomputer.secrets.SecretValue;
 import dev.opencomputer.secrets.SecretWritten;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -364,7 +365,7 @@ public final class PostgresSecretStore implements SecretStore {
                         VALUES (:tenant, :name, :version, :who, :outcome, :now)""")
                 .param("tenant", tenant)
                 .param("name", name.value())
-                .param("version", secretVersion, java.sql.Types.INTEGER)
+                .param("version", secretVersion, Types.INTEGER)
                 .param("who", who)
                 .param("outcome", outcome)
                 .param("now", now())
