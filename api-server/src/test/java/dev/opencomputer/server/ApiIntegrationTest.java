@@ -1,6 +1,8 @@
 package dev.opencomputer.server;
 
+import dev.opencomputer.secrets.MasterKeyring;
 import dev.opencomputer.testing.TestDatabase;
+import java.security.SecureRandom;
 import java.util.Map;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -18,6 +20,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 public abstract class ApiIntegrationTest {
 
     public static final String OPERATOR_KEY = "oc_op_test_operator_key_0123456789abcdef";
+    /** The secret store's master keyring for the shared test database (one fresh version-1 key per run). */
+    public static final String MASTER_KEY = MasterKeyring.newEntry(1, new SecureRandom());
     private static final TestDatabase DATABASE = TestDatabase.create();
 
     @LocalServerPort
@@ -27,6 +31,7 @@ public abstract class ApiIntegrationTest {
     static void database(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", DATABASE::url);
         registry.add("opencomputer.api.operator-key", () -> OPERATOR_KEY);
+        registry.add("opencomputer.secrets.master-key", () -> MASTER_KEY);
     }
 
     /** A client with no credential. */
@@ -46,6 +51,13 @@ public abstract class ApiIntegrationTest {
 
     /** A tenant created through the API, with the API key it was created with. */
     public record TestTenant(String id, String key) {
+    }
+
+    /** Creates or replaces a secret of the tenant through {@code PUT /v1/secrets/{name}}. */
+    protected void putSecret(TestTenant tenant, String name, String value) {
+        as(tenant.key()).put().uri("/v1/secrets/" + name).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("value", value)).exchange()
+                .expectStatus().is2xxSuccessful();
     }
 
     @SuppressWarnings("unchecked")

@@ -17,6 +17,7 @@ public enum ProblemType {
     MALFORMED_REQUEST_BODY("malformed-request-body", HttpStatus.BAD_REQUEST, "Malformed request body"),
     INVALID_PARAMETER("invalid-parameter", HttpStatus.BAD_REQUEST, "Invalid parameter"),
     VALIDATION_FAILED("validation-failed", HttpStatus.UNPROCESSABLE_CONTENT, "Validation failed"),
+    UNKNOWN_SECRET("unknown-secret", HttpStatus.UNPROCESSABLE_CONTENT, "Unknown secret"),
     CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
             "Idempotency key reused with a different request"),

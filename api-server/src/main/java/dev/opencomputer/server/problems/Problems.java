@@ -5,6 +5,7 @@ import dev.opencomputer.server.auth.CredentialMissingException;
 import dev.opencomputer.server.auth.ForbiddenException;
 import dev.opencomputer.server.http.IdempotencyKeyInUseException;
 import dev.opencomputer.server.http.IdempotencyKeyReusedException;
+import dev.opencomputer.server.secrets.UnknownSecretException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,11 @@ public final class Problems {
             case RequestInvalidException e -> new Problem(ProblemType.VALIDATION_FAILED,
                     "the request has " + e.violations().size() + " invalid field(s)",
                     Map.of("errors", e.violations()), new HttpHeaders());
+            case UnknownSecretException e -> new Problem(ProblemType.UNKNOWN_SECRET, e.getMessage(),
+                    Map.of("secret", e.secretName(),
+                            "errors", List.of(new FieldViolation("credential", "names no secret of this tenant"))),
+                    new HttpHeaders());
+            case MalformedRequestBodyException e -> Problem.of(ProblemType.MALFORMED_REQUEST_BODY, e.getMessage());
             case ParameterInvalidException e -> new Problem(ProblemType.INVALID_PARAMETER, e.getMessage(),
                     Map.of("parameter", e.parameter()), new HttpHeaders());
             case IdempotencyKeyReusedException e -> Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage());

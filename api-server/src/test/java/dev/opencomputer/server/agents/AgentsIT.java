@@ -15,6 +15,13 @@ class AgentsIT extends ApiIntegrationTest {
     private static final Map<String, Object> CODER = Map.of("name", "coder", "model", "claude-sonnet-4-5",
             "prompt", "You fix bugs.", "credential", "anthropic-key");
 
+    /** A new tenant that has the secret {@link #CODER} names as its credential. */
+    private TestTenant tenant(String name) {
+        var tenant = newTenant(name);
+        putSecret(tenant, "anthropic-key", "sk-ant-test");
+        return tenant;
+    }
+
     @SuppressWarnings("unchecked")
     private Map<String, Object> create(String key, Map<String, Object> body) {
         return as(key).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
@@ -23,7 +30,7 @@ class AgentsIT extends ApiIntegrationTest {
 
     @Test
     void createsAnAgentWithDefaultsAndIgnoresServerOwnedFieldsInTheBody() {
-        var tenant = newTenant("agents-defaults");
+        var tenant = tenant("agents-defaults");
         Map<String, Object> body = new java.util.HashMap<>(CODER);
         body.putAll(Map.of("tenantId", "ten_000000000000000000000000", "id", "agt_000000000000000000000000",
                 "version", 42, "createdAt", "2000-01-01T00:00:00Z"));
@@ -42,7 +49,7 @@ class AgentsIT extends ApiIntegrationTest {
 
     @Test
     void everyUpdateCreatesANewVersionAndOldVersionsStayReadable() {
-        var tenant = newTenant("agents-versions");
+        var tenant = tenant("agents-versions");
         String id = (String) create(tenant.key(), CODER).get("id");
 
         as(tenant.key()).patch().uri("/v1/agents/" + id).contentType(MediaType.valueOf("application/merge-patch+json"))
@@ -69,7 +76,7 @@ class AgentsIT extends ApiIntegrationTest {
 
     @Test
     void anInvalidUpdateChangesNothing() {
-        var tenant = newTenant("agents-invalid-update");
+        var tenant = tenant("agents-invalid-update");
         String id = (String) create(tenant.key(), CODER).get("id");
         as(tenant.key()).patch().uri("/v1/agents/" + id).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("tools", List.of("bash", "launch_missiles"))).exchange()
@@ -81,8 +88,8 @@ class AgentsIT extends ApiIntegrationTest {
 
     @Test
     void namesAreUniquePerTenantAndFreedByDelete() {
-        var tenant = newTenant("agents-names");
-        var other = newTenant("agents-names-other");
+        var tenant = tenant("agents-names");
+        var other = tenant("agents-names-other");
         String id = (String) create(tenant.key(), CODER).get("id");
         create(other.key(), CODER);
 
@@ -101,7 +108,7 @@ class AgentsIT extends ApiIntegrationTest {
     @Test
     @SuppressWarnings("unchecked")
     void theListPaginatesWithACursorNewestFirstWithoutGapsOrRepeats() {
-        var tenant = newTenant("agents-pages");
+        var tenant = tenant("agents-pages");
         for (int i = 0; i < 7; i++) {
             create(tenant.key(), Map.of("name", "agent-" + i, "model", "gpt-5"));
         }
@@ -132,7 +139,7 @@ class AgentsIT extends ApiIntegrationTest {
 
     @Test
     void aRetriedCreateWithTheSameIdempotencyKeyReturnsTheFirstAgent() {
-        var tenant = newTenant("agents-idempotent");
+        var tenant = tenant("agents-idempotent");
         String first = as(tenant.key()).post().uri("/v1/agents").header("Idempotency-Key", "create-coder-1")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(CODER).exchange()
                 .expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
@@ -152,7 +159,7 @@ class AgentsIT extends ApiIntegrationTest {
 
     @Test
     void aCredentialMustBeASecretNameNeverAKey() {
-        var tenant = newTenant("agents-credential");
+        var tenant = tenant("agents-credential");
         as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "leaky", "model", "claude", "credential", "sk-ant-api03-abc/def+ghi="))
                 .exchange()
