@@ -1,0 +1,85 @@
+package dev.opencomputer.eventlog;
+
+import dev.opencomputer.session.EphemeralEvent;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.SessionEvent;
+import dev.opencomputer.session.SessionId;
+import java.util.List;
+import java.util.concurrent.Flow;
+
+/**
+ * The log of every session: append-only, with a gapless {@code seq} per session (1, 2, 3, …) that
+ * equals commit order, so that readers paging by {@code seq} never miss an event committed later
+ * with a lower number. Every method is safe to call from many threads; appends to different
+ * sessions proceed in parallel.
+ *
+ * <p>Appends block until the events are committed (durably, as far as the database is
+ * configured to be) and may be grouped with other appends into one transaction; they never join
+ * a transaction of the caller. Appending also keeps the session's status (the fold of its log,
+ * see {@link dev.opencomputer.session.SessionStatus#after}) and {@code last_seq} up to date in
+ * the same transaction.
+ */
+public interface EventLog {
+
+    /**
+     * Creates session {@code session} and appends its first events, which must begin with a
+     * {@link dev.opencomputer.session.SessionStarted}, in one transaction (which joins the
+     * caller's Spring-managed transaction on the same {@code DataSource}, if any).
+     *
+     * @throws SessionAlreadyExistsException when a session with that id exists
+     */
+    List<LoggedEvent> create(NewSession session, List<? extends SessionEvent> firstEvents);
+
+    /**
+     * Appends one event.
+     *
+     * @throws SessionNotFoundException when the session does not exist
+     * @throws EventTooLargeException when the event's data exceeds the configured size
+     */
+    default LoggedEvent append(SessionId session, SessionEvent event) {
+        return append(session, List.of(event)).getFirst();
+    }
+
+    /**
+     * Appends {@code events} atomically and contiguously: they get consecutive seqs, in list
+     * order, and are visible all at once or not at all.
+     *
+     * @throws SessionNotFoundException when the session does not exist
+     * @throws EventTooLargeException when an event's data exceeds the configured size
+     */
+    List<LoggedEvent> append(SessionId session, List<? extends SessionEvent> events);
+
+    /**
+     * Appends like {@link #append(SessionId, List)}, but only while the session's lease still has
+     * {@code fencingToken}, checked in the appending transaction: a worker that lost its lease
+     * (another worker claimed the session, raising the token) cannot append.
+     *
+     * @throws StaleFencingTokenException when the session's fencing token is no longer {@code fencingToken}
+     * @throws SessionNotFoundException when the session does not exist
+     */
+    List<LoggedEvent> append(SessionId session, List<? extends SessionEvent> events, long fencingToken);
+
+    /**
+     * At most {@code limit} events of {@code session} with a seq greater than {@code afterSeq},
+     * in seq order. Empty for an unknown session or when nothing follows {@code afterSeq}.
+     */
+    List<LoggedEvent> readAfter(SessionId session, long afterSeq, int limit);
+
+    /**
+     * A live view of {@code session}: every stored event with a seq greater than
+     * {@code afterSeq}, exactly once and in seq order, first those already stored and then those
+     * appended later on any replica sharing the database, interleaved with the ephemeral events
+     * published on this replica while subscribed. Each call of {@code subscribe} on the returned
+     * publisher is an independent subscription that honours demand: a subscriber that requests
+     * nothing holds no events in memory and never slows appends. Cancelling frees the
+     * subscription. The publisher completes only when this log is closed.
+     */
+    Flow.Publisher<StreamItem> subscribe(SessionId session, long afterSeq);
+
+    /**
+     * Hands {@code event} to the live subscribers of {@code session} on this replica, after the
+     * stored events they already know of. Never stored; a subscriber that is far behind or
+     * slow may miss ephemeral events.
+     */
+    void publish(SessionId session, EphemeralEvent event);
+}

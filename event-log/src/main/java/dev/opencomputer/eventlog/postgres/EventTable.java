@@ -1,0 +1,203 @@
+package dev.opencomputer.eventlog.postgres;
+
+import dev.opencomputer.session.SessionId;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import javax.sql.DataSource;
+
+/** The SQL of the event log: reading pages of events, inserting rows with their NOTIFY, polling last seqs. */
+final class EventTable {
+
+    /** The NOTIFY channel; payloads are {@code <session id>:<seq>} pairs separated by spaces. */
+    static final String CHANNEL = "oc_session_events";
+    /** NOTIFY payloads must stay below 8000 bytes. */
+    private static final int MAX_PAYLOAD = 7800;
+
+    private static final String READ_AFTER = """
+            SELECT seq, type, data::text, created_at FROM session_events
+            WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""";
+    private static final String INSERT_AND_NOTIFY = """
+            WITH inserted AS (
+                INSERT INTO session_events (session_id, seq, type, data, created_at)
+                SELECT s, q, t, d::jsonb, ?::timestamptz FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS u(s, q, t, d)
+            )
+            SELECT pg_notify('%s', p) FROM unnest(?::text[]) AS n(p)""".formatted(CHANNEL);
+    private static final String READ_PAGE = """
+            SELECT s.last_seq, e.seq, e.type, e.data::text, e.created_at
+            FROM sessions s LEFT JOIN LATERAL (
+                SELECT seq, type, data, created_at FROM session_events
+                WHERE session_id = s.id AND seq > ? ORDER BY seq LIMIT ?
+            ) e ON true
+            WHERE s.id = ? ORDER BY e.seq""";
+    private static final String LAST_SEQS = "SELECT id, last_seq FROM sessions WHERE id = ANY (?)";
+
+    private final DataSource dataSource;
+    private final Semaphore readPermits;
+
+    EventTable(DataSource dataSource, int readConcurrency) {
+        this.dataSource = dataSource;
+        this.readPermits = new Semaphore(readConcurrency, true);
+    }
+
+    /** Reads directly, for callers that bound their own concurrency. */
+    List<EventRow> readAfter(SessionId session, long afterSeq, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return readAfter(c, session, afterSeq, limit);
+        } catch (SQLException e) {
+            throw Failures.translate("read events", e);
+        }
+    }
+
+    /** Reads for subscriptions, waiting for one of the few read permits so that many catch-ups queue here. */
+    List<EventRow> readAfterQueued(SessionId session, long afterSeq, int limit) throws InterruptedException {
+        readPermits.acquire();
+        try {
+            return readAfter(session, afterSeq, limit);
+        } finally {
+            readPermits.release();
+        }
+    }
+
+    /**
+     * Rows after {@code afterSeq} together with the session's last seq as of the same snapshot
+     * (-1 when there is no such session), so that a reader knows whether it has caught up.
+     */
+    record Page(List<EventRow> rows, long lastSeq) {
+    }
+
+    /** Reads a page for a subscription, queued like {@link #readAfterQueued}. */
+    Page readPageQueued(SessionId session, long afterSeq, int limit) throws InterruptedException {
+        readPermits.acquire();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ_PAGE)) {
+            s.setLong(1, afterSeq);
+            s.setInt(2, limit);
+            s.setString(3, session.value());
+            s.setFetchSize(Math.min(limit, 1000));
+            try (ResultSet rs = s.executeQuery()) {
+                List<EventRow> rows = new ArrayList<>();
+                long lastSeq = -1;
+                while (rs.next()) {
+                    lastSeq = rs.getLong(1);
+                    long seq = rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        rows.add(new EventRow(seq, rs.getString(3), rs.getString(4),
+                                rs.getObject(5, OffsetDateTime.class).toInstant()));
+                    }
+                }
+                return new Page(rows, lastSeq);
+            }
+        } catch (SQLException e) {
+            throw Failures.translate("read events", e);
+        } finally {
+            readPermits.release();
+        }
+    }
+
+    static List<EventRow> readAfter(Connection c, SessionId session, long afterSeq, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(READ_AFTER)) {
+            s.setString(1, session.value());
+            s.setLong(2, afterSeq);
+            s.setInt(3, limit);
+            s.setFetchSize(Math.min(limit, 1000));
+            try (ResultSet rs = s.executeQuery()) {
+                List<EventRow> rows = new ArrayList<>(Math.min(limit, 64));
+                while (rs.next()) {
+                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getObject(4, OffsetDateTime.class).toInstant()));
+                }
+                return rows;
+            }
+        }
+    }
+
+    /** The last seq of every session of {@code sessions} that exists. */
+    Map<SessionId, Long> lastSeqs(Collection<SessionId> sessions) {
+        String[] ids = sessions.stream().map(SessionId::value).toArray(String[]::new);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LAST_SEQS)) {
+            Array array = c.createArrayOf("text", ids);
+            s.setArray(1, array);
+            Map<SessionId, Long> seqs = new HashMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    seqs.put(SessionId.parse(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return seqs;
+        } catch (SQLException e) {
+            throw Failures.translate("poll last seqs", e);
+        }
+    }
+
+    /** Columns of rows to insert, in parallel arrays. */
+    record Rows(String[] sessions, Long[] seqs, String[] types, String[] data) {
+    }
+
+    /**
+     * Inserts {@code rows} and, in the same statement, sends one NOTIFY per 7.8 kB of
+     * {@code <session>:<last seq>} pairs: one NOTIFY per transaction in practice.
+     */
+    static void insertAndNotify(Connection c, Rows rows, Instant time, Map<SessionId, Long> lastSeqs)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(INSERT_AND_NOTIFY)) {
+            s.setObject(1, OffsetDateTime.ofInstant(time, ZoneOffset.UTC));
+            s.setArray(2, c.createArrayOf("text", rows.sessions()));
+            s.setArray(3, c.createArrayOf("bigint", rows.seqs()));
+            s.setArray(4, c.createArrayOf("text", rows.types()));
+            s.setArray(5, c.createArrayOf("text", rows.data()));
+            s.setArray(6, c.createArrayOf("text", payloads(lastSeqs).toArray(String[]::new)));
+            s.executeQuery().close();
+        }
+    }
+
+    static List<String> payloads(Map<SessionId, Long> lastSeqs) {
+        List<String> payloads = new ArrayList<>(1);
+        StringBuilder payload = new StringBuilder();
+        for (Map.Entry<SessionId, Long> entry : lastSeqs.entrySet()) {
+            String pair = entry.getKey().value() + ":" + entry.getValue();
+            if (payload.length() + pair.length() + 1 > MAX_PAYLOAD) {
+                payloads.add(payload.toString());
+                payload.setLength(0);
+            }
+            if (!payload.isEmpty()) {
+                payload.append(' ');
+            }
+            payload.append(pair);
+        }
+        if (!payload.isEmpty()) {
+            payloads.add(payload.toString());
+        }
+        return payloads;
+    }
+
+    /** Parses a NOTIFY payload into (session, seq) pairs, skipping anything malformed. */
+    static Map<SessionId, Long> parsePayload(String payload) {
+        Map<SessionId, Long> seqs = new HashMap<>();
+        if (payload == null) {
+            return seqs;
+        }
+        for (String pair : payload.split(" ")) {
+            int colon = pair.indexOf(':');
+            if (colon < 0 || !SessionId.isValid(pair.substring(0, colon))) {
+                continue;
+            }
+            try {
+                seqs.merge(SessionId.parse(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)), Math::max);
+            } catch (NumberFormatException ignored) {
+                // someone else's payload on our channel; the safety poll covers anything we miss
+            }
+        }
+        return seqs;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.opencomputer.eventlog.postgres;
+
+import dev.opencomputer.eventlog.StreamItem;
+import dev.opencomputer.eventlog.json.EventJson;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.SessionId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The sessions that have live subscribers on this replica. Wake-ups for other sessions cost a
+ * map lookup. Feeds come and go with their subscribers.
+ */
+final class SessionFeeds implements AutoCloseable {
+
+    /** Stored events of one read with the session's last seq as of that read (-1: no session). */
+    record Page(List<StreamItem> items, long lastSeq) {
+    }
+
+    private final ConcurrentHashMap<SessionId, SessionFeed> feeds = new ConcurrentHashMap<>();
+    private final EventTable table;
+    private final EventJson json;
+    private final int readBatchSize;
+    private final int recentEvents;
+    private final int ephemeralCapacity;
+    private final AtomicInteger subscriptions = new AtomicInteger();
+    private final ExecutorService executor =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("oc-event-feed-", 0).factory());
+
+    SessionFeeds(EventTable table, EventJson json, int readBatchSize, int recentEvents, int ephemeralCapacity) {
+        this.table = table;
+        this.json = json;
+        this.readBatchSize = readBatchSize;
+        this.recentEvents = recentEvents;
+        this.ephemeralCapacity = ephemeralCapacity;
+    }
+
+    /** Registers a subscription that starts after {@code afterSeq}. */
+    void subscribe(SessionId session, long afterSeq, Flow.Subscriber<? super StreamItem> subscriber) {
+        FeedSubscription[] created = new FeedSubscription[1];
+        feeds.compute(session, (id, feed) -> {
+            SessionFeed target = feed != null ? feed : new SessionFeed(id, this, recentEvents);
+            created[0] = new FeedSubscription(target, this, subscriber, afterSeq, ephemeralCapacity);
+            target.subscribers.add(created[0]);
+            return target;
+        });
+        subscriptions.incrementAndGet();
+        subscriber.onSubscribe(created[0]);
+    }
+
+    void remove(FeedSubscription subscription) {
+        boolean[] removed = new boolean[1];
+        feeds.computeIfPresent(subscription.feed().session, (id, feed) -> {
+            removed[0] = feed.subscribers.remove(subscription);
+            return feed.subscribers.isEmpty() ? null : feed;
+        });
+        if (removed[0]) {
+            subscriptions.decrementAndGet();
+        }
+    }
+
+    /** Events of {@code session} up to {@code seq} are committed. */
+    void signal(SessionId session, long seq) {
+        SessionFeed feed = feeds.get(session);
+        if (feed != null) {
+            feed.signal(seq);
+        }
+    }
+
+    void signal(Map<SessionId, Long> lastSeqs) {
+        lastSeqs.forEach(this::signal);
+    }
+
+    /** Hands an ephemeral item to every local subscriber of its session. */
+    void publish(StreamItem item) {
+        SessionFeed feed = feeds.get(item.sessionId());
+        if (feed == null) {
+            return;
+        }
+        long afterSeq = feed.knownSeq();
+        for (FeedSubscription subscriber : feed.subscribers) {
+            subscriber.offer(item, afterSeq);
+        }
+    }
+
+    Set<SessionId> sessions() {
+        return Set.copyOf(feeds.keySet());
+    }
+
+    int subscriptions() {
+        return subscriptions.get();
+    }
+
+    int readBatchSize() {
+        return readBatchSize;
+    }
+
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    /** Reads what follows {@code afterSeq} for a feed's pump. */
+    List<StreamItem> readQueued(SessionId session, long afterSeq) throws InterruptedException {
+        return items(session, table.readAfterQueued(session, afterSeq, readBatchSize));
+    }
+
+    /** Reads a page for one subscriber, with the session's last seq. */
+    Page readPage(SessionId session, long afterSeq) throws InterruptedException {
+        EventTable.Page page = table.readPageQueued(session, afterSeq, readBatchSize);
+        return new Page(items(session, page.rows()), page.lastSeq());
+    }
+
+    private List<StreamItem> items(SessionId session, List<EventRow> rows) {
+        List<StreamItem> items = new ArrayList<>(rows.size());
+        for (EventRow row : rows) {
+            String wire = json.envelope(session, row.seq(), row.type(), row.time(), row.data());
+            items.add(StreamItem.lazy(session, row.seq(), row.type(), wire, () -> (LoggedEvent) json.read(wire)));
+        }
+        return items;
+    }
+
+    /** Completes every subscription and stops the feeds' threads. */
+    @Override
+    public void close() {
+        for (SessionFeed feed : feeds.values()) {
+            for (FeedSubscription subscription : feed.subscribers) {
+                subscription.complete();
+            }
+        }
+        executor.shutdown();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.opencomputer.session;
+
+import java.util.Locale;
+
+/**
+ * Where a session stands, derived from its log by {@link #after(SessionEvent)}; the
+ * {@code sessions.status} column is this fold, updated in the transaction that appends.
+ *
+ * <ul>
+ *   <li>{@code pending}: there is input no worker has started on yet (a new session, or a
+ *       message to an idle, hibernated or failed one); a brain worker may claim it.
+ *   <li>{@code running}: a worker holds the session's lease and works on it.
+ *   <li>{@code idle}: the last run is complete; the sandbox is up and waits for a message.
+ *   <li>{@code hibernated}: idle, with the sandbox stopped and the workspace kept.
+ *   <li>{@code failed}: the last run ended with a permanent error; a new message retries.
+ *   <li>{@code closed}: terminal; the log stays readable, nothing else changes.
+ * </ul>
+ */
+public enum SessionStatus {
+    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED;
+
+    /** The lowercase wire name. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a wire name; throws {@link IllegalArgumentException} for anything else. */
+    public static SessionStatus parse(String wireName) {
+        for (SessionStatus status : values()) {
+            if (status.wireName().equals(wireName)) {
+                return status;
+            }
+        }
+        throw new IllegalArgumentException("not a session status: " + wireName);
+    }
+
+    /** Whether nothing can change this session any more. */
+    public boolean isTerminal() {
+        return this == CLOSED;
+    }
+
+    /** Whether a brain worker has something to do: a pending or running session. */
+    public boolean isRunnable() {
+        return this == PENDING || this == RUNNING;
+    }
+
+    /** The status after {@code event} is appended to a session in this status. */
+    public SessionStatus after(SessionEvent event) {
+        if (this == CLOSED) {
+            return CLOSED;
+        }
+        return switch (event) {
+            case SessionStarted e -> PENDING;
+            case UserMessage e -> this == RUNNING ? RUNNING : PENDING;
+            case RunStarted e -> RUNNING;
+            case SessionIdle e -> IDLE;
+            case RunCancelled e -> IDLE;
+            case RunStuck e -> IDLE;
+            case SessionHibernated e -> HIBERNATED;
+            case SessionWoke e -> this == HIBERNATED ? IDLE : this;
+            case SessionFailed e -> FAILED;
+            case SessionClosed e -> CLOSED;
+            case AgentMessage e -> this;
+            case ToolCalled e -> this;
+            case ToolResult e -> this;
+            case CommandRun e -> this;
+            case CommandExited e -> this;
+            case FileWritten e -> this;
+            case RuntimeCrashed e -> this;
+            case RuntimeRestarted e -> this;
+            case WebhookSent e -> this;
+            case SessionConfigChanged e -> this;
+            case UnknownEvent e -> this;
+        };
+    }
+
+    /** The status after every event of {@code events}, in order, starting from a new session. */
+    public static SessionStatus fold(Iterable<? extends SessionEvent> events) {
+        SessionStatus status = PENDING;
+        for (SessionEvent event : events) {
+            status = status.after(event);
+        }
+        return status;
+    }
+}

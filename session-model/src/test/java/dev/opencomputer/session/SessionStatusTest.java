@@ -1,0 +1,71 @@
+package dev.opencomputer.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SessionStatusTest {
+
+    private static final SessionStarted STARTED =
+            new SessionStarted(AgentId.next(Instant.EPOCH), 1, "model", null, Map.of());
+
+    @Test
+    void aNewSessionWithItsFirstMessageIsPending() {
+        assertThat(SessionStatus.fold(List.of(STARTED, new UserMessage("hello")))).isEqualTo(SessionStatus.PENDING);
+    }
+
+    @Test
+    void aRunGoesFromRunningToIdleWhenTheModelEndsItsTurn() {
+        var events = List.<SessionEvent>of(STARTED, new UserMessage("hello"), new RunStarted(),
+                new CommandRun("c1", "ls", null), new CommandExited("c1", 0, "", false, 3));
+        assertThat(SessionStatus.fold(events)).isEqualTo(SessionStatus.RUNNING);
+        assertThat(SessionStatus.RUNNING.after(new SessionIdle())).isEqualTo(SessionStatus.IDLE);
+    }
+
+    @Test
+    void aMessageMidRunKeepsTheSessionRunningAndAMessageToAnIdleOneMakesItPending() {
+        assertThat(SessionStatus.RUNNING.after(new UserMessage("steer"))).isEqualTo(SessionStatus.RUNNING);
+        assertThat(SessionStatus.IDLE.after(new UserMessage("next"))).isEqualTo(SessionStatus.PENDING);
+        assertThat(SessionStatus.HIBERNATED.after(new UserMessage("wake up"))).isEqualTo(SessionStatus.PENDING);
+        assertThat(SessionStatus.FAILED.after(new UserMessage("retry"))).isEqualTo(SessionStatus.PENDING);
+    }
+
+    @Test
+    void cancelledAndStuckRunsLeaveTheSessionIdle() {
+        assertThat(SessionStatus.RUNNING.after(new RunCancelled("requested"))).isEqualTo(SessionStatus.IDLE);
+        assertThat(SessionStatus.RUNNING.after(new RunStuck("no_progress", null))).isEqualTo(SessionStatus.IDLE);
+    }
+
+    @Test
+    void wakingAHibernatedSessionMakesItIdleButDoesNotForgetPendingInput() {
+        assertThat(SessionStatus.HIBERNATED.after(new SessionWoke())).isEqualTo(SessionStatus.IDLE);
+        assertThat(SessionStatus.PENDING.after(new SessionWoke())).isEqualTo(SessionStatus.PENDING);
+    }
+
+    @Test
+    void aClosedSessionStaysClosedWhateverFollows() {
+        SessionStatus closed = SessionStatus.IDLE.after(new SessionClosed("done"));
+        assertThat(closed).isEqualTo(SessionStatus.CLOSED);
+        assertThat(closed.after(new UserMessage("late"))).isEqualTo(SessionStatus.CLOSED);
+        assertThat(closed.after(new RunStarted())).isEqualTo(SessionStatus.CLOSED);
+        assertThat(closed.isTerminal()).isTrue();
+    }
+
+    @Test
+    void unknownEventsLeaveTheStatusAlone() {
+        assertThat(SessionStatus.IDLE.after(new UnknownEvent("future.event", Map.of("x", 1))))
+                .isEqualTo(SessionStatus.IDLE);
+    }
+
+    @Test
+    void wireNamesRoundTripAndAnythingElseIsRejected() {
+        for (SessionStatus status : SessionStatus.values()) {
+            assertThat(SessionStatus.parse(status.wireName())).isEqualTo(status);
+        }
+        assertThatThrownBy(() -> SessionStatus.parse("RUNNING")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
