@@ -159,6 +159,18 @@ class DockerSandboxDriverIT {
     }
 
     @Test
+    void egressIsGrantedOnlyToSandboxesThatAskWhenTheOperatorAllowsIt() {
+        try (DockerSandboxDriver permissive = new DockerSandboxDriver(config.toBuilder().allowEgress(true).build(),
+                Clock.systemUTC())) {
+            SandboxId open = permissive.create(spec().withNetwork(NetworkAccess.EGRESS)).id();
+            SandboxId closed = permissive.create(spec()).id();
+            assertThat(sh(open, "ls /sys/class/net").split("\\s+")).contains("lo").hasSizeGreaterThan(1);
+            assertThat(sh(closed, "ls /sys/class/net").strip()).isEqualTo("lo");
+            assertThat(permissive.inspect(open).network()).isEqualTo(NetworkAccess.EGRESS);
+        }
+    }
+
+    @Test
     void aMissingImageIsReportedAndLeavesNothingBehind() {
         assertThatThrownBy(() -> driver.create(spec().withImage("localhost/opencomputer-no-such-image:latest")))
                 .isInstanceOf(dev.opencomputer.sandbox.SandboxImageNotFoundException.class);
