@@ -1,0 +1,210 @@
+package dev.opencomputer.sandbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of sandboxes, bound from {@code opencomputer.sandbox.*}. Every component may be left
+ * {@code null} (unset) and takes the documented default; invariants are checked on construction.
+ *
+ * @param dockerHost         Engine API endpoint; unset = {@code DOCKER_HOST}, else {@code unix:///var/run/docker.sock}
+ * @param instance           label value separating this installation's containers from others' on a shared engine
+ * @param defaultImage       image for sandboxes that do not name one
+ * @param defaultCpu         cores for sandboxes that do not ask (1)
+ * @param maxCpu             the most cores a sandbox may ask for (4)
+ * @param defaultMemory      memory for sandboxes that do not ask (1GB)
+ * @param maxMemory          the most memory a sandbox may ask for (8GB)
+ * @param pidsLimit          processes + threads per sandbox (1024)
+ * @param allowEgress        whether sandboxes may ask for outbound network at all (false)
+ * @param egressNetwork      engine network joined by sandboxes with egress ({@code bridge})
+ * @param imageMounts        operator-configured read-only bind mounts per image
+ * @param stopTimeout        grace period between SIGTERM and SIGKILL on stop (5s)
+ * @param engineTimeout      how long a single Engine API call may take before the engine counts as unavailable (60s)
+ * @param connectTimeout     how long connecting to the engine may take (5s)
+ * @param defaultExecTimeout command timeout when the caller gives none (10m)
+ * @param maxExecTimeout     the longest command timeout a caller may ask for (2h)
+ * @param outputTail         how much of each output stream a result keeps (64KB); the rest is only streamed
+ * @param maxFileSize        the largest file that may be written or read at once (64MB)
+ * @param defaultTtl         lifetime of an API sandbox that does not ask for one (1h)
+ * @param maxTtl             the longest lifetime an API sandbox may ask for (24h)
+ * @param maxPerTenant       live (not deleted) API sandboxes per tenant (10)
+ * @param reapInterval       how often expired and orphaned sandboxes are removed (30s)
+ */
+public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
+                            DataSize defaultMemory, DataSize maxMemory, Integer pidsLimit, Boolean allowEgress,
+                            String egressNetwork, List<ImageMount> imageMounts, Duration stopTimeout,
+                            Duration engineTimeout, Duration connectTimeout, Duration defaultExecTimeout,
+                            Duration maxExecTimeout, DataSize outputTail, DataSize maxFileSize, Duration defaultTtl,
+                            Duration maxTtl, Integer maxPerTenant, Duration reapInterval) {
+
+    public SandboxConfig {
+        instance = or(instance, "default");
+        if (!instance.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+            throw new IllegalArgumentException("opencomputer.sandbox.instance must be a short name of letters, digits, '_', '.', '-'");
+        }
+        defaultImage = or(defaultImage, "opencomputer-sandbox:latest");
+        defaultCpu = or(defaultCpu, 1.0);
+        maxCpu = or(maxCpu, 4.0);
+        defaultMemory = or(defaultMemory, DataSize.ofGigabytes(1));
+        maxMemory = or(maxMemory, DataSize.ofGigabytes(8));
+        pidsLimit = or(pidsLimit, 1024);
+        allowEgress = or(allowEgress, false);
+        egressNetwork = or(egressNetwork, "bridge");
+        imageMounts = imageMounts == null ? List.of() : List.copyOf(imageMounts);
+        stopTimeout = or(stopTimeout, Duration.ofSeconds(5));
+        engineTimeout = or(engineTimeout, Duration.ofSeconds(60));
+        connectTimeout = or(connectTimeout, Duration.ofSeconds(5));
+        defaultExecTimeout = or(defaultExecTimeout, Duration.ofMinutes(10));
+        maxExecTimeout = or(maxExecTimeout, Duration.ofHours(2));
+        outputTail = or(outputTail, DataSize.ofKilobytes(64));
+        maxFileSize = or(maxFileSize, DataSize.ofMegabytes(64));
+        defaultTtl = or(defaultTtl, Duration.ofHours(1));
+        maxTtl = or(maxTtl, Duration.ofHours(24));
+        maxPerTenant = or(maxPerTenant, 10);
+        reapInterval = or(reapInterval, Duration.ofSeconds(30));
+
+        require(defaultCpu > 0 && defaultCpu <= maxCpu, "default-cpu must be positive and at most max-cpu");
+        require(defaultMemory.toBytes() >= DataSize.ofMegabytes(6).toBytes()
+                && defaultMemory.compareTo(maxMemory) <= 0, "default-memory must be at least 6MB and at most max-memory");
+        require(pidsLimit >= 8, "pids-limit must be at least 8");
+        require(positive(stopTimeout) && positive(engineTimeout) && positive(connectTimeout),
+                "stop-timeout, engine-timeout and connect-timeout must be positive");
+        require(stopTimeout.plusSeconds(5).compareTo(engineTimeout) <= 0,
+                "engine-timeout must exceed stop-timeout by at least 5s (a stop call waits for the grace period)");
+        require(positive(defaultExecTimeout) && defaultExecTimeout.compareTo(maxExecTimeout) <= 0,
+                "default-exec-timeout must be positive and at most max-exec-timeout");
+        require(outputTail.toBytes() >= 1024 && outputTail.toBytes() <= DataSize.ofMegabytes(16).toBytes(),
+                "output-tail must be between 1KB and 16MB");
+        require(maxFileSize.toBytes() > 0, "max-file-size must be positive");
+        require(positive(defaultTtl) && defaultTtl.compareTo(maxTtl) <= 0, "default-ttl must be positive and at most max-ttl");
+        require(maxPerTenant > 0, "max-per-tenant must be positive");
+        require(positive(reapInterval), "reap-interval must be positive");
+    }
+
+    /** Every default. */
+    public static SandboxConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The resolved Engine API endpoint. */
+    public String resolvedDockerHost() {
+        if (dockerHost != null && !dockerHost.isBlank()) {
+            return dockerHost;
+        }
+        String env = System.getenv("DOCKER_HOST");
+        return env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock";
+    }
+
+    /** The limits a sandbox gets when it asks for nothing. */
+    public SandboxLimits defaultLimits() {
+        return new SandboxLimits(defaultCpu, defaultMemory.toBytes(), pidsLimit);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static boolean positive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("opencomputer.sandbox: " + message);
+        }
+    }
+
+    /** Builds a configuration; unset values take their defaults. */
+    public static final class Builder {
+        private String dockerHost;
+        private String instance;
+        private String defaultImage;
+        private Double defaultCpu;
+        private Double maxCpu;
+        private DataSize defaultMemory;
+        private DataSize maxMemory;
+        private Integer pidsLimit;
+        private Boolean allowEgress;
+        private String egressNetwork;
+        private List<ImageMount> imageMounts;
+        private Duration stopTimeout;
+        private Duration engineTimeout;
+        private Duration connectTimeout;
+        private Duration defaultExecTimeout;
+        private Duration maxExecTimeout;
+        private DataSize outputTail;
+        private DataSize maxFileSize;
+        private Duration defaultTtl;
+        private Duration maxTtl;
+        private Integer maxPerTenant;
+        private Duration reapInterval;
+
+        private Builder() {
+        }
+
+        private Builder(SandboxConfig c) {
+            dockerHost = c.dockerHost;
+            instance = c.instance;
+            defaultImage = c.defaultImage;
+            defaultCpu = c.defaultCpu;
+            maxCpu = c.maxCpu;
+            defaultMemory = c.defaultMemory;
+            maxMemory = c.maxMemory;
+            pidsLimit = c.pidsLimit;
+            allowEgress = c.allowEgress;
+            egressNetwork = c.egressNetwork;
+            imageMounts = c.imageMounts;
+            stopTimeout = c.stopTimeout;
+            engineTimeout = c.engineTimeout;
+            connectTimeout = c.connectTimeout;
+            defaultExecTimeout = c.defaultExecTimeout;
+            maxExecTimeout = c.maxExecTimeout;
+            outputTail = c.outputTail;
+            maxFileSize = c.maxFileSize;
+            defaultTtl = c.defaultTtl;
+            maxTtl = c.maxTtl;
+            maxPerTenant = c.maxPerTenant;
+            reapInterval = c.reapInterval;
+        }
+
+        public Builder dockerHost(String v) { dockerHost = v; return this; }
+        public Builder instance(String v) { instance = v; return this; }
+        public Builder defaultImage(String v) { defaultImage = v; return this; }
+        public Builder defaultCpu(double v) { defaultCpu = v; return this; }
+        public Builder maxCpu(double v) { maxCpu = v; return this; }
+        public Builder defaultMemory(DataSize v) { defaultMemory = v; return this; }
+        public Builder maxMemory(DataSize v) { maxMemory = v; return this; }
+        public Builder pidsLimit(int v) { pidsLimit = v; return this; }
+        public Builder allowEgress(boolean v) { allowEgress = v; return this; }
+        public Builder egressNetwork(String v) { egressNetwork = v; return this; }
+        public Builder imageMounts(List<ImageMount> v) { imageMounts = Objects.requireNonNull(v); return this; }
+        public Builder stopTimeout(Duration v) { stopTimeout = v; return this; }
+        public Builder engineTimeout(Duration v) { engineTimeout = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder defaultExecTimeout(Duration v) { defaultExecTimeout = v; return this; }
+        public Builder maxExecTimeout(Duration v) { maxExecTimeout = v; return this; }
+        public Builder outputTail(DataSize v) { outputTail = v; return this; }
+        public Builder maxFileSize(DataSize v) { maxFileSize = v; return this; }
+        public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
+        public Builder maxTtl(Duration v) { maxTtl = v; return this; }
+        public Builder maxPerTenant(int v) { maxPerTenant = v; return this; }
+        public Builder reapInterval(Duration v) { reapInterval = v; return this; }
+
+        public SandboxConfig build() {
+            return new SandboxConfig(dockerHost, instance, defaultImage, defaultCpu, maxCpu, defaultMemory, maxMemory,
+                    pidsLimit, allowEgress, egressNetwork, imageMounts, stopTimeout, engineTimeout, connectTimeout,
+                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, maxPerTenant,
+                    reapInterval);
+        }
+    }
+}
