@@ -61,7 +61,8 @@ public final class ThreadedModelCall implements ModelCall {
         call.worker = thread;
         call.result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
         call.result.whenComplete((response, failure) -> {
-            if (failure != null && Thread.currentThread() != call.worker) {
+            Thread running = call.worker;
+            if (failure != null && running != null && Thread.currentThread() != running) {
                 call.abandon();
             }
         });
@@ -78,6 +79,7 @@ public final class ThreadedModelCall implements ModelCall {
             }
         } finally {
             resource.set(null);
+            worker = null;
         }
     }
 
