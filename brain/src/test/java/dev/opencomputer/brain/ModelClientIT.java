@@ -40,11 +40,26 @@ class ModelClientIT {
     private static ModelClient models;
     private ModelServer server;
 
+    /** A deadline for waiting on the server, generous: a cold SDK on a busy machine can take seconds. */
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
     @BeforeAll
-    static void createClient() {
+    static void createClientAndLoadTheSdks() throws Exception {
         models = new RoutingModelClient(Map.of(
                 ModelProvider.ANTHROPIC, new AnthropicModelClient(),
                 ModelProvider.OPENAI, new OpenAiModelClient()));
+        // One streamed and one whole call per SDK first, so the timing assertions below measure
+        // the calls and not class loading.
+        try (ModelServer warmUp = ModelServer.start(ModelScript.of())) {
+            for (ModelProvider provider : ModelProvider.values()) {
+                for (boolean streaming : new boolean[] {true, false}) {
+                    ModelEndpoint endpoint = new ModelEndpoint(provider, provider == ModelProvider.ANTHROPIC
+                            ? warmUp.anthropicBaseUrl() : warmUp.openAiBaseUrl());
+                    models.call(ModelRequest.builder(endpoint, "warm-up").add(Turn.user("hello")).tools(AgentTool.specs())
+                            .streaming(streaming).timeout(PATIENCE).build(), KEY, ModelStreamListener.NONE);
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -256,7 +271,7 @@ class ModelClientIT {
     void abandonsAHangingCallPromptlyWhenCancelled(ModelProvider provider) throws Exception {
         server = ModelServer.start(ModelScript.of(ScriptedTurn.hanging(), ScriptedTurn.text("after")));
         ModelCall call = models.start(request(provider, "x").build(), KEY, ModelStreamListener.NONE);
-        server.awaitRequests(1, Duration.ofSeconds(5));
+        server.awaitRequests(1, PATIENCE);
 
         long started = System.nanoTime();
         call.cancel();
@@ -291,7 +306,7 @@ class ModelClientIT {
                     next = in.read(buffer);
                 } while (next > 0);
                 assertThat(next).as("end of stream: the client closed the connection").isEqualTo(-1);
-                assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofMillis(500));
+                assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofSeconds(2));
             }
         }
     }
@@ -309,11 +324,11 @@ class ModelClientIT {
                 outcome.complete(e);
             }
         });
-        server.awaitRequests(1, Duration.ofSeconds(5));
+        server.awaitRequests(1, PATIENCE);
 
         waiter.interrupt();
 
-        assertThat(outcome).succeedsWithin(Duration.ofSeconds(1)).isInstanceOf(InterruptedException.class);
+        assertThat(outcome).succeedsWithin(Duration.ofSeconds(2)).isInstanceOf(InterruptedException.class);
     }
 
     @ParameterizedTest
