@@ -1,5 +1,7 @@
 package dev.opencomputer.brain;
 
+import java.util.Locale;
+
 /**
  * Why a model call failed, classified once: {@link #retryable()} tells whether trying the same
  * call again later can succeed.
@@ -77,6 +79,6 @@ public enum ModelFailure {
 
     /** A few words for messages, e.g. {@code rate limited}. */
     public String describe() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A model's tool call, checked and typed: what to do in the sandbox. Unknown fields in the input
@@ -61,7 +60,7 @@ public sealed interface ToolInvocation {
                         + " and list_files"));
         JsonNode input;
         try {
-            input = Parsing.MAPPER.readTree(call.inputJson());
+            input = ToolInputFields.MAPPER.readTree(call.inputJson());
         } catch (JacksonException e) {
             throw new InvalidToolInputException(name, "the input of " + name + " is not valid JSON: "
                     + e.getOriginalMessage());
@@ -70,62 +69,15 @@ public sealed interface ToolInvocation {
             throw new InvalidToolInputException(name, "the input of " + name + " must be a JSON object");
         }
         return switch (tool) {
-            case BASH -> new Bash(Parsing.requiredText(input, name, "command", false),
-                    Parsing.timeout(input, name));
-            case READ_FILE -> new ReadFile(Parsing.requiredText(input, name, "path", false));
-            case WRITE_FILE -> new WriteFile(Parsing.requiredText(input, name, "path", false),
-                    Parsing.requiredText(input, name, "content", true));
-            case EDIT_FILE -> new EditFile(Parsing.requiredText(input, name, "path", false),
-                    Parsing.requiredText(input, name, "old_text", false),
-                    Parsing.requiredText(input, name, "new_text", true));
-            case LIST_FILES -> new ListFiles(Parsing.optionalText(input, name, "path").orElse("."));
+            case BASH -> new Bash(ToolInputFields.requiredText(input, name, "command", false),
+                    ToolInputFields.timeout(input, name));
+            case READ_FILE -> new ReadFile(ToolInputFields.requiredText(input, name, "path", false));
+            case WRITE_FILE -> new WriteFile(ToolInputFields.requiredText(input, name, "path", false),
+                    ToolInputFields.requiredText(input, name, "content", true));
+            case EDIT_FILE -> new EditFile(ToolInputFields.requiredText(input, name, "path", false),
+                    ToolInputFields.requiredText(input, name, "old_text", false),
+                    ToolInputFields.requiredText(input, name, "new_text", true));
+            case LIST_FILES -> new ListFiles(ToolInputFields.optionalText(input, name, "path").orElse("."));
         };
-    }
-
-    /** The field checks behind {@link #parse}. */
-    final class Parsing {
-        private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
-        private Parsing() {
-        }
-
-        private static String requiredText(JsonNode input, String tool, String field, boolean mayBeEmpty)
-                throws InvalidToolInputException {
-            JsonNode value = input.get(field);
-            if (value == null || value.isNull()) {
-                throw new InvalidToolInputException(tool, tool + " needs \"" + field + "\"");
-            }
-            if (!value.isString()) {
-                throw new InvalidToolInputException(tool, "\"" + field + "\" of " + tool + " must be a string");
-            }
-            if (!mayBeEmpty && value.stringValue().isBlank()) {
-                throw new InvalidToolInputException(tool, "\"" + field + "\" of " + tool + " must not be empty");
-            }
-            return value.stringValue();
-        }
-
-        private static Optional<String> optionalText(JsonNode input, String tool, String field)
-                throws InvalidToolInputException {
-            JsonNode value = input.get(field);
-            if (value == null || value.isNull() || (value.isString() && value.stringValue().isBlank())) {
-                return Optional.empty();
-            }
-            if (!value.isString()) {
-                throw new InvalidToolInputException(tool, "\"" + field + "\" of " + tool + " must be a string");
-            }
-            return Optional.of(value.stringValue());
-        }
-
-        private static Optional<Duration> timeout(JsonNode input, String tool) throws InvalidToolInputException {
-            JsonNode value = input.get("timeout_seconds");
-            if (value == null || value.isNull()) {
-                return Optional.empty();
-            }
-            if (!value.isNumber() || value.doubleValue() < 1 || !Double.isFinite(value.doubleValue())) {
-                throw new InvalidToolInputException(tool, "\"timeout_seconds\" of " + tool
-                        + " must be a number of seconds, at least 1");
-            }
-            return Optional.of(Duration.ofMillis(Math.round(Math.min(value.doubleValue(), 86_400) * 1000)));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.opencomputer.brain.anthropic;
 
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -134,7 +135,7 @@ final class AnthropicMessages {
         } catch (JsonProcessingException e) {
             // fall through: keep what the model wrote, wrapped so the API accepts it
         }
-        return JsonValue.from(java.util.Map.of("invalid_input", json));
+        return JsonValue.from(Map.of("invalid_input", json));
     }
 
     static ModelResponse response(Message message) {

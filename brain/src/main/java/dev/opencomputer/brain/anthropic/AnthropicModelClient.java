@@ -1,5 +1,9 @@
 package dev.opencomputer.brain.anthropic;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
@@ -158,9 +162,9 @@ public final class AnthropicModelClient implements ModelClient {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException
-                || cause instanceof java.io.UncheckedIOException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException
+                || cause instanceof ExecutionException
+                || cause instanceof UncheckedIOException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
@@ -169,7 +173,7 @@ public final class AnthropicModelClient implements ModelClient {
     /** The I/O failure behind an SDK I/O error, if it is one. */
     static Throwable ioCause(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.io.IOException) {
+            if (cause instanceof IOException) {
                 return cause;
             }
         }

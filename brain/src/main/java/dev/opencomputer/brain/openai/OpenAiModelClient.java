@@ -1,5 +1,7 @@
 package dev.opencomputer.brain.openai;
 
+import java.util.concurrent.CompletionException;
+import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -126,8 +128,8 @@ public final class OpenAiModelClient implements ModelClient {
 
     private ModelCallException classify(Throwable failure, String key) {
         Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.io.UncheckedIOException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException
+                || cause instanceof UncheckedIOException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof OpenAIServiceException service) {
