@@ -1,8 +1,8 @@
 package dev.opencomputer.brain.anthropic;
 
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.ObjectMappers;
