@@ -1,0 +1,182 @@
+package dev.opencomputer.brain.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+
+/** The wire formats as plain HTTP sees them; the SDK round trips are tested in the brain module. */
+class ModelServerIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ModelServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void streamsAnAnthropicMessageEventByEvent() throws Exception {
+        server = ModelServer.start(ModelScript.of(
+                ScriptedTurn.text("Hello there").withToolCall("bash", "{\"command\":\"echo hi\"}")));
+
+        HttpResponse<String> response = post("/v1/messages", anthropicBody(true, "hi"), "x-api-key", "sk-test");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        List<String> events = response.body().lines().filter(line -> line.startsWith("event: "))
+                .map(line -> line.substring(7)).distinct().toList();
+        assertThat(events).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
+                "content_block_stop", "message_delta", "message_stop");
+        assertThat(response.body()).contains("\"type\":\"text_delta\",\"text\":\"Hello \"")
+                .contains("\"type\":\"input_json_delta\"")
+                .contains("\"stop_reason\":\"tool_use\"");
+    }
+
+    @Test
+    void answersOpenAiChunksEndingInDone() throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("Hi you")));
+
+        HttpResponse<String> response = post("/v1/chat/completions", """
+                {"model": "gpt-test", "stream": true, "stream_options": {"include_usage": true},
+                 "messages": [{"role": "user", "content": "hi"}]}
+                """, "authorization", "Bearer sk-openai");
+
+        List<String> data = response.body().lines().filter(line -> line.startsWith("data: "))
+                .map(line -> line.substring(6)).toList();
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+        assertThat(data).anySatisfy(chunk -> assertThat(chunk).contains("\"delta\":{\"content\":\"Hi \"}"));
+        assertThat(data).anySatisfy(chunk -> assertThat(chunk).contains("\"finish_reason\":\"stop\""));
+        assertThat(data.get(data.size() - 2)).contains("\"usage\":{\"prompt_tokens\"");
+        assertThat(server.requests().getFirst().apiKey()).isEqualTo("sk-openai");
+    }
+
+    @Test
+    void answersAScriptedErrorWithRetryAfter() throws Exception {
+        server = ModelServer.start(ModelScript.of(
+                ScriptedTurn.failing(ScriptedError.of(429).withRetryAfter(Duration.ofMillis(1500))),
+                ScriptedTurn.text("ok")));
+
+        HttpResponse<String> first = post("/v1/messages", anthropicBody(false, "hi"), "x-api-key", "k");
+        HttpResponse<String> second = post("/v1/messages", anthropicBody(false, "hi"), "x-api-key", "k");
+
+        assertThat(first.statusCode()).isEqualTo(429);
+        assertThat(first.headers().firstValue("retry-after")).hasValue("2");
+        assertThat(first.headers().firstValue("retry-after-ms")).hasValue("1500");
+        assertThat(first.body()).contains("rate_limit_error");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("\"text\":\"ok\"");
+    }
+
+    @Test
+    void givesEveryConversationItsOwnPositionInTheScript() throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("first"), ScriptedTurn.text("second")));
+
+        String a1 = post("/v1/messages", anthropicBody(false, "conversation A"), "x-api-key", "k").body();
+        String b1 = post("/v1/messages", anthropicBody(false, "conversation B"), "x-api-key", "k").body();
+        String a2 = post("/v1/messages", anthropicBody(false, "conversation A"), "x-api-key", "k").body();
+
+        assertThat(a1).contains("\"text\":\"first\"");
+        assertThat(b1).contains("\"text\":\"first\"");
+        assertThat(a2).contains("\"text\":\"second\"");
+        assertThat(server.requests()).extracting(RecordedRequest::turn).containsExactly(0, 0, 1);
+    }
+
+    @Test
+    void echoesTheLastUserMessageOnceTheScriptIsExhausted() throws Exception {
+        server = ModelServer.start(ModelScript.of());
+
+        String body = post("/v1/messages", anthropicBody(false, "are you there?"), "x-api-key", "k").body();
+
+        assertThat(body).contains("You said: are you there?");
+        assertThat(server.requests().getFirst().turn()).isEqualTo(-1);
+    }
+
+    @Test
+    void recordsAHangingRequestAndEndsItOnRelease() throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.hanging()));
+
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request("/v1/messages",
+                anthropicBody(false, "wait"), "x-api-key", "k"), HttpResponse.BodyHandlers.ofString());
+        List<RecordedRequest> received = server.awaitRequests(1, Duration.ofSeconds(5));
+        assertThat(received.getFirst().lastUserText()).isEqualTo("wait");
+        assertThat(pending).isNotDone();
+
+        server.releaseHangs();
+
+        assertThat(pending).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void servesTheRequestLogWithoutTheCredential() throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("ok")));
+        post("/v1/messages", anthropicBody(false, "hi"), "x-api-key", "sk-canary-123");
+
+        HttpResponse<String> log = http.send(HttpRequest.newBuilder(uri("/_requests")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(log.body()).doesNotContain("sk-canary-123").contains("apiKeySha256").contains("[redacted]");
+        JsonNode first = Json.parse(log.body()).get(0);
+        assertThat(first.path("body").path("messages").get(0).path("content").asString()).isEqualTo("hi");
+    }
+
+    @Test
+    void playsAScriptPutOverHttp() throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("old")));
+
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri("/_script"))
+                .PUT(HttpRequest.BodyPublishers.ofString("[{\"text\": \"new\"}]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String answer = post("/v1/messages", anthropicBody(false, "hi"), "x-api-key", "k").body();
+
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(answer).contains("\"text\":\"new\"");
+    }
+
+    @Test
+    void rejectsAMalformedRequestLikeTheRealApi() throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("never")));
+
+        HttpResponse<String> response = post("/v1/messages", "{\"model\": \"m\"}", "x-api-key", "k");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("invalid_request_error");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    private HttpResponse<String> post(String path, String body, String header, String value)
+            throws IOException, InterruptedException {
+        return http.send(request(path, body, header, value), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String path, String body, String header, String value) {
+        return HttpRequest.newBuilder(uri(path)).header("content-type", "application/json").header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private URI uri(String path) {
+        return URI.create(server.baseUrl() + path);
+    }
+
+    private static String anthropicBody(boolean stream, String userText) {
+        return """
+                {"model": "claude-test", "max_tokens": 100, "stream": %s,
+                 "messages": [{"role": "user", "content": "%s"}]}
+                """.formatted(stream, userText);
+    }
+}
