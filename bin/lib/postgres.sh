@@ -29,6 +29,8 @@ ensure_postgres() {
   mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then
     id -u postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
+    # The data directory may be owner-only; the cluster's user only needs to pass through it.
+    chmod o+x "$(dirname "$dir")" 2>/dev/null || true
     if ! runuser -u postgres -- test -x "$dir"; then
       # The unprivileged user cannot reach a directory below this checkout (e.g. under /root).
       local alt="/tmp/opencomputer-pg-$(echo "$dir" | md5sum | cut -c1-8)"
