@@ -91,8 +91,9 @@ public final class OpenComputer implements AutoCloseable {
     }
 
     /**
-     * Releases the connection pool when the client created it (a client built with
-     * {@link Builder#httpClient(HttpClient)} leaves that client open). Calls after close fail.
+     * Refuses new calls (they throw {@link IllegalStateException}) and releases the connection pool
+     * when the client created it; a client built with {@link Builder#httpClient(HttpClient)} leaves
+     * that one open. Does not wait: calls and event streams already running finish on their own.
      */
     @Override
     public void close() {

@@ -69,6 +69,7 @@ public final class Transport implements AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private final JsonMapper json;
+    private volatile boolean closed;
 
     /**
      * @param baseUrl        where the API lives, e.g. {@code http://localhost:8080}
@@ -230,6 +231,9 @@ public final class Transport implements AutoCloseable {
     }
 
     private Answer attempt(Call call, HttpRequest request, boolean streaming) {
+        if (closed) {
+            throw new IllegalStateException("the OpenComputer client is closed");
+        }
         RetryPolicy policy = call.options().maxRetries() == null ? retry
                 : retry.withMaxRetries(call.options().maxRetries());
         for (int attempt = 0; ; attempt++) {
@@ -379,11 +383,15 @@ public final class Transport implements AutoCloseable {
         return new OpenComputerException(describe(call) + " was interrupted", e);
     }
 
-    /** Closes the HTTP client when the transport created it. */
+    /**
+     * Refuses new calls and, when the transport created the HTTP client, shuts it down without
+     * waiting: calls and streams already running finish on their own.
+     */
     @Override
     public void close() {
+        closed = true;
         if (ownsHttpClient) {
-            http.close();
+            http.shutdown();
         }
     }
 }
