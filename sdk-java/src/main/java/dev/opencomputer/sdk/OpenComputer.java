@@ -4,6 +4,7 @@ import dev.opencomputer.sdk.agents.Agents;
 import dev.opencomputer.sdk.apikeys.ApiKeys;
 import dev.opencomputer.sdk.internal.RetryPolicy;
 import dev.opencomputer.sdk.internal.Transport;
+import dev.opencomputer.sdk.secrets.Secrets;
 import dev.opencomputer.sdk.tenants.Tenants;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,12 +50,14 @@ public final class OpenComputer implements AutoCloseable {
     private final Tenants tenants;
     private final ApiKeys apiKeys;
     private final Agents agents;
+    private final Secrets secrets;
 
     private OpenComputer(Transport transport) {
         this.transport = transport;
         this.tenants = new Tenants(transport);
         this.apiKeys = new ApiKeys(transport);
         this.agents = new Agents(transport);
+        this.secrets = new Secrets(transport);
     }
 
     /**
@@ -84,6 +87,11 @@ public final class OpenComputer implements AutoCloseable {
     /** The calling tenant's agents and their versions. */
     public Agents agents() {
         return agents;
+    }
+
+    /** The calling tenant's secrets (write-only values), and master key rotation for the operator. */
+    public Secrets secrets() {
+        return secrets;
     }
 
     public URI baseUrl() {

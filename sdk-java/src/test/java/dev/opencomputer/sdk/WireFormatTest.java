@@ -64,6 +64,20 @@ class WireFormatTest {
     }
 
     @Test
+    void aSecretIsPutAsAValueObjectAndRetriedAfterADroppedConnectionLikeARead() {
+        api.drop().answer(201, "{\"name\":\"ANTHROPIC_API_KEY\",\"version\":1}");
+        var secret = oc.secrets().put("ANTHROPIC_API_KEY", "sk-ant-123");
+
+        assertThat(secret.version()).isEqualTo(1);
+        assertThat(api.received()).hasSize(2).allSatisfy(sent -> {
+            assertThat(sent.method()).isEqualTo("PUT");
+            assertThat(sent.path()).isEqualTo("/v1/secrets/ANTHROPIC_API_KEY");
+            assertThat(sent.header("Idempotency-Key")).isNull();
+            assertThat(json.readTree(sent.body())).isEqualTo(json.readTree("{\"value\":\"sk-ant-123\"}"));
+        });
+    }
+
+    @Test
     void idsAreEncodedAsOnePathSegment() {
         api.answer(404, "{\"status\":404}");
         assertThatThrownBy(() -> oc.agents().get("../tenants")).isInstanceOf(NotFoundException.class);

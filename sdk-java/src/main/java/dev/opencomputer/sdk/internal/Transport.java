@@ -146,6 +146,12 @@ public final class Transport implements AutoCloseable {
                 "application/json", options)), json.constructType(type));
     }
 
+    /** A PUT with a JSON body; replaces a resource, so repeating it is harmless. */
+    public <T> T put(String path, Object body, Class<T> type) {
+        return decode(execute(new Call("PUT", path, json.writeValueAsBytes(body), "application/json",
+                RequestOptions.DEFAULT)), json.constructType(type));
+    }
+
     public <T> T patch(String path, Object body, String contentType, Class<T> type) {
         return decode(execute(new Call("PATCH", path, json.writeValueAsBytes(body), contentType,
                 RequestOptions.DEFAULT)), json.constructType(type));
