@@ -36,10 +36,15 @@ class SdkAgentsIT extends ApiIntegrationTest {
         return oc;
     }
 
-    /** A new tenant, created through the SDK with the operator key, and a client holding its key. */
+    /**
+     * A new tenant, created through the SDK with the operator key, and a client holding its key;
+     * the tenant has the secret {@code anthropic-key} that the agents below name as credential.
+     */
     private OpenComputer newTenantClient(String name) {
         var created = client(OPERATOR_KEY).tenants().create(CreateTenantRequest.builder().name(name).build());
-        return client(created.apiKey().key());
+        var oc = client(created.apiKey().key());
+        oc.secrets().put("anthropic-key", "sk-ant-test-value");
+        return oc;
     }
 
     @AfterEach
@@ -148,6 +153,11 @@ class SdkAgentsIT extends ApiIntegrationTest {
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
                         .extracting(Problem.FieldError::field).containsExactly("limits.maxRunTimeSeconds"));
         assertThat(oc.agents().get(id).version()).isEqualTo(1);
+
+        var unknownSecret = catchApi(() -> oc.agents().create(coder().name("keyless").credential("no-such-secret")
+                .build()));
+        assertThat(unknownSecret.status()).isEqualTo(422);
+        assertThat(unknownSecret.problem().is("unknown-secret")).isTrue();
 
         assertThatThrownBy(() -> oc.agents().create(coder().build()))
                 .isInstanceOfSatisfying(ConflictException.class,
