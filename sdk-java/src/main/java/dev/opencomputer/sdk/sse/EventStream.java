@@ -38,7 +38,8 @@ import tools.jackson.core.JacksonException;
  * no gap, no repeat. Failed reconnects back off exponentially (honouring {@code Retry-After}) up to
  * {@link Options#maxReconnectDelay()}; after {@link Options#maxReconnectAttempts()} failures in a row
  * the last failure is thrown. An answer that cannot improve by retrying (e.g. 401, 404) is thrown at
- * once. A 204 answer ends the stream.
+ * once. A connection the server closes without sending anything counts as a failed one. A 204
+ * answer ends the stream.
  *
  * <p><b>Errors on the stream.</b> An {@code event: error} whose data is an RFC 9457 problem is the
  * server's final word: iteration throws it as an {@link ApiException} and the stream ends.
@@ -133,7 +134,8 @@ public final class EventStream<T> implements Iterable<T>, AutoCloseable {
     private SseParser parser;
     private boolean iterated;
     private boolean ended;
-    private int failures;
+    private int failures; // failed connects, or connections that ended without a line, in a row
+    private boolean heardAnything; // on the current connection
     private T next;
 
     private EventStream(Connector connector, EventDecoder<T> decoder, Options options) {
@@ -155,7 +157,8 @@ public final class EventStream<T> implements Iterable<T>, AutoCloseable {
                 Objects.requireNonNull(decoder, "decoder"), Objects.requireNonNull(options, "options"));
         try {
             if (!stream.connect(false)) {
-                stream.ended = true;
+                stream.end();
+                return stream;
             }
         } catch (RuntimeException e) {
             stream.close();
@@ -235,40 +238,60 @@ public final class EventStream<T> implements Iterable<T>, AutoCloseable {
 
     /** Reads until an element is ready (true) or the stream is over (false). Consumer thread only. */
     private boolean advance() {
-        while (next == null) {
-            if (ended || isClosed()) {
-                return false;
-            }
-            if (parser == null && !connect(true)) {
-                ended = true;
-                return false;
-            }
-            ServerSentEvent event;
-            lastActivity = System.nanoTime(); // time spent away from the stream is not silence
-            reading = true;
-            try {
-                event = parser.next();
-            } catch (IOException e) {
-                event = null; // a broken connection is handled like a closed one
-            } finally {
-                reading = false;
-            }
-            if (event == null) {
-                dropConnection();
-                continue;
-            }
-            lastEventId = parser.lastEventId();
-            if ("error".equals(event.event())) {
-                ended = true;
-                dropConnection();
-                throw streamError(event);
-            }
-            next = decoder.decode(event);
+        if (next != null) {
+            return true;
         }
-        return true;
+        if (ended) {
+            return false;
+        }
+        try {
+            while (next == null) {
+                if (isClosed() || parser == null && !connect(true)) {
+                    end();
+                    return false;
+                }
+                ServerSentEvent event;
+                lastActivity = System.nanoTime(); // time spent away from the stream is not silence
+                reading = true;
+                try {
+                    event = parser.next();
+                } catch (IOException e) {
+                    event = null; // a broken connection is handled like a closed one
+                } finally {
+                    reading = false;
+                }
+                if (event == null) {
+                    dropConnection();
+                    continue;
+                }
+                lastEventId = parser.lastEventId();
+                if ("error".equals(event.event())) {
+                    throw streamError(event);
+                }
+                next = decoder.decode(event);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            end();
+            throw e;
+        }
+    }
+
+    /** The stream is over (closed, 204, fatal error): release everything, the watchdog included. */
+    private void end() {
+        ended = true;
+        parser = null;
+        close();
     }
 
     private void dropConnection() {
+        if (parser != null && !heardAnything && !isClosed()) {
+            // A server that keeps closing the stream at once is failing, not streaming: back off.
+            if (++failures > options.maxReconnectAttempts()) {
+                throw new ConnectionException("the server closed the event stream " + failures
+                        + " times in a row without sending anything", null);
+            }
+        }
         if (parser != null) {
             lastEventId = parser.lastEventId(); // also counts an id sent on an event without data
             Duration retry = parser.retry();
@@ -293,7 +316,7 @@ public final class EventStream<T> implements Iterable<T>, AutoCloseable {
      * Returns false when the stream was closed meanwhile or the server answered 204.
      */
     private boolean connect(boolean reconnect) {
-        Duration wait = reconnect ? reconnectDelay : Duration.ZERO;
+        Duration wait = !reconnect ? Duration.ZERO : failures > 0 ? backoff() : reconnectDelay;
         while (true) {
             if (!pause(wait)) {
                 return false;
@@ -333,8 +356,10 @@ public final class EventStream<T> implements Iterable<T>, AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            heardAnything = false;
             parser = new SseParser(new InputStreamReader(in, StandardCharsets.UTF_8), lastEventId, () -> {
                 lastActivity = System.nanoTime();
+                heardAnything = true;
                 failures = 0;
             });
             return true;

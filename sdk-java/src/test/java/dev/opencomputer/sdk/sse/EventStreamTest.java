@@ -220,6 +220,23 @@ class EventStreamTest {
     }
 
     @Test
+    void aServerThatKeepsClosingTheStreamWithoutSendingAnythingIsAFailure() throws Exception {
+        var server = server("")
+                .then(new Send(2, Ending.CLOSE))
+                .then(new Send(0, Ending.CLOSE))
+                .then(new Send(0, Ending.CLOSE))
+                .then(new Send(0, Ending.CLOSE));
+        var stream = open(server, FAST.withMaxReconnectAttempts(2));
+        var it = stream.iterator();
+        it.next();
+        it.next();
+        assertThatThrownBy(it::hasNext).isInstanceOf(dev.opencomputer.sdk.ConnectionException.class)
+                .hasMessageContaining("3 times in a row");
+        assertThat(it.hasNext()).isFalse();
+        assertThat(server.connections()).hasSize(4);
+    }
+
+    @Test
     void noContentOnReconnectEndsTheStream() throws Exception {
         var server = server("").then(new Send(2, Ending.CLOSE)).then(new Refuse(204, "", null));
         var stream = open(server, FAST);
