@@ -1,0 +1,25 @@
+package dev.opencomputer.sdk.agents;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One version of an agent. Versions are immutable: every update makes the next one, and a
+ * session keeps the version it started with.
+ *
+ * @param version    1 for a new agent, +1 per update
+ * @param provider   {@code anthropic} or {@code openai}
+ * @param credential the <em>name</em> of the tenant secret that holds the model key, or null
+ * @param tools      the tools the model may call
+ * @param updatedAt  when this version was made
+ */
+public record Agent(String id, int version, String name, String model, String provider, String prompt,
+        String runtime, String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
+        Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+
+    public Agent {
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.opencomputer.sdk.agents;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Body of {@link Agents#create(CreateAgentRequest)}. Null fields get the server's defaults; the
+ * server validates the whole request and reports every broken rule at once in a
+ * {@link dev.opencomputer.sdk.ValidationException}.
+ *
+ * @param name       required; 1–63 of {@code A-Z a-z 0-9 . _ -}, unique among the tenant's agents
+ * @param model      required; the provider's model id
+ * @param provider   {@code anthropic} or {@code openai}; by default inferred from the model name
+ * @param prompt     the system prompt
+ * @param runtime    {@code native}
+ * @param credential the <em>name</em> of a tenant secret holding the model key — never a key value
+ * @param tools      a subset of {@code bash, read_file, write_file, edit_file, list_files}; all by default
+ * @param metadata   up to 50 string entries
+ */
+public record CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
+        String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
+        Map<String, String> metadata) {
+
+    public CreateAgentRequest {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(model, "model");
+        tools = tools == null ? null : List.copyOf(tools);
+        metadata = metadata == null ? null : Map.copyOf(metadata);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link CreateAgentRequest}; {@code name} and {@code model} are required. */
+    public static final class Builder {
+        private String name;
+        private String model;
+        private String provider;
+        private String prompt;
+        private String runtime;
+        private String credential;
+        private List<String> tools;
+        private String sandboxImage;
+        private Integer maxRunTimeSeconds;
+        private Integer maxSteps;
+        private Map<String, String> metadata;
+
+        private Builder() {
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder provider(String provider) {
+            this.provider = provider;
+            return this;
+        }
+
+        public Builder prompt(String prompt) {
+            this.prompt = prompt;
+            return this;
+        }
+
+        public Builder runtime(String runtime) {
+            this.runtime = runtime;
+            return this;
+        }
+
+        /** The name of the secret holding the model key. */
+        public Builder credential(String secretName) {
+            this.credential = secretName;
+            return this;
+        }
+
+        public Builder tools(List<String> tools) {
+            this.tools = tools;
+            return this;
+        }
+
+        public Builder tools(String... tools) {
+            return tools(List.of(tools));
+        }
+
+        public Builder sandboxImage(String image) {
+            this.sandboxImage = image;
+            return this;
+        }
+
+        public Builder maxRunTimeSeconds(int seconds) {
+            this.maxRunTimeSeconds = seconds;
+            return this;
+        }
+
+        public Builder maxSteps(int steps) {
+            this.maxSteps = steps;
+            return this;
+        }
+
+        /** Replaces all metadata entries. */
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = metadata == null ? null : new LinkedHashMap<>(metadata);
+            return this;
+        }
+
+        public Builder putMetadata(String key, String value) {
+            if (metadata == null) {
+                metadata = new LinkedHashMap<>();
+            }
+            metadata.put(key, value);
+            return this;
+        }
+
+        public CreateAgentRequest build() {
+            return new CreateAgentRequest(name, model, provider, prompt, runtime, credential, tools,
+                    sandboxImage == null ? null : new AgentSandbox(sandboxImage),
+                    maxRunTimeSeconds == null && maxSteps == null ? null : new AgentLimits(maxRunTimeSeconds, maxSteps),
+                    metadata);
+        }
+    }
+}
