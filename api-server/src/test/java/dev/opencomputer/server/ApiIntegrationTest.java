@@ -24,6 +24,9 @@ public abstract class ApiIntegrationTest {
     public static final String MASTER_KEY = MasterKeyring.newEntry(1, new SecureRandom());
     private static final TestDatabase DATABASE = TestDatabase.create();
 
+    /** Generous: the first OpenAPI document is built on demand and CI machines are shared. */
+    private static final java.time.Duration RESPONSE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     @LocalServerPort
     protected int port;
 
@@ -36,12 +39,12 @@ public abstract class ApiIntegrationTest {
 
     /** A client with no credential. */
     protected WebTestClient anonymous() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        return WebTestClient.bindToServer().responseTimeout(RESPONSE_TIMEOUT).baseUrl("http://localhost:" + port).build();
     }
 
     /** A client sending {@code Authorization: Bearer <key>}. */
     protected WebTestClient as(String key) {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+        return WebTestClient.bindToServer().responseTimeout(RESPONSE_TIMEOUT).baseUrl("http://localhost:" + port)
                 .defaultHeader("Authorization", "Bearer " + key).build();
     }
 
