@@ -59,6 +59,10 @@ final class Conversation {
     };
 
     private final List<Turn> turns = new ArrayList<>();
+    /** The seq of the event each turn came from, in step with {@link #turns}. */
+    private final List<Long> turnSeqs = new ArrayList<>();
+    /** The seq of the last event the model call under way was sent, -1 when none is under way. */
+    private long requestHorizon = -1;
     private long lastSeq;
     /** The tool calls of the latest response while any of them has no result, in order; else empty. */
     private List<ContentBlock.ToolUse> openCalls = List.of();
@@ -89,7 +93,7 @@ final class Conversation {
                 lastUserMessageSeq = logged.seq();
                 if (!message.text().isBlank()) {
                     if (openCalls.isEmpty()) {
-                        turns.add(Turn.user(message.text()));
+                        add(Turn.user(message.text()));
                     } else {
                         deferredUserTexts.add(message.text());
                     }
@@ -97,8 +101,15 @@ final class Conversation {
             }
             case AgentMessage message -> {
                 answerOpenCalls("no result was recorded for this tool call; its outcome is unknown");
-                turns.add(assistant(message));
+                List<String> late = takeMessagesAfter(requestHorizon);
+                requestHorizon = -1;
+                add(assistant(message));
                 openCalls = message.toolUses();
+                if (openCalls.isEmpty()) {
+                    late.forEach(text -> add(Turn.user(text)));
+                } else {
+                    deferredUserTexts.addAll(late);
+                }
                 runSteps++;
                 restartsWithoutProgress = 0;
             }
@@ -135,6 +146,39 @@ final class Conversation {
         }
     }
 
+    private void add(Turn turn) {
+        turns.add(turn);
+        turnSeqs.add(lastSeq);
+    }
+
+    /**
+     * Removes the user messages the model call under way was not sent (they arrived after
+     * {@code horizon}) from the end of the conversation, so they can follow its response: the
+     * model sees them at the next step, as it would have had they arrived a moment later.
+     */
+    private List<String> takeMessagesAfter(long horizon) {
+        List<String> late = new ArrayList<>();
+        if (horizon < 0) {
+            return late;
+        }
+        while (!turns.isEmpty() && turns.getLast() instanceof Turn.User user && turnSeqs.getLast() > horizon) {
+            late.addFirst(user.text());
+            turns.removeLast();
+            turnSeqs.removeLast();
+        }
+        return late;
+    }
+
+    /**
+     * Says that the next response folded answers a request built from the events up to
+     * {@code horizon}: user messages after it that are folded before the response are placed
+     * after the response, not before it. Only the run that made the call knows this; a run that
+     * resumes from the log alone folds in log order.
+     */
+    void respondingTo(long horizon) {
+        requestHorizon = horizon;
+    }
+
     private void finish(ToolCallFinished end) {
         boolean open = openCalls.stream().anyMatch(call -> call.id().equals(end.callId()));
         if (!open || finished.containsKey(end.callId())) {
@@ -160,13 +204,13 @@ final class Conversation {
     private void closeOpenCalls() {
         for (ContentBlock.ToolUse call : openCalls) {
             ToolCallFinished end = finished.get(call.id());
-            turns.add(new Turn.ToolResult(call.id(), end.output(), end.error()));
+            add(new Turn.ToolResult(call.id(), end.output(), end.error()));
         }
         openCalls = List.of();
         started.clear();
         finished.clear();
         for (String text : deferredUserTexts) {
-            turns.add(Turn.user(text));
+            add(Turn.user(text));
         }
         deferredUserTexts.clear();
     }

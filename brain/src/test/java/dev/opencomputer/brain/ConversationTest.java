@@ -122,6 +122,37 @@ class ConversationTest {
     }
 
     @Test
+    void aMessageThatArrivedWhileTheModelWasAnsweringFollowsTheAnswer() {
+        fold(new UserMessage("hi"));
+        conversation.respondingTo(conversation.lastSeq());
+        fold(new UserMessage("one more thing"), response("Hello."));
+
+        assertThat(conversation.turns()).containsExactly(Turn.user("hi"),
+                new Turn.Assistant("Hello.", List.of(), List.of()), Turn.user("one more thing"));
+        assertThat(conversation.needsModel()).isTrue();
+    }
+
+    @Test
+    void aMessageThatArrivedWhileTheModelAskedForToolsWaitsForTheirResults() {
+        fold(new UserMessage("hi"));
+        conversation.respondingTo(conversation.lastSeq());
+        fold(new UserMessage("use blue"), response("Checking.", bash("t1", "ls")));
+
+        assertThat(conversation.turns()).hasSize(2);
+        fold(new CommandRun("t1", "ls", null), new CommandExited("t1", 0, "", false, 1));
+        assertThat(conversation.turns().subList(2, 4)).containsExactly(Turn.result("t1", ""), Turn.user("use blue"));
+    }
+
+    @Test
+    void withoutKnowingTheRequestAResumedRunFoldsInLogOrder() {
+        fold(new UserMessage("hi"), new UserMessage("one more thing"), response("Hello."));
+
+        assertThat(conversation.turns()).extracting(Object::getClass).containsExactly(Turn.User.class,
+                Turn.User.class, Turn.Assistant.class);
+        assertThat(conversation.needsModel()).isFalse();
+    }
+
+    @Test
     void theModelEndingItsTurnNeedsNothingMoreUntilTheNextMessage() {
         fold(new UserMessage("hi"), response("Hello."));
         assertThat(conversation.needsModel()).isFalse();
