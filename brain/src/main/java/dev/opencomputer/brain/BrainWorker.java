@@ -56,6 +56,8 @@ public final class BrainWorker implements AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     private boolean woken;
     private volatile boolean running;
+    private boolean claimFailing;
+    private boolean renewFailing;
 
     public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
             SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock) {
@@ -119,8 +121,12 @@ public final class BrainWorker implements AutoCloseable {
                     }
                     more = claimed.size() == wanted;
                 }
+                claimFailing = false;
             } catch (RuntimeException e) {
-                log.warn("worker {} cannot claim sessions: {}", id(), e.toString());
+                if (!claimFailing) {
+                    log.warn("worker {} cannot claim sessions (logged once until it can again): {}", id(), e.toString());
+                }
+                claimFailing = true;
             }
             if (!more) {
                 awaitWork(properties.claimInterval());
@@ -175,8 +181,12 @@ public final class BrainWorker implements AutoCloseable {
                     run.stop(SessionRun.Stop.LEASE_LOST);
                 }
             }
+            renewFailing = false;
         } catch (RuntimeException e) {
-            log.warn("worker {} cannot renew its leases: {}", id(), e.toString());
+            if (!renewFailing) {
+                log.warn("worker {} cannot renew its leases (logged once until it can again): {}", id(), e.toString());
+            }
+            renewFailing = true;
             long expired = properties.leaseDuration().toNanos();
             for (SessionRun run : active) {
                 if (now - run.renewedAtNanos() >= expired) {
