@@ -23,6 +23,7 @@ import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.ToolResult;
 import dev.opencomputer.testing.TestEngine;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +155,27 @@ class CrashRecoveryIT {
         assertThat(bed.types(id)).containsExactly("session.started", "user.message", "run.started",
                 "runtime.restarted", "agent.message", "session.idle");
         assertThat(bed.models.requests()).hasSize(2);
+    }
+
+    @Test
+    void closingAWorkerHandsItsSessionsOverWithoutWaitingForTheLeaseToExpire() {
+        bed = new Testbed(ModelScript.of(ScriptedTurn.hanging(), ScriptedTurn.text("Picked up."))
+                .onExhausted(ModelScript.Exhaustion.ERROR));
+        BrainProperties slow = bed.properties().leaseDuration(Duration.ofMinutes(5))
+                .heartbeatInterval(Duration.ofSeconds(10)).build();
+        BrainWorker first = bed.worker(slow.toBuilder().workerId("first").build());
+        SessionId id = bed.start("Think it over", ModelProvider.OPENAI);
+        bed.models.awaitRequests(1, Testbed.PATIENCE);
+
+        long closing = System.nanoTime();
+        first.close();
+        assertThat(bed.leaseOwner(id)).isNull();
+        bed.worker(slow.toBuilder().workerId("second").build());
+        bed.awaitIdle(id);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(30));
+        assertThat(bed.types(id)).containsExactly("session.started", "user.message", "run.started",
+                "runtime.restarted", "agent.message", "session.idle");
     }
 
     @Test
