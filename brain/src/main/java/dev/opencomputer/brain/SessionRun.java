@@ -215,7 +215,7 @@ final class SessionRun implements Runnable {
         Optional<SessionSetup> loaded = worker.setups().load(id);
         if (loaded.isEmpty()) {
             answerPendingCalls("not run: the session's setup is gone");
-            endRun(new SessionFailed("session_setup_missing",
+            append(new SessionFailed("session_setup_missing",
                     "the session's agent version or sandbox no longer exists; it cannot run"));
             return;
         }
@@ -229,7 +229,7 @@ final class SessionRun implements Runnable {
         }
         if (conversation.restartsWithoutProgress() > worker.properties().maxRestarts()) {
             answerPendingCalls("not run: the session failed first");
-            endRun(new SessionFailed("restart_loop", "the run was resumed " + conversation.restartsWithoutProgress()
+            append(new SessionFailed("restart_loop", "the run was resumed " + conversation.restartsWithoutProgress()
                     + " times in a row without progress; send a message to try again"));
             return;
         }

@@ -6,20 +6,29 @@ import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.modelserver.ScriptedError;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
+import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.sandbox.WorkspacePath;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.session.AgentMessage;
 import dev.opencomputer.session.CommandExited;
+import dev.opencomputer.session.CommandRun;
+import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.RuntimeRestarted;
+import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
 import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.ToolResult;
 import dev.opencomputer.session.UserMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +217,45 @@ class SessionRunIT {
         assertThat(bed.models.requests().getFirst().toolNames()).containsExactly("bash");
         assertThat(bed.models.requests().getFirst().system()).isEqualTo("You are a test agent.\n\nBe brief.");
         assertThat(bed.types(id).stream().filter("command.exited"::equals)).hasSize(3);
+    }
+
+    @Test
+    void aSessionWhoseSetupIsGoneFailsWithoutCallingTheModel() {
+        SessionId id = SessionId.next(Instant.now());
+        AgentSetup agent = bed.agent(ModelProvider.ANTHROPIC);
+        bed.eventLog.create(new NewSession(id, bed.tenant, agent.id(), 1, Map.of()), List.of(
+                new SessionStarted(agent.id(), 1, "test-model", null, Map.of()),
+                new UserMessage("Nobody knows me")));
+
+        SessionFailed failed = (SessionFailed) bed.awaitEvent(id, "session.failed").event();
+
+        assertThat(failed.reason()).isEqualTo("session_setup_missing");
+        assertThat(bed.models.requests()).isEmpty();
+    }
+
+    @Test
+    void aSessionResumedTooOftenWithoutProgressFailsInsteadOfLoopingAndAnswersItsOpenCall() {
+        SessionId id = SessionId.next(Instant.now());
+        SessionSetup setup = new SessionSetup(bed.tenant, bed.agent(ModelProvider.ANTHROPIC), bed.sandbox(), Map.of(),
+                null, null);
+        bed.setups.put(id, setup);
+        List<SessionEvent> history = new ArrayList<>(List.of(
+                new SessionStarted(setup.agent().id(), 1, "test-model", null, Map.of()),
+                new UserMessage("Crash me"), new RunStarted(),
+                new AgentMessage("m1", "test-model", List.of(new ContentBlock.ToolUse("t1",
+                        "bash", Map.of("command", "true"))), "tool_use", null),
+                new CommandRun("t1", "true", null)));
+        for (int i = 0; i < 5; i++) {
+            history.add(new RuntimeRestarted(5 + i));
+        }
+        bed.eventLog.create(new NewSession(id, bed.tenant, setup.agent().id(), 1, Map.of()),
+                history);
+
+        SessionFailed failed = (SessionFailed) bed.awaitEvent(id, "session.failed").event();
+
+        assertThat(failed.reason()).isEqualTo("restart_loop");
+        assertThat(bed.types(id)).endsWith("runtime.restarted", "runtime.restarted", "tool.result", "session.failed");
+        assertThat(bed.models.requests()).isEmpty();
     }
 
     @Test
