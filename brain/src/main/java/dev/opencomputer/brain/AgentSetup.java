@@ -1,0 +1,61 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.secrets.SecretName;
+import dev.opencomputer.session.AgentId;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The pinned version of an agent, as the brain runs it.
+ *
+ * @param id         the agent
+ * @param version    the version the session pinned
+ * @param provider   the model API's wire format
+ * @param model      the model, unless the session's live config overrides it
+ * @param baseUrl    where calls go; null = the brain's configured base URL for the provider
+ *                   ({@link BrainProperties#endpoint})
+ * @param prompt     the system prompt, empty for none
+ * @param credential the name of the tenant's secret holding the model key; null when the agent
+ *                   names none (its sessions fail with {@code model_credential_missing})
+ * @param tools      the tools the model is offered
+ * @param maxRunTime the longest one run may take before it stops as {@code run.stuck max_duration}
+ * @param maxSteps   the most model calls one run may make before it stops as
+ *                   {@code run.stuck max_steps}
+ */
+public record AgentSetup(
+        AgentId id,
+        int version,
+        ModelProvider provider,
+        String model,
+        String baseUrl,
+        String prompt,
+        SecretName credential,
+        Set<AgentTool> tools,
+        Duration maxRunTime,
+        int maxSteps) {
+
+    public AgentSetup {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(provider, "provider");
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("an agent needs a model");
+        }
+        prompt = prompt == null ? "" : prompt;
+        tools = tools == null || tools.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(tools));
+        Objects.requireNonNull(maxRunTime, "maxRunTime");
+        if (maxRunTime.isNegative() || maxRunTime.isZero() || maxSteps < 1) {
+            throw new IllegalArgumentException("maxRunTime and maxSteps must be positive");
+        }
+    }
+
+    /** The tool names an agent spec lists ({@code bash}, {@code read_file}, …) as tools. */
+    public static Set<AgentTool> tools(Iterable<String> names) {
+        Set<AgentTool> tools = EnumSet.noneOf(AgentTool.class);
+        for (String name : names) {
+            tools.add(AgentTool.named(name).orElseThrow(() -> new IllegalArgumentException("no tool named " + name)));
+        }
+        return tools;
+    }
+}

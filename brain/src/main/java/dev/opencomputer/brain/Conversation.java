@@ -1,0 +1,349 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.session.AgentMessage;
+import dev.opencomputer.session.CommandExited;
+import dev.opencomputer.session.CommandRun;
+import dev.opencomputer.session.ContentBlock;
+import dev.opencomputer.session.FileWritten;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.RunCancelled;
+import dev.opencomputer.session.RunStarted;
+import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.RuntimeCrashed;
+import dev.opencomputer.session.RuntimeRestarted;
+import dev.opencomputer.session.SessionClosed;
+import dev.opencomputer.session.SessionConfigChanged;
+import dev.opencomputer.session.SessionFailed;
+import dev.opencomputer.session.SessionHibernated;
+import dev.opencomputer.session.SessionIdle;
+import dev.opencomputer.session.SessionStarted;
+import dev.opencomputer.session.SessionWoke;
+import dev.opencomputer.session.ToolCallFinished;
+import dev.opencomputer.session.ToolCallStarted;
+import dev.opencomputer.session.ToolCalled;
+import dev.opencomputer.session.ToolResult;
+import dev.opencomputer.session.UnknownEvent;
+import dev.opencomputer.session.UserMessage;
+import dev.opencomputer.session.WebhookSent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A session's log folded into what the model is sent, following the rules of
+ * {@code docs/events.md} ("Rebuilding the conversation"): user messages become user turns, each
+ * stored {@code agent.message} an assistant turn (never requested again), and each tool call's
+ * end event its result. A user message that arrives while tool calls of the latest response are
+ * still open waits until they are all answered, so results always directly follow their calls.
+ *
+ * <p>It also knows what the run has to do next: run the open calls that never started, answer the
+ * ones that started but never ended as interrupted, call the model when the last turn is the
+ * user's or a tool result, or end the run when the model ended its turn. Fed in seq order, one
+ * event at a time, by one thread.
+ */
+final class Conversation {
+
+    private static final Logger log = LoggerFactory.getLogger(Conversation.class);
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
+    private final List<Turn> turns = new ArrayList<>();
+    /** The seq of the event each turn came from, in step with {@link #turns}. */
+    private final List<Long> turnSeqs = new ArrayList<>();
+    /** The seq of the last event the model call under way was sent, -1 when none is under way. */
+    private long requestHorizon = -1;
+    private long lastSeq;
+    /** The tool calls of the latest response while any of them has no result, in order; else empty. */
+    private List<ContentBlock.ToolUse> openCalls = List.of();
+    private final Map<String, ToolCallStarted> started = new HashMap<>();
+    private final Map<String, ToolCallFinished> finished = new HashMap<>();
+    private final List<String> deferredUserTexts = new ArrayList<>();
+    private String modelOverride;
+    private ThinkingLevel thinking = ThinkingLevel.OFF;
+    private String mode;
+    private Instant runStartedAt;
+    private int runSteps;
+    private int restartsWithoutProgress;
+    private long lastUserMessageSeq;
+    private boolean closed;
+
+    /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
+    void apply(LoggedEvent logged) {
+        if (logged.seq() <= lastSeq) {
+            return;
+        }
+        if (logged.seq() != lastSeq + 1) {
+            throw new IllegalStateException("events of " + logged.sessionId() + " folded out of order: "
+                    + logged.seq() + " after " + lastSeq);
+        }
+        lastSeq = logged.seq();
+        switch (logged.event()) {
+            case UserMessage message -> {
+                lastUserMessageSeq = logged.seq();
+                if (!message.text().isBlank()) {
+                    if (openCalls.isEmpty()) {
+                        add(Turn.user(message.text()));
+                    } else {
+                        deferredUserTexts.add(message.text());
+                    }
+                }
+            }
+            case AgentMessage message -> {
+                answerOpenCalls("no result was recorded for this tool call; its outcome is unknown");
+                List<String> late = takeMessagesAfter(requestHorizon);
+                requestHorizon = -1;
+                add(assistant(message));
+                openCalls = message.toolUses();
+                if (openCalls.isEmpty()) {
+                    late.forEach(text -> add(Turn.user(text)));
+                } else {
+                    deferredUserTexts.addAll(late);
+                }
+                runSteps++;
+                restartsWithoutProgress = 0;
+            }
+            case CommandRun start -> started.put(start.callId(), start);
+            case ToolCalled start -> started.put(start.callId(), start);
+            case CommandExited end -> finish(end);
+            case ToolResult end -> finish(end);
+            case SessionConfigChanged change -> configure(change);
+            case RunStarted run -> {
+                runStartedAt = logged.time();
+                runSteps = 0;
+                restartsWithoutProgress = 0;
+            }
+            case RuntimeRestarted restart -> restartsWithoutProgress++;
+            case SessionIdle idle -> restartsWithoutProgress = 0;
+            case RunCancelled cancelled -> restartsWithoutProgress = 0;
+            case RunStuck stuck -> restartsWithoutProgress = 0;
+            case SessionFailed failed -> restartsWithoutProgress = 0;
+            case SessionClosed close -> closed = true;
+            case SessionStarted start -> {
+            }
+            case FileWritten written -> {
+            }
+            case RuntimeCrashed crashed -> {
+            }
+            case SessionHibernated hibernated -> {
+            }
+            case SessionWoke woke -> {
+            }
+            case WebhookSent sent -> {
+            }
+            case UnknownEvent unknown -> {
+            }
+        }
+    }
+
+    private void add(Turn turn) {
+        turns.add(turn);
+        turnSeqs.add(lastSeq);
+    }
+
+    /**
+     * Removes the user messages the model call under way was not sent (they arrived after
+     * {@code horizon}) from the end of the conversation, so they can follow its response: the
+     * model sees them at the next step, as it would have had they arrived a moment later.
+     */
+    private List<String> takeMessagesAfter(long horizon) {
+        List<String> late = new ArrayList<>();
+        if (horizon < 0) {
+            return late;
+        }
+        while (!turns.isEmpty() && turns.getLast() instanceof Turn.User user && turnSeqs.getLast() > horizon) {
+            late.addFirst(user.text());
+            turns.removeLast();
+            turnSeqs.removeLast();
+        }
+        return late;
+    }
+
+    /**
+     * Says that the next response folded answers a request built from the events up to
+     * {@code horizon}: user messages after it that are folded before the response are placed
+     * after the response, not before it. Only the run that made the call knows this; a run that
+     * resumes from the log alone folds in log order.
+     */
+    void respondingTo(long horizon) {
+        requestHorizon = horizon;
+    }
+
+    private void finish(ToolCallFinished end) {
+        boolean open = openCalls.stream().anyMatch(call -> call.id().equals(end.callId()));
+        if (!open || finished.containsKey(end.callId())) {
+            return;
+        }
+        finished.put(end.callId(), end);
+        restartsWithoutProgress = 0;
+        if (finished.size() == openCalls.size()) {
+            closeOpenCalls();
+        }
+    }
+
+    /** Answers every open call without a result (only a log written out of order has any) and closes them. */
+    private void answerOpenCalls(String why) {
+        for (ContentBlock.ToolUse call : openCalls) {
+            finished.putIfAbsent(call.id(), new ToolResult(call.id(), call.name(), why, true));
+        }
+        if (!openCalls.isEmpty()) {
+            closeOpenCalls();
+        }
+    }
+
+    private void closeOpenCalls() {
+        for (ContentBlock.ToolUse call : openCalls) {
+            ToolCallFinished end = finished.get(call.id());
+            add(new Turn.ToolResult(call.id(), end.output(), end.error()));
+        }
+        openCalls = List.of();
+        started.clear();
+        finished.clear();
+        for (String text : deferredUserTexts) {
+            add(Turn.user(text));
+        }
+        deferredUserTexts.clear();
+    }
+
+    private void configure(SessionConfigChanged change) {
+        if (change.model() != null && !change.model().isBlank()) {
+            modelOverride = change.model().strip();
+        }
+        if (change.mode() != null && !change.mode().isBlank()) {
+            mode = change.mode().strip();
+        }
+        if (change.thoughtLevel() != null) {
+            try {
+                thinking = ThinkingLevel.parse(change.thoughtLevel().strip().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                log.warn("ignoring an unknown thought level in session.config_changed: {}", change.thoughtLevel());
+            }
+        }
+    }
+
+    /** The seq of the last event folded. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    /** The turns so far; a valid conversation to send whenever {@link #pendingCalls()} is empty. */
+    List<Turn> turns() {
+        return List.copyOf(turns);
+    }
+
+    /** The calls of the latest response that have no result yet, in order. */
+    List<ContentBlock.ToolUse> pendingCalls() {
+        return openCalls.stream().filter(call -> !finished.containsKey(call.id())).toList();
+    }
+
+    /** The start event of a pending call that started but never ended: it was interrupted. */
+    Optional<ToolCallStarted> startOf(String callId) {
+        return Optional.ofNullable(started.get(callId));
+    }
+
+    /**
+     * Whether the model has to be called: every call is answered and the last turn is the user's
+     * (input, or steering) or a tool result. False when the model ended its turn.
+     */
+    boolean needsModel() {
+        return openCalls.isEmpty() && !turns.isEmpty() && !(turns.getLast() instanceof Turn.Assistant);
+    }
+
+    /** The model the next call uses: the live config's override, else {@code agentModel}. */
+    String model(String agentModel) {
+        return modelOverride != null ? modelOverride : agentModel;
+    }
+
+    ThinkingLevel thinking() {
+        return thinking;
+    }
+
+    /** The live config's mode ({@code plan}, {@code auto}, …), null when never set. */
+    String mode() {
+        return mode;
+    }
+
+    /** When the current run began ({@code run.started}), null when no run ever started. */
+    Instant runStartedAt() {
+        return runStartedAt;
+    }
+
+    /** Model responses stored since the current run began. */
+    int runSteps() {
+        return runSteps;
+    }
+
+    /** {@code runtime.restarted} events since the last sign of progress (a response, a tool result, a run's end). */
+    int restartsWithoutProgress() {
+        return restartsWithoutProgress;
+    }
+
+    /** The seq of the last {@code user.message}, 0 when none. */
+    long lastUserMessageSeq() {
+        return lastUserMessageSeq;
+    }
+
+    /** Whether the session was closed: nothing more may be done in it. */
+    boolean closed() {
+        return closed;
+    }
+
+    /** A stored response as the assistant turn it was, tool inputs and thinking included. */
+    static Turn.Assistant assistant(AgentMessage message) {
+        List<ToolCall> calls = new ArrayList<>();
+        List<Thinking> thoughts = new ArrayList<>();
+        for (ContentBlock block : message.content()) {
+            switch (block) {
+                case ContentBlock.ToolUse use -> calls.add(new ToolCall(use.id(), use.name(),
+                        JSON.writeValueAsString(use.input())));
+                case ContentBlock.Thinking t -> thoughts.add(new Thinking(t.thinking(), t.signature(), false));
+                case ContentBlock.RedactedThinking t -> thoughts.add(new Thinking(t.data(), "", true));
+                case ContentBlock.Text text -> {
+                }
+            }
+        }
+        return new Turn.Assistant(message.text(), calls, thoughts);
+    }
+
+    /** A model response as the {@code agent.message} that stores it: thinking, text, then tool uses. */
+    static AgentMessage message(ModelResponse response) {
+        List<ContentBlock> content = new ArrayList<>();
+        for (Thinking t : response.thinking()) {
+            content.add(t.redacted() ? new ContentBlock.RedactedThinking(t.text())
+                    : new ContentBlock.Thinking(t.text(), t.signature().isEmpty() ? null : t.signature()));
+        }
+        if (!response.text().isEmpty()) {
+            content.add(new ContentBlock.Text(response.text()));
+        }
+        for (ToolCall call : response.toolCalls()) {
+            content.add(new ContentBlock.ToolUse(call.id(), call.name(), input(call.inputJson())));
+        }
+        return new AgentMessage(response.id().isEmpty() ? null : response.id(), response.model(), content,
+                response.stopReason().name().toLowerCase(Locale.ROOT),
+                new dev.opencomputer.session.TokenUsage(response.usage().inputTokens(),
+                        response.usage().outputTokens(), 0, 0));
+    }
+
+    /** A tool input as a JSON object; input that is not one is kept as {@code {"invalid_input": text}}. */
+    static Map<String, Object> input(String json) {
+        try {
+            Map<String, Object> object = JSON.readValue(json, OBJECT);
+            if (object != null) {
+                return object;
+            }
+        } catch (JacksonException e) {
+            // kept below, so the model sees what it wrote and the error its tool call gets
+        }
+        return Map.of("invalid_input", json);
+    }
+}

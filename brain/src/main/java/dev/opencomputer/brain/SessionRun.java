@@ -1,0 +1,693 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.eventlog.StaleFencingTokenException;
+import dev.opencomputer.sandbox.ExecResult;
+import dev.opencomputer.sandbox.Execution;
+import dev.opencomputer.sandbox.SandboxException;
+import dev.opencomputer.sandbox.SandboxNotFoundException;
+import dev.opencomputer.sandbox.SandboxNotRunningException;
+import dev.opencomputer.sandbox.SandboxState;
+import dev.opencomputer.sandbox.SandboxStatus;
+import dev.opencomputer.secrets.SecretDecryptionException;
+import dev.opencomputer.secrets.SecretName;
+import dev.opencomputer.secrets.SecretNotFoundException;
+import dev.opencomputer.secrets.SecretValue;
+import dev.opencomputer.session.AgentMessageDelta;
+import dev.opencomputer.session.AgentThinkingDelta;
+import dev.opencomputer.session.CommandExited;
+import dev.opencomputer.session.CommandRun;
+import dev.opencomputer.session.ContentBlock;
+import dev.opencomputer.session.FileWritten;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.RunStarted;
+import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.RuntimeCrashed;
+import dev.opencomputer.session.RuntimeRestarted;
+import dev.opencomputer.session.SessionEvent;
+import dev.opencomputer.session.SessionFailed;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.SessionIdle;
+import dev.opencomputer.session.ToolCallStarted;
+import dev.opencomputer.session.ToolCalled;
+import dev.opencomputer.session.ToolResult;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker's turn at one session, under one lease: plain imperative code on its own virtual
+ * thread. It folds the log into the conversation, marks the run as started (or resumed), and then
+ * repeats one step at a time until the model ends its turn — answer tool calls left interrupted,
+ * run the calls not yet run, or call the model — re-reading the log before every step, so a
+ * message that arrived meanwhile is part of the next model request (steering).
+ *
+ * <p>Every append carries the lease's fencing token: once another worker has claimed the session
+ * nothing more is stored, and the run stops quietly. Whatever is appended is appended before the
+ * next thing happens (a tool call's start before the tool runs), so a run that dies at any point
+ * can be resumed from the log alone without repeating what finished.
+ */
+final class SessionRun implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRun.class);
+
+    /** The environment variable marking every process of a tool call with its call id. */
+    static final String TOOL_CALL_MARKER = "OC_TOOL_CALL";
+    /** What the model is told about a call that started but never ended because its run died. */
+    static final String INTERRUPTED = "interrupted by a runtime restart; outcome unknown";
+    private static final String SANDBOX_RESTARTED = "it was restarted on the same workspace: files are kept, "
+            + "running processes are gone";
+    private static final int READ_PAGE = 500;
+
+    /** Why a run was told to stop before its end. */
+    enum Stop {
+        /** Another worker claimed the session, or the lease could not be renewed in time: append nothing more. */
+        LEASE_LOST,
+        /** The worker is closing: stop at once and release the lease, so another worker resumes. */
+        SHUTDOWN
+    }
+
+    /** How a run ended, for the worker. */
+    enum Ending {
+        /** The run is over (idle, failed, stuck) and its lease released. */
+        FINISHED,
+        /** The run was stopped for a shutdown and its lease released. */
+        RELEASED,
+        /** The lease was lost; nothing was appended after that. */
+        LOST,
+        /** The run broke (database or engine unavailable, a bug); its lease expires and it is resumed then. */
+        ABANDONED
+    }
+
+    /** Thrown inside the run to unwind it when it was told to stop. */
+    private static final class Stopped extends RuntimeException {
+        private final Stop reason;
+
+        Stopped(Stop reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** A model call that cannot be made with the agent's credential. */
+    private static final class CredentialProblem extends Exception {
+        private final String reason;
+
+        CredentialProblem(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private final BrainWorker worker;
+    private final Lease lease;
+    private final SessionId id;
+    private final Conversation conversation = new Conversation();
+    private volatile long renewedAtNanos;
+    private SessionSetup setup;
+    private SandboxTools tools;
+    private boolean over;
+
+    // guarded by this: who runs, whether it waits interruptibly, and whether it was told to stop
+    private Thread thread;
+    private boolean waiting;
+    private boolean done;
+    private Stop stop;
+
+    SessionRun(BrainWorker worker, Lease lease, long claimedAtNanos) {
+        this.worker = worker;
+        this.lease = lease;
+        this.id = lease.sessionId();
+        this.renewedAtNanos = claimedAtNanos;
+    }
+
+    Lease lease() {
+        return lease;
+    }
+
+    SessionId sessionId() {
+        return id;
+    }
+
+    long renewedAtNanos() {
+        return renewedAtNanos;
+    }
+
+    void renewed(long nanos) {
+        renewedAtNanos = nanos;
+    }
+
+    /**
+     * Tells the run to stop: at once if it is waiting (for the model, a command or a backoff; a
+     * command is killed), else before it appends anything more. Harmless after the run ended.
+     */
+    synchronized void stop(Stop reason) {
+        if (done) {
+            return;
+        }
+        if (stop == null) {
+            stop = reason;
+        }
+        if (waiting && thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        synchronized (this) {
+            thread = Thread.currentThread();
+        }
+        Ending ending;
+        try {
+            work();
+            ending = release() ? Ending.FINISHED : Ending.LOST;
+        } catch (Stopped stopped) {
+            ending = stopped.reason == Stop.SHUTDOWN && release() ? Ending.RELEASED : Ending.LOST;
+            log.info("run of {} stopped: {}", id, stopped.reason);
+        } catch (StaleFencingTokenException e) {
+            ending = Ending.LOST;
+            log.info("run of {} stopped: another worker holds the session now (token {} > {})", id, e.current(),
+                    e.presented());
+        } catch (RuntimeException e) {
+            Stop reason = stopReason();
+            if (reason != null) {
+                ending = reason == Stop.SHUTDOWN && release() ? Ending.RELEASED : Ending.LOST;
+                log.info("run of {} stopped: {} ({})", id, reason, e.toString());
+            } else {
+                ending = Ending.ABANDONED;
+                log.warn("run of {} broke off; it is resumed once its lease expires", id, e);
+            }
+        } finally {
+            synchronized (this) {
+                done = true;
+                thread = null;
+                Thread.interrupted();
+            }
+        }
+        worker.finished(this, ending);
+    }
+
+    private boolean release() {
+        try {
+            return worker.leases().release(worker.id(), lease);
+        } catch (RuntimeException e) {
+            log.warn("cannot release the lease of {}; it expires on its own: {}", id, e.toString());
+            return true;
+        }
+    }
+
+    private void work() {
+        catchUp();
+        if (conversation.closed()) {
+            return;
+        }
+        Optional<SessionSetup> loaded = worker.setups().load(id);
+        if (loaded.isEmpty()) {
+            answerPendingCalls("not run: the session's setup is gone");
+            append(new SessionFailed("session_setup_missing",
+                    "the session's agent version or sandbox no longer exists; it cannot run"));
+            return;
+        }
+        setup = loaded.get();
+        tools = new SandboxTools(worker.sandboxes(), setup, worker.properties());
+        if (lease.resumes()) {
+            log.info("resuming {} from seq {}", id, conversation.lastSeq());
+            append(new RuntimeRestarted(conversation.lastSeq()));
+        } else {
+            append(new RunStarted());
+        }
+        if (conversation.restartsWithoutProgress() > worker.properties().maxRestarts()) {
+            answerPendingCalls("not run: the session failed first");
+            append(new SessionFailed("restart_loop", "the run was resumed " + conversation.restartsWithoutProgress()
+                    + " times in a row without progress; send a message to try again"));
+            return;
+        }
+        ensureSandbox();
+        while (!over) {
+            checkStop();
+            catchUp();
+            if (conversation.closed()) {
+                return;
+            }
+            List<ContentBlock.ToolUse> pending = conversation.pendingCalls();
+            if (!pending.isEmpty()) {
+                answerOrRun(pending.getFirst());
+            } else if (!conversation.needsModel()) {
+                endRun(new SessionIdle());
+            } else {
+                Optional<RunStuck> limit = limitReached();
+                if (limit.isPresent()) {
+                    endRun(limit.get());
+                } else {
+                    step();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the model
+
+    /** One model call (with retries) whose response is stored, or the end of the run when it cannot be made. */
+    private void step() {
+        ModelRequest request;
+        long horizon = conversation.lastSeq();
+        try {
+            request = request();
+        } catch (IllegalArgumentException e) {
+            endRun(new SessionFailed("conversation_invalid", "the conversation cannot be sent: " + e.getMessage()));
+            return;
+        }
+        ModelRetryPolicy policy = worker.properties().retry().policy();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ModelResponse response = callOnce(request);
+                conversation.respondingTo(horizon);
+                append(Conversation.message(response));
+                return;
+            } catch (CredentialProblem problem) {
+                endRun(new SessionFailed(problem.reason, problem.getMessage()));
+                return;
+            } catch (ModelCallException failure) {
+                if (failure.failure() == ModelFailure.CANCELLED) {
+                    checkStop();
+                }
+                Optional<Duration> wait = policy.delayAfter(attempt, failure, ThreadLocalRandom.current());
+                if (wait.isEmpty()) {
+                    endRun(ending(failure, attempt));
+                    return;
+                }
+                log.info("model call of {} failed ({}); attempt {} in {} ms", id, failure.failure(), attempt + 1,
+                        wait.get().toMillis());
+                pause(wait.get());
+            }
+        }
+    }
+
+    private ModelRequest request() {
+        AgentSetup agent = setup.agent();
+        List<ToolSpec> specs = new ArrayList<>();
+        for (AgentTool tool : AgentTool.values()) {
+            if (agent.tools().contains(tool)) {
+                specs.add(tool.spec());
+            }
+        }
+        return ModelRequest.builder(worker.properties().endpoint(agent.provider(), agent.baseUrl()),
+                        conversation.model(agent.model()))
+                .system(setup.systemPrompt())
+                .conversation(conversation.turns())
+                .tools(specs)
+                .maxTokens(worker.properties().maxTokens())
+                .thinking(conversation.thinking())
+                .timeout(worker.properties().modelTimeout())
+                .build();
+    }
+
+    private ModelResponse callOnce(ModelRequest request) throws ModelCallException, CredentialProblem {
+        checkStop();
+        ModelCall call;
+        try (ApiKey key = revealKey()) {
+            call = worker.models().start(request, key, new ModelStreamListener() {
+                @Override
+                public void onTextDelta(String text) {
+                    worker.eventLog().publish(id, new AgentMessageDelta(text));
+                }
+
+                @Override
+                public void onThinkingDelta(String text) {
+                    worker.eventLog().publish(id, new AgentThinkingDelta(text));
+                }
+            });
+        }
+        beginWait();
+        try {
+            return call.await();
+        } catch (InterruptedException e) {
+            call.cancel();
+            throw new Stopped(stopReasonOr(Stop.SHUTDOWN));
+        } finally {
+            endWait();
+        }
+    }
+
+    /**
+     * The agent's model key, revealed from the secret store for this one call; the plaintext is
+     * wiped from every array it passed through, and the caller closes the key once the call started.
+     */
+    private ApiKey revealKey() throws CredentialProblem {
+        SecretName name = setup.agent().credential();
+        if (name == null) {
+            throw new CredentialProblem("model_credential_missing", "the agent names no credential; set the "
+                    + "agent's credential to the name of a secret holding the model key, then send a message");
+        }
+        SecretValue secret;
+        try {
+            secret = worker.secrets().reveal(setup.tenant().value(), name, "brain:" + worker.id() + " session " + id);
+        } catch (SecretNotFoundException e) {
+            throw new CredentialProblem("model_credential_missing", "the tenant has no secret named " + name
+                    + " (the agent's credential); create it, then send a message");
+        } catch (SecretDecryptionException e) {
+            throw new CredentialProblem("model_credential_unreadable", "the secret " + name
+                    + " cannot be decrypted with the configured master keys; store it again, then send a message");
+        }
+        byte[] bytes = secret.bytes();
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
+        try {
+            int start = chars.position();
+            int end = chars.limit();
+            while (start < end && Character.isWhitespace(chars.get(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(chars.get(end - 1))) {
+                end--;
+            }
+            if (start == end) {
+                throw new CredentialProblem("model_credential_missing", "the secret " + name + " is blank");
+            }
+            char[] key = new char[end - start];
+            chars.get(start, key);
+            try {
+                return ApiKey.of(key);
+            } finally {
+                Arrays.fill(key, '\0');
+            }
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+            if (chars.hasArray()) {
+                Arrays.fill(chars.array(), '\0');
+            }
+            secret.destroy();
+        }
+    }
+
+    /** The event a model failure ends the run with, after the retries the policy allowed. */
+    private SessionEvent ending(ModelCallException failure, int attempts) {
+        String message = failure.getMessage();
+        if (failure.failure() == ModelFailure.TIMEOUT) {
+            return new RunStuck("model_timeout", message + " (" + attempts + " attempts)");
+        }
+        if (failure.retryable()) {
+            return new SessionFailed("model_unavailable", message + " (gave up after " + attempts
+                    + " attempts); send a message to try again");
+        }
+        return switch (failure.failure()) {
+            case AUTHENTICATION -> new SessionFailed("model_authentication", message
+                    + "; store a valid key in the agent's credential, then send a message");
+            case PERMISSION -> new SessionFailed("model_permission", message);
+            case NOT_FOUND -> new SessionFailed("model_not_found", message + "; check the agent's model and base URL");
+            case INVALID_REQUEST -> new SessionFailed("model_invalid_request", message);
+            case PROTOCOL -> new SessionFailed("model_protocol", message + "; check the agent's base URL");
+            default -> new SessionFailed("model_error", message);
+        };
+    }
+
+    private Optional<RunStuck> limitReached() {
+        AgentSetup agent = setup.agent();
+        if (conversation.runSteps() >= agent.maxSteps()) {
+            return Optional.of(new RunStuck("max_steps", "the run made " + conversation.runSteps()
+                    + " model calls, the agent's limit; send a message to go on"));
+        }
+        Instant started = conversation.runStartedAt();
+        if (started != null) {
+            Duration took = Duration.between(started, worker.clock().instant());
+            if (took.compareTo(agent.maxRunTime()) > 0) {
+                return Optional.of(new RunStuck("max_duration", "the run took " + took.toSeconds()
+                        + " s, longer than the agent's limit of " + agent.maxRunTime().toSeconds()
+                        + " s; send a message to go on"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ tools
+
+    /** A pending call: answered as interrupted when an earlier run started it, else run. */
+    private void answerOrRun(ContentBlock.ToolUse call) {
+        Optional<ToolCallStarted> start = conversation.startOf(call.id());
+        if (start.isEmpty()) {
+            runTool(call);
+            return;
+        }
+        if (start.get() instanceof CommandRun) {
+            // what is left of the command must not go on behind the model's back
+            try {
+                tools.killLeftovers(call.id());
+            } catch (SandboxException e) {
+                log.debug("cannot look for leftovers of {} in {}: {}", call.id(), id, e.toString());
+            }
+        }
+        append(new ToolResult(call.id(), call.name(), INTERRUPTED, true));
+    }
+
+    /** Answers every pending call before the run ends early, so the log stays a valid conversation. */
+    private void answerPendingCalls(String notRun) {
+        for (ContentBlock.ToolUse call : conversation.pendingCalls()) {
+            boolean started = conversation.startOf(call.id()).isPresent();
+            append(new ToolResult(call.id(), call.name(), started ? INTERRUPTED : notRun, true));
+        }
+    }
+
+    private void runTool(ContentBlock.ToolUse call) {
+        Optional<AgentTool> tool = AgentTool.named(call.name()).filter(setup.agent().tools()::contains);
+        if (tool.isEmpty()) {
+            append(new ToolResult(call.id(), call.name(), "there is no tool named \"" + call.name()
+                    + "\" here; the tools are " + setup.agent().tools().stream().map(AgentTool::toolName).sorted()
+                    .toList(), true));
+            return;
+        }
+        ToolInvocation invocation;
+        try {
+            invocation = ToolInvocation.parse(new ToolCall(call.id(), call.name(), inputJson(call)));
+        } catch (InvalidToolInputException e) {
+            append(new ToolResult(call.id(), call.name(), e.getMessage(), true));
+            return;
+        }
+        if (invocation instanceof ToolInvocation.Bash bash) {
+            runCommand(call, bash);
+        } else {
+            runFileTool(call, invocation);
+        }
+    }
+
+    /** The input as the model wrote it: JSON it could not parse was stored as {@code {"invalid_input": text}}. */
+    private static String inputJson(ContentBlock.ToolUse call) {
+        Map<String, Object> input = call.input();
+        if (input.size() == 1 && input.get("invalid_input") instanceof String raw) {
+            return raw;
+        }
+        return Conversation.JSON.writeValueAsString(input);
+    }
+
+    private void runFileTool(ContentBlock.ToolUse call, ToolInvocation invocation) {
+        append(new ToolCalled(call.id(), call.name(), call.input()));
+        SandboxTools.Outcome outcome;
+        try {
+            outcome = switch (invocation) {
+                case ToolInvocation.ReadFile read -> tools.readFile(read);
+                case ToolInvocation.WriteFile write -> tools.writeFile(write);
+                case ToolInvocation.EditFile edit -> tools.editFile(edit);
+                case ToolInvocation.ListFiles list -> tools.listFiles(list);
+                case ToolInvocation.Bash bash -> throw new IllegalStateException("bash is a command");
+            };
+        } catch (SandboxNotRunningException | SandboxNotFoundException e) {
+            restartSandbox();
+            outcome = SandboxTools.Outcome.failed("the sandbox had stopped; " + SANDBOX_RESTARTED
+                    + ". The outcome of this call is unknown: check, then try again.");
+        }
+        ToolResult result = new ToolResult(call.id(), call.name(), outcome.output(), outcome.error());
+        if (outcome.written() != null) {
+            append(new FileWritten(call.id(), outcome.written().absolute(), outcome.bytes()), result);
+        } else {
+            append(result);
+        }
+    }
+
+    private void runCommand(ContentBlock.ToolUse call, ToolInvocation.Bash bash) {
+        append(new CommandRun(call.id(), bash.command(), setup.cwd()));
+        CommandTranscript transcript = new CommandTranscript(call.id(),
+                (int) worker.properties().toolOutputLimit().toBytes(), output -> worker.eventLog().publish(id, output));
+        Execution execution;
+        try {
+            execution = tools.startCommand(call.id(), bash, transcript);
+        } catch (SandboxNotRunningException | SandboxNotFoundException e) {
+            restartSandbox();
+            append(new CommandExited(call.id(), -1, "[the command did not run: the sandbox had stopped; "
+                    + SANDBOX_RESTARTED + ". Run it again if it is still needed.]", false, 0));
+            return;
+        }
+        ExecResult result = awaitCommand(execution);
+        String note = switch (result.termination()) {
+            case EXITED -> result.exitCode() == 137
+                    ? "\n[the command was killed with SIGKILL (exit 137), possibly for running out of memory]" : "";
+            case TIMED_OUT -> "\n[the command ran longer than its timeout of " + tools.commandTimeout(bash).toSeconds()
+                    + " s and was killed with its processes]";
+            case KILLED -> "\n[the command was killed]";
+            case SANDBOX_DIED -> {
+                String why = restartSandbox();
+                yield "\n[the sandbox died while the command ran (" + why + "); " + SANDBOX_RESTARTED + "]";
+            }
+        };
+        String output = transcript.tail() + note;
+        append(new CommandExited(call.id(), result.exitCode(), output, transcript.truncated(),
+                result.duration().toMillis()));
+    }
+
+    private ExecResult awaitCommand(Execution execution) {
+        beginWait();
+        try {
+            return execution.result().get();
+        } catch (InterruptedException e) {
+            try {
+                execution.kill();
+            } catch (RuntimeException failure) {
+                log.warn("cannot kill the command of stopped run {}: {}", id, failure.toString());
+            }
+            throw new Stopped(stopReasonOr(Stop.SHUTDOWN));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            endWait();
+        }
+    }
+
+    // ------------------------------------------------------------------ the sandbox
+
+    /** Makes sure the session's sandbox runs before the run starts working in it. */
+    private void ensureSandbox() {
+        SandboxState state = inspect();
+        if (state != null && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED)) {
+            worker.sandboxes().start(setup.sandbox().id());
+        } else if (state == null || !state.running()) {
+            restartSandbox();
+        }
+        if (setup.cwd() != null) {
+            tools.makeWorkingDirectory();
+        }
+    }
+
+    /**
+     * The sandbox died or vanished: records {@code runtime.crashed}, brings it back on its
+     * workspace, records {@code runtime.restarted}, and says what happened to it.
+     */
+    private String restartSandbox() {
+        SandboxState state = inspect();
+        String why;
+        Integer exitCode = null;
+        if (state == null || state.status() == SandboxStatus.ABSENT) {
+            why = "its container is gone";
+        } else if (state.killed()) {
+            why = "it was killed (exit 137: out of memory, or killed from outside)";
+            exitCode = 137;
+        } else if (state.running()) {
+            why = "it restarted";
+        } else {
+            why = "its container stopped" + (state.exitCode() == null ? "" : " with exit code " + state.exitCode());
+            exitCode = state.exitCode();
+        }
+        log.info("the sandbox {} of {} died ({}); restarting it", setup.sandbox().id(), id, why);
+        append(new RuntimeCrashed(why, exitCode));
+        worker.sandboxes().revive(setup.sandbox());
+        append(new RuntimeRestarted(conversation.lastSeq()));
+        return why;
+    }
+
+    private SandboxState inspect() {
+        try {
+            return worker.sandboxes().inspect(setup.sandbox().id());
+        } catch (SandboxNotFoundException e) {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ the log
+
+    /** Folds whatever was appended since the last read: the run's own events, and anyone else's. */
+    private void catchUp() {
+        while (true) {
+            List<LoggedEvent> page = worker.eventLog().readAfter(id, conversation.lastSeq(), READ_PAGE);
+            page.forEach(conversation::apply);
+            if (page.size() < READ_PAGE) {
+                return;
+            }
+        }
+    }
+
+    /** Appends under the lease's fencing token, never after a stop, and folds what was appended. */
+    private List<LoggedEvent> append(SessionEvent... events) {
+        checkStop();
+        List<LoggedEvent> logged = worker.eventLog().append(id, List.of(events), lease.token());
+        if (logged.getFirst().seq() == conversation.lastSeq() + 1) {
+            logged.forEach(conversation::apply);
+        } else {
+            catchUp();
+        }
+        return logged;
+    }
+
+    /**
+     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck}),
+     * unless a user message slipped in between the last read and {@code end}: that message would
+     * be left unanswered by a session that is no longer running, so the run goes on with a new
+     * {@code run.started} instead.
+     */
+    private void endRun(SessionEvent end) {
+        long readUpTo = conversation.lastSeq();
+        long endSeq = append(end).getFirst().seq();
+        catchUp();
+        long message = conversation.lastUserMessageSeq();
+        if (message > readUpTo && message < endSeq && !conversation.closed()) {
+            append(new RunStarted());
+            return;
+        }
+        over = true;
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    private synchronized Stop stopReason() {
+        return stop;
+    }
+
+    private synchronized Stop stopReasonOr(Stop fallback) {
+        return stop != null ? stop : fallback;
+    }
+
+    private synchronized void checkStop() {
+        if (stop != null) {
+            throw new Stopped(stop);
+        }
+    }
+
+    private synchronized void beginWait() {
+        checkStop();
+        waiting = true;
+    }
+
+    /** Ends a wait; an interrupt that raced with its end is cleared, and a stop is honoured. */
+    private synchronized void endWait() {
+        waiting = false;
+        Thread.interrupted();
+        checkStop();
+    }
+
+    private void pause(Duration duration) {
+        beginWait();
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            throw new Stopped(stopReasonOr(Stop.SHUTDOWN));
+        } finally {
+            endWait();
+        }
+    }
+}
