@@ -200,6 +200,14 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         return feeds.subscriptions();
     }
 
+    /**
+     * Completes every live subscription of this replica (its subscribers reconnect, to this or
+     * another replica, and resume); used at shutdown so that open streams do not hold it up.
+     */
+    public void completeSubscriptions() {
+        feeds.completeAll();
+    }
+
     /** Whether the LISTEN connection is up. */
     public boolean listening() {
         return listener.listening();

@@ -126,14 +126,19 @@ final class SessionFeeds implements AutoCloseable {
         return items;
     }
 
-    /** Completes every subscription and stops the feeds' threads. */
-    @Override
-    public void close() {
+    /** Completes every current subscription after what it was already delivered. */
+    void completeAll() {
         for (SessionFeed feed : feeds.values()) {
             for (FeedSubscription subscription : feed.subscribers) {
                 subscription.complete();
             }
         }
+    }
+
+    /** Completes every subscription and stops the feeds' threads. */
+    @Override
+    public void close() {
+        completeAll();
         executor.shutdown();
     }
 }
