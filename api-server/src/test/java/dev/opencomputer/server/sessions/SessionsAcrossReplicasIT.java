@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.eventlog.postgres.PostgresEventLog;
 import dev.opencomputer.server.OpenComputerApplication;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,6 +134,27 @@ class SessionsAcrossReplicasIT extends SessionApiTest {
         assertThat(total).isGreaterThan(clients * 3);
         SessionStreamIT.awaitTrue(() -> eventLogA.activeSubscriptions() == baselineA
                 && eventLogB.activeSubscriptions() == baselineB, "every subscription is freed on both replicas");
+    }
+
+    @Test
+    void aReplicaThatShutsDownEndsItsStreamsAtOnceAndTheirClientsResumeOnAnother() throws Exception {
+        Setup setup = tenantWithAgent("failover");
+        String id = startId(setup);
+        String key = setup.tenant().key();
+        SseConnection onB = SseConnection.open(urlOfB("/v1/sessions/" + id + "/stream"), bearer(key));
+        onB.awaitSeq(2, WAIT);
+        long started = System.nanoTime();
+        replicaB.close(); // graceful shutdown: it must not wait for its open streams to end
+        replicaB = null;
+        onB.awaitEnd(Duration.ofSeconds(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+        long third = post(key, id, "while B is gone");
+        Map<String, String> headers = bearer(key);
+        headers.put("Last-Event-ID", Long.toString(onB.seqs().getLast()));
+        try (SseConnection onA = SseConnection.open(url("/v1/sessions/" + id + "/stream"), headers)) {
+            assertThat(onA.awaitSeq(third, WAIT)).containsExactly(third);
+        }
+        onB.close();
     }
 
     private long postViaB(String key, String sessionId, String text) {

@@ -148,6 +148,18 @@ final class SseConnection implements AutoCloseable {
         return List.copyOf(frames);
     }
 
+    /** Waits until the server ended the stream. */
+    synchronized void awaitEnd(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ended) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the stream did not end; frames so far: " + frames);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     /** Waits until the stored event {@code seq} arrived. */
     List<Long> awaitSeq(long seq, Duration timeout) throws InterruptedException {
         await(f -> f.stream().anyMatch(frame -> frame.isStored() && frame.seq() >= seq), timeout);
