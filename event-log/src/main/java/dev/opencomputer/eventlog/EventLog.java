@@ -80,8 +80,32 @@ public interface EventLog {
      * Like {@link #subscribe}, but delivers lists of up to {@code maxBatch} items: whatever is
      * ready at that moment (a page of a catch-up read, the events one commit added), so that a
      * transport can write and flush them at once. Demand counts lists. A list is never empty.
+     * The default delivers lists of one item (implementations that can do better override it).
      */
-    Flow.Publisher<List<StreamItem>> subscribeInBatches(SessionId session, long afterSeq, int maxBatch);
+    default Flow.Publisher<List<StreamItem>> subscribeInBatches(SessionId session, long afterSeq, int maxBatch) {
+        Flow.Publisher<StreamItem> items = subscribe(session, afterSeq);
+        return subscriber -> items.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscriber.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(StreamItem item) {
+                subscriber.onNext(List.of(item));
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                subscriber.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                subscriber.onComplete();
+            }
+        });
+    }
 
     /**
      * Hands {@code event} to the live subscribers of {@code session} on this replica, after the
