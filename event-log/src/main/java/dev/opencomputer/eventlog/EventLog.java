@@ -77,6 +77,37 @@ public interface EventLog {
     Flow.Publisher<StreamItem> subscribe(SessionId session, long afterSeq);
 
     /**
+     * Like {@link #subscribe}, but delivers lists of up to {@code maxBatch} items: whatever is
+     * ready at that moment (a page of a catch-up read, the events one commit added), so that a
+     * transport can write and flush them at once. Demand counts lists. A list is never empty.
+     * The default delivers lists of one item (implementations that can do better override it).
+     */
+    default Flow.Publisher<List<StreamItem>> subscribeInBatches(SessionId session, long afterSeq, int maxBatch) {
+        Flow.Publisher<StreamItem> items = subscribe(session, afterSeq);
+        return subscriber -> items.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscriber.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(StreamItem item) {
+                subscriber.onNext(List.of(item));
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                subscriber.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                subscriber.onComplete();
+            }
+        });
+    }
+
+    /**
      * Hands {@code event} to the live subscribers of {@code session} on this replica, after the
      * stored events they already know of. Never stored; a subscriber that is far behind or
      * slow may miss ephemeral events.

@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatchEvents most events one commit groups together, across sessions (default 1000)
  * @param queueCapacity appends waiting for a committer before appenders block (default 10000)
  * @param maxEventSize largest data of one event, as JSON (default 1 MiB)
- * @param readBatchSize rows one read of a subscription fetches (default 500)
+ * @param readBatchSize rows one read of a subscription fetches (default 1000)
  * @param readConcurrency subscription reads running at once, so that a reconnect storm queues
  *     here instead of exhausting the connection pool (default 4)
  * @param recentEventsPerSession events of each subscribed session kept in memory to serve every
@@ -44,7 +44,7 @@ public record EventLogProperties(
         maxBatchEvents = orDefault("maxBatchEvents", maxBatchEvents, 1000);
         queueCapacity = orDefault("queueCapacity", queueCapacity, 10_000);
         maxEventSize = maxEventSize == null || maxEventSize.toBytes() == 0 ? DataSize.ofMegabytes(1) : maxEventSize;
-        readBatchSize = orDefault("readBatchSize", readBatchSize, 500);
+        readBatchSize = orDefault("readBatchSize", readBatchSize, 1000);
         readConcurrency = orDefault("readConcurrency", readConcurrency, 4);
         recentEventsPerSession = orDefault("recentEventsPerSession", recentEventsPerSession, 512);
         ephemeralBufferPerSubscriber = orDefault("ephemeralBufferPerSubscriber", ephemeralBufferPerSubscriber, 256);

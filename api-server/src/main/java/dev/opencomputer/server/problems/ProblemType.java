@@ -19,6 +19,7 @@ public enum ProblemType {
     VALIDATION_FAILED("validation-failed", HttpStatus.UNPROCESSABLE_CONTENT, "Validation failed"),
     UNKNOWN_SECRET("unknown-secret", HttpStatus.UNPROCESSABLE_CONTENT, "Unknown secret"),
     CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
+    SESSION_CLOSED("session-closed", HttpStatus.CONFLICT, "Session closed"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
             "Idempotency key reused with a different request"),
     IDEMPOTENCY_KEY_IN_USE("idempotency-key-in-use", HttpStatus.CONFLICT,

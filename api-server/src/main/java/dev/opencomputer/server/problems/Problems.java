@@ -1,11 +1,14 @@
 package dev.opencomputer.server.problems;
 
+import dev.opencomputer.eventlog.EventTooLargeException;
+import dev.opencomputer.eventlog.SessionNotFoundException;
 import dev.opencomputer.server.auth.AuthenticationFailedException;
 import dev.opencomputer.server.auth.CredentialMissingException;
 import dev.opencomputer.server.auth.ForbiddenException;
 import dev.opencomputer.server.http.IdempotencyKeyInUseException;
 import dev.opencomputer.server.http.IdempotencyKeyReusedException;
 import dev.opencomputer.server.secrets.UnknownSecretException;
+import dev.opencomputer.server.sessions.SessionClosedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,10 @@ public final class Problems {
             case ForbiddenException e -> Problem.of(ProblemType.FORBIDDEN, e.getMessage());
             case ResourceNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
             case ResourceConflictException e -> Problem.of(ProblemType.CONFLICT, e.getMessage());
+            case SessionClosedException e -> Problem.of(ProblemType.SESSION_CLOSED, e.getMessage());
+            case SessionNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "session " + e.sessionId() + " not found");
+            case EventTooLargeException e -> Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
+                    "the event is larger than the log accepts (" + e.limit() + " bytes)");
             case RequestInvalidException e -> new Problem(ProblemType.VALIDATION_FAILED,
                     "the request has " + e.violations().size() + " invalid field(s)",
                     Map.of("errors", e.violations()), new HttpHeaders());

@@ -15,6 +15,7 @@ import dev.opencomputer.session.StreamedEvent;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.UnknownEvent;
 import dev.opencomputer.session.UnloggedEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -139,9 +140,44 @@ public final class EventJson {
         return json.toString();
     }
 
+    /**
+     * {@link #envelope} in UTF-8, straight from the bytes of {@code data} (JSON in UTF-8), which
+     * are copied and never decoded.
+     */
+    public byte[] envelopeUtf8(SessionId sessionId, long seq, String type, Instant time, byte[] data) {
+        return envelopeUtf8(sessionId, seq, type, time.toString(), data);
+    }
+
+    /** {@link #envelopeUtf8(SessionId, long, String, Instant, byte[])} with the time already formatted. */
+    public byte[] envelopeUtf8(SessionId sessionId, long seq, String type, String time, byte[] data) {
+        StringBuilder head = new StringBuilder(96);
+        if (seq > 0) {
+            head.append("{\"seq\":").append(seq).append(',');
+        } else {
+            head.append('{');
+        }
+        head.append("\"sessionId\":\"").append(sessionId.value()).append("\",\"type\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(type, head);
+        head.append("\",\"time\":\"").append(time).append("\",\"data\":");
+        byte[] prefix = head.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] envelope = new byte[prefix.length + data.length + 1];
+        System.arraycopy(prefix, 0, envelope, 0, prefix.length);
+        System.arraycopy(data, 0, envelope, prefix.length, data.length);
+        envelope[envelope.length - 1] = '}';
+        return envelope;
+    }
+
+    /** Reads an event with its envelope, given in UTF-8. */
+    public StreamedEvent read(byte[] utf8) {
+        return read(mapper.readTree(utf8));
+    }
+
     /** Reads an event with its envelope, as written by {@link #write}. */
     public StreamedEvent read(String json) {
-        JsonNode tree = mapper.readTree(json);
+        return read(mapper.readTree(json));
+    }
+
+    private StreamedEvent read(JsonNode tree) {
         SessionId sessionId = SessionId.parse(tree.required("sessionId").asString());
         String type = tree.required("type").asString();
         Instant time = Instant.parse(tree.required("time").asString());

@@ -26,7 +26,7 @@ final class EventTable {
     private static final int MAX_PAYLOAD = 7800;
 
     private static final String READ_AFTER = """
-            SELECT seq, type, data::text, created_at FROM session_events
+            SELECT seq, type, data::text, (extract(epoch FROM created_at) * 1000000)::bigint FROM session_events
             WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""";
     private static final String INSERT_AND_NOTIFY = """
             WITH inserted AS (
@@ -35,19 +35,23 @@ final class EventTable {
             )
             SELECT pg_notify('%s', p) FROM unnest(?::text[]) AS n(p)""".formatted(CHANNEL);
     private static final String READ_PAGE = """
-            SELECT s.last_seq, e.seq, e.type, e.data::text, e.created_at
+            SELECT s.last_seq, e.seq, e.type, e.data::text, (extract(epoch FROM e.created_at) * 1000000)::bigint
             FROM sessions s LEFT JOIN LATERAL (
                 SELECT seq, type, data, created_at FROM session_events
                 WHERE session_id = s.id AND seq > ? ORDER BY seq LIMIT ?
             ) e ON true
-            WHERE s.id = ? ORDER BY e.seq""";
+            WHERE s.id = ?""";
     private static final String LAST_SEQS = "SELECT id, last_seq FROM sessions WHERE id = ANY (?)";
 
     private final DataSource dataSource;
+    /** For the reads of feed pumps, which serve every subscriber of a session: never behind catch-ups. */
+    private final Semaphore pumpPermits;
+    /** For the catch-up reads of single subscribers. */
     private final Semaphore readPermits;
 
     EventTable(DataSource dataSource, int readConcurrency) {
         this.dataSource = dataSource;
+        this.pumpPermits = new Semaphore(readConcurrency, true);
         this.readPermits = new Semaphore(readConcurrency, true);
     }
 
@@ -60,14 +64,19 @@ final class EventTable {
         }
     }
 
-    /** Reads for subscriptions, waiting for one of the few read permits so that many catch-ups queue here. */
+    /** Reads for a feed's pump, waiting for one of the few pump permits. */
     List<EventRow> readAfterQueued(SessionId session, long afterSeq, int limit) throws InterruptedException {
-        readPermits.acquire();
+        pumpPermits.acquire();
         try {
             return readAfter(session, afterSeq, limit);
         } finally {
-            readPermits.release();
+            pumpPermits.release();
         }
+    }
+
+    /** The last seq of one session, -1 when it does not exist. */
+    long lastSeq(SessionId session) {
+        return lastSeqs(List.of(session)).getOrDefault(session, -1L);
     }
 
     /**
@@ -77,7 +86,10 @@ final class EventTable {
     record Page(List<EventRow> rows, long lastSeq) {
     }
 
-    /** Reads a page for a subscription, queued like {@link #readAfterQueued}. */
+    /**
+     * Reads a page for one subscriber, waiting for one of the few read permits so that a
+     * reconnect storm queues here instead of exhausting the connection pool.
+     */
     Page readPageQueued(SessionId session, long afterSeq, int limit) throws InterruptedException {
         readPermits.acquire();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ_PAGE)) {
@@ -92,8 +104,14 @@ final class EventTable {
                     lastSeq = rs.getLong(1);
                     long seq = rs.getLong(2);
                     if (!rs.wasNull()) {
-                        rows.add(new EventRow(seq, rs.getString(3), rs.getString(4),
-                                rs.getObject(5, OffsetDateTime.class).toInstant()));
+                        rows.add(new EventRow(seq, rs.getString(3), rs.getBytes(4), instant(rs.getLong(5))));
+                    }
+                }
+                // The lateral subquery yields its rows in seq order; make sure rather than sort in SQL.
+                for (int i = 1; i < rows.size(); i++) {
+                    if (rows.get(i).seq() < rows.get(i - 1).seq()) {
+                        rows.sort(java.util.Comparator.comparingLong(EventRow::seq));
+                        break;
                     }
                 }
                 return new Page(rows, lastSeq);
@@ -114,12 +132,16 @@ final class EventTable {
             try (ResultSet rs = s.executeQuery()) {
                 List<EventRow> rows = new ArrayList<>(Math.min(limit, 64));
                 while (rs.next()) {
-                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant()));
+                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getBytes(3), instant(rs.getLong(4))));
                 }
                 return rows;
             }
         }
+    }
+
+    /** An instant from microseconds since the epoch (cheaper to read than a timestamp's text). */
+    static Instant instant(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000);
     }
 
     /** The last seq of every session of {@code sessions} that exists. */

@@ -2,7 +2,10 @@ package dev.opencomputer.eventlog.postgres;
 
 import dev.opencomputer.eventlog.StreamItem;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * never on the caller of {@link #request}. It holds no event it was not asked for, except one
  * page of a catch-up read and a bounded queue of ephemeral events, so a slow subscriber costs
  * memory only for its own page and never holds up appends or other subscribers.
+ *
+ * <p>It delivers single items ({@code maxBatch} 0) or lists of up to {@code maxBatch} items.
  */
 final class FeedSubscription implements Flow.Subscription {
 
@@ -22,7 +27,8 @@ final class FeedSubscription implements Flow.Subscription {
 
     private final SessionFeed feed;
     private final SessionFeeds feeds;
-    private final Flow.Subscriber<? super StreamItem> subscriber;
+    private final Flow.Subscriber<Object> subscriber;
+    private final int maxBatch;
     private final int ephemeralCapacity;
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger work = new AtomicInteger();
@@ -35,19 +41,35 @@ final class FeedSubscription implements Flow.Subscription {
     private boolean caughtUp;
     /** Rows of the last catch-up read not delivered yet; touched only by the drain loop. */
     private ArrayDeque<StreamItem> page;
-    /** Ephemeral items and the seq each must follow; guarded by itself. */
-    private final ArrayDeque<Ephemeral> ephemeral = new ArrayDeque<>();
+    /**
+     * While catching up, the read of the page after {@code nextPageAfter}, started as soon as
+     * the current page was full so that reading the table overlaps delivering; touched only by
+     * the drain loop.
+     */
+    private CompletableFuture<SessionFeeds.Page> nextPage;
+    private long nextPageAfter;
+    /**
+     * Rows per catch-up read: starts at the configured batch size and doubles (up to eight times
+     * that) while this subscriber keeps waiting for the table, i.e. takes pages faster than they
+     * are read; a slow subscriber keeps small pages.
+     */
+    private int pageSize;
+    /** Ephemeral items and the seq each must follow, created on first use; guarded by {@code this}. */
+    private ArrayDeque<Ephemeral> ephemeral;
 
     private record Ephemeral(StreamItem item, long afterSeq) {
     }
 
-    FeedSubscription(SessionFeed feed, SessionFeeds feeds, Flow.Subscriber<? super StreamItem> subscriber,
-            long afterSeq, int ephemeralCapacity) {
+    @SuppressWarnings("unchecked")
+    FeedSubscription(SessionFeed feed, SessionFeeds feeds, Flow.Subscriber<?> subscriber, long afterSeq,
+            int maxBatch, int ephemeralCapacity) {
         this.feed = feed;
         this.feeds = feeds;
-        this.subscriber = subscriber;
+        this.subscriber = (Flow.Subscriber<Object>) subscriber;
         this.cursor = afterSeq;
+        this.maxBatch = maxBatch;
         this.ephemeralCapacity = ephemeralCapacity;
+        this.pageSize = feeds.readBatchSize();
     }
 
     @Override
@@ -76,9 +98,17 @@ final class FeedSubscription implements Flow.Subscription {
         }
     }
 
+    /** Looks again for something to deliver (the feed learned where the log ends). */
+    void resume() {
+        schedule();
+    }
+
     /** Queues an ephemeral item to follow the stored event {@code afterSeq}. */
     void offer(StreamItem item, long afterSeq) {
-        synchronized (ephemeral) {
+        synchronized (this) {
+            if (ephemeral == null) {
+                ephemeral = new ArrayDeque<>();
+            }
             if (ephemeral.size() >= ephemeralCapacity) {
                 ephemeral.pollFirst();
             }
@@ -121,7 +151,6 @@ final class FeedSubscription implements Flow.Subscription {
     }
 
     private void deliver() throws InterruptedException {
-        StreamItem[] chunk = null;
         while (!cancelled) {
             if (failure != null) {
                 fail(failure);
@@ -136,6 +165,24 @@ final class FeedSubscription implements Flow.Subscription {
             if (demand.get() == 0) {
                 return;
             }
+            List<StreamItem> ready = take(Math.max(1, maxBatch));
+            if (ready.isEmpty()) {
+                return;
+            }
+            demand.decrementAndGet();
+            subscriber.onNext(maxBatch == 0 ? ready.getFirst() : ready);
+        }
+    }
+
+    /**
+     * Up to {@code max} items that can be delivered now, advancing the cursor over the stored
+     * ones; reads the table only when nothing else is ready. Empty when there is nothing to
+     * deliver until the next wake-up.
+     */
+    private List<StreamItem> take(int max) throws InterruptedException {
+        List<StreamItem> ready = new ArrayList<>(Math.min(max, 16));
+        StreamItem[] chunk = null;
+        while (ready.size() < max && !cancelled) {
             StreamItem next = nextEphemeral();
             if (next == null && page != null) {
                 next = page.pollFirst();
@@ -144,30 +191,37 @@ final class FeedSubscription implements Flow.Subscription {
                 }
             }
             if (next != null) {
-                emit(next);
+                add(ready, next);
                 continue;
             }
-            if (!caughtUp && joinsFeedWithoutReading()) {
-                caughtUp = true;
+            if (!caughtUp) {
+                if (joinsFeedWithoutReading()) {
+                    caughtUp = true;
+                } else if (cursor > 0 && feed.locating()) {
+                    break; // the feed is about to learn where the log ends, and resumes us
+                }
             }
             if (caughtUp) {
                 if (chunk == null) {
-                    chunk = new StreamItem[COPY_CHUNK];
+                    chunk = new StreamItem[Math.min(COPY_CHUNK, max)];
                 }
-                int copied = feed.copyRecent(cursor, chunk, (int) Math.min(demand.get(), COPY_CHUNK));
+                int copied = feed.copyRecent(cursor, chunk, Math.min(chunk.length, max - ready.size()));
                 if (copied > 0) {
-                    for (int k = 0; k < copied && !cancelled; k++) {
-                        emit(chunk[k]);
+                    for (int k = 0; k < copied; k++) {
+                        add(ready, chunk[k]);
                         chunk[k] = null;
                     }
                     continue;
                 }
                 if (cursor >= feed.fetchedSeq()) {
-                    return; // the pump wakes us when it has read what follows
+                    break; // the pump wakes us when it has read what follows
                 }
             }
+            if (!ready.isEmpty()) {
+                break; // deliver what is ready before reading more
+            }
             // Catching up, or fallen behind the feed's recent events: read the table ourselves.
-            SessionFeeds.Page read = feeds.readPage(feed.session, cursor);
+            SessionFeeds.Page read = readPage();
             List<StreamItem> rows = read.items();
             long end = rows.isEmpty() ? cursor : rows.getLast().seq();
             if (read.lastSeq() >= 0 && end >= read.lastSeq()) {
@@ -175,10 +229,33 @@ final class FeedSubscription implements Flow.Subscription {
                 feed.caughtUpAt(read.lastSeq());
             }
             if (rows.isEmpty()) {
-                return;
+                break;
             }
             page = new ArrayDeque<>(rows);
+            if (rows.size() >= feeds.readBatchSize() && !caughtUp) {
+                long after = rows.getLast().seq();
+                nextPageAfter = after;
+                nextPage = feeds.readPageAsync(feed.session, after, pageSize);
+            }
         }
+        return ready;
+    }
+
+    /** The page after the cursor: the one read ahead when it starts there, else read now. */
+    private SessionFeeds.Page readPage() throws InterruptedException {
+        CompletableFuture<SessionFeeds.Page> ahead = nextPage;
+        nextPage = null;
+        if (ahead != null && nextPageAfter == cursor) {
+            if (!ahead.isDone()) {
+                pageSize = Math.min(pageSize * 2, feeds.readBatchSize() * 8);
+            }
+            try {
+                return ahead.get();
+            } catch (ExecutionException e) {
+                // read it again below, and fail there if it still fails
+            }
+        }
+        return feeds.readPage(feed.session, cursor, pageSize);
     }
 
     /**
@@ -199,9 +276,12 @@ final class FeedSubscription implements Flow.Subscription {
     }
 
     private StreamItem nextEphemeral() {
-        synchronized (ephemeral) {
+        synchronized (this) {
+            if (ephemeral == null || page != null) {
+                return null;
+            }
             Ephemeral head = ephemeral.peekFirst();
-            if (head != null && head.afterSeq() <= cursor && page == null) {
+            if (head != null && head.afterSeq() <= cursor) {
                 ephemeral.pollFirst();
                 return head.item();
             }
@@ -209,20 +289,19 @@ final class FeedSubscription implements Flow.Subscription {
         }
     }
 
-    private void emit(StreamItem item) {
+    /** Adds an item to deliver, never a gap or a duplicate of a stored event. */
+    private void add(List<StreamItem> ready, StreamItem item) {
         if (item.isStored()) {
+            if (item.seq() <= cursor) {
+                return; // a stale row (a duplicate): skip it
+            }
             if (item.seq() != cursor + 1) {
-                // Never deliver a gap or a duplicate; drop stale rows (a duplicate) and fail loudly on a gap.
-                if (item.seq() <= cursor) {
-                    return;
-                }
                 throw new IllegalStateException("gap in " + feed.session + ": expected seq " + (cursor + 1)
                         + " but read " + item.seq());
             }
             cursor = item.seq();
         }
-        demand.decrementAndGet();
-        subscriber.onNext(item);
+        ready.add(item);
     }
 
     private void fail(Throwable error) {

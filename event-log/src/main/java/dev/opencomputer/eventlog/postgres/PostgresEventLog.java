@@ -169,7 +169,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         List<EventRow> rows = table.readAfter(session, afterSeq, limit);
         List<LoggedEvent> events = new ArrayList<>(rows.size());
         for (EventRow row : rows) {
-            events.add(new LoggedEvent(session, row.seq(), row.time(), json.readStored(row.type(), row.data())));
+            events.add(new LoggedEvent(session, row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
         }
         return events;
     }
@@ -180,7 +180,17 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         if (afterSeq < 0) {
             throw new IllegalArgumentException("afterSeq must be 0 or more: " + afterSeq);
         }
-        return subscriber -> feeds.subscribe(session, afterSeq, Objects.requireNonNull(subscriber, "subscriber"));
+        return subscriber -> feeds.subscribe(session, afterSeq, 0, Objects.requireNonNull(subscriber, "subscriber"));
+    }
+
+    @Override
+    public Flow.Publisher<List<StreamItem>> subscribeInBatches(SessionId session, long afterSeq, int maxBatch) {
+        Objects.requireNonNull(session, "session");
+        if (afterSeq < 0 || maxBatch < 1) {
+            throw new IllegalArgumentException("afterSeq must be 0 or more and maxBatch 1 or more");
+        }
+        return subscriber -> feeds.subscribe(session, afterSeq, maxBatch,
+                Objects.requireNonNull(subscriber, "subscriber"));
     }
 
     @Override
@@ -198,6 +208,14 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     /** How many live subscriptions this replica holds. */
     public int activeSubscriptions() {
         return feeds.subscriptions();
+    }
+
+    /**
+     * Completes every live subscription of this replica (its subscribers reconnect, to this or
+     * another replica, and resume); used at shutdown so that open streams do not hold it up.
+     */
+    public void completeSubscriptions() {
+        feeds.completeAll();
     }
 
     /** Whether the LISTEN connection is up. */

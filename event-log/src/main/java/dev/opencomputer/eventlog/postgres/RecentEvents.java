@@ -5,55 +5,64 @@ import java.util.List;
 
 /**
  * The last few stored events of one session, contiguous by seq, so that the subscribers of a
- * session are served from one read of the table instead of one read each. Thread-safe.
+ * session are served from one read of the table instead of one read each. One writer (the
+ * feed's pump) publishes immutable snapshots; any number of readers copy from the current
+ * snapshot without locking.
  */
 final class RecentEvents {
 
-    private final StreamItem[] items;
-    private long firstSeq = 1;
-    private int size;
-    private int start;
+    /** {@code items[i]} has seq {@code firstSeq + i}. */
+    private record Snapshot(long firstSeq, StreamItem[] items) {
+    }
+
+    private final int capacity;
+    private volatile Snapshot snapshot = new Snapshot(1, new StreamItem[0]);
 
     RecentEvents(int capacity) {
-        this.items = new StreamItem[capacity];
+        this.capacity = capacity;
     }
 
     /** Adds events that must directly follow the last one held (the first add may start anywhere). */
     synchronized void addAll(List<StreamItem> added) {
-        for (StreamItem item : added) {
-            if (size > 0 && item.seq() != firstSeq + size) {
-                // Not contiguous (cannot happen while one pump fills this): start over from here.
-                size = 0;
-                start = 0;
-            }
-            if (size == 0) {
-                firstSeq = item.seq();
-            }
-            if (size < items.length) {
-                items[(start + size) % items.length] = item;
-                size++;
-            } else {
-                items[start] = item;
-                start = (start + 1) % items.length;
-                firstSeq++;
-            }
+        if (added.isEmpty()) {
+            return;
         }
+        Snapshot current = snapshot;
+        StreamItem[] kept = current.items();
+        long first = current.firstSeq();
+        if (kept.length > 0 && added.getFirst().seq() != first + kept.length) {
+            kept = new StreamItem[0]; // not contiguous (cannot happen while one pump fills this): start over
+        }
+        if (kept.length == 0) {
+            first = added.getFirst().seq();
+        }
+        int total = Math.min(capacity, kept.length + added.size());
+        int fromKept = Math.max(0, total - added.size());
+        StreamItem[] items = new StreamItem[total];
+        System.arraycopy(kept, kept.length - fromKept, items, 0, fromKept);
+        int fromAdded = total - fromKept;
+        for (int i = 0; i < fromAdded; i++) {
+            StreamItem item = added.get(added.size() - fromAdded + i);
+            items[fromKept + i] = item;
+        }
+        long newFirst = items[total - 1].seq() - (total - 1);
+        snapshot = new Snapshot(newFirst, items);
     }
 
     /**
      * Copies into {@code out} up to {@code max} events that follow {@code afterSeq}, when the
      * event right after it is held; returns how many were copied (0 when it is not held).
      */
-    synchronized int copyAfter(long afterSeq, StreamItem[] out, int max) {
+    int copyAfter(long afterSeq, StreamItem[] out, int max) {
+        Snapshot current = snapshot;
         long from = afterSeq + 1;
-        if (size == 0 || from < firstSeq || from >= firstSeq + size) {
+        int size = current.items().length;
+        if (size == 0 || from < current.firstSeq() || from >= current.firstSeq() + size) {
             return 0;
         }
-        int offset = (int) (from - firstSeq);
+        int offset = (int) (from - current.firstSeq());
         int count = Math.min(max, size - offset);
-        for (int k = 0; k < count; k++) {
-            out[k] = items[(start + offset + k) % items.length];
-        }
+        System.arraycopy(current.items(), offset, out, 0, count);
         return count;
     }
 }

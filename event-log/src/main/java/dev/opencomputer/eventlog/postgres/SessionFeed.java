@@ -26,8 +26,13 @@ final class SessionFeed {
     private final RecentEvents recent;
     private final AtomicLong knownSeq = new AtomicLong();
     private final AtomicInteger pumpWork = new AtomicInteger();
-    /** The last seq the pump has read; -1 until a subscriber has caught up and says where the log ends. */
+    /**
+     * The last seq the pump has read; -1 until the feed knows where the log ends (from its own
+     * look-up when it is created, or from a subscriber that caught up).
+     */
     private volatile long fetchedSeq = -1;
+    /** Whether the feed is still looking up where the log ends: new subscribers wait for it. */
+    private volatile boolean locating = true;
 
     SessionFeed(SessionId session, SessionFeeds feeds, int recentEvents) {
         this.session = session;
@@ -41,6 +46,31 @@ final class SessionFeed {
 
     long fetchedSeq() {
         return fetchedSeq;
+    }
+
+    /** Whether subscribers should wait for the feed to learn where the log ends rather than read it themselves. */
+    boolean locating() {
+        return locating && fetchedSeq < 0;
+    }
+
+    /**
+     * Looks up where the log ends, once, when the feed is created: subscribers that start there
+     * (a reconnect storm at the head of the log) then follow the feed without a read each.
+     */
+    void locate() {
+        try {
+            long lastSeq = feeds.lastSeq(session);
+            if (lastSeq >= 0) {
+                caughtUpAt(lastSeq);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot look up the last seq of {}: {}", session, e.toString());
+        } finally {
+            locating = false;
+            for (FeedSubscription subscriber : subscribers) {
+                subscriber.resume();
+            }
+        }
     }
 
     /** Events up to {@code seq} are committed. */

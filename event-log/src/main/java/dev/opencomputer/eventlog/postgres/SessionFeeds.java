@@ -4,10 +4,12 @@ import dev.opencomputer.eventlog.StreamItem;
 import dev.opencomputer.eventlog.json.EventJson;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.SessionId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,16 +44,27 @@ final class SessionFeeds implements AutoCloseable {
         this.ephemeralCapacity = ephemeralCapacity;
     }
 
-    /** Registers a subscription that starts after {@code afterSeq}. */
-    void subscribe(SessionId session, long afterSeq, Flow.Subscriber<? super StreamItem> subscriber) {
+    /**
+     * Registers a subscription that starts after {@code afterSeq} and delivers single items
+     * ({@code maxBatch} 0) or lists of up to {@code maxBatch} items.
+     */
+    void subscribe(SessionId session, long afterSeq, int maxBatch, Flow.Subscriber<?> subscriber) {
         FeedSubscription[] created = new FeedSubscription[1];
+        SessionFeed[] fresh = new SessionFeed[1];
         feeds.compute(session, (id, feed) -> {
-            SessionFeed target = feed != null ? feed : new SessionFeed(id, this, recentEvents);
-            created[0] = new FeedSubscription(target, this, subscriber, afterSeq, ephemeralCapacity);
+            SessionFeed target = feed;
+            if (target == null) {
+                target = new SessionFeed(id, this, recentEvents);
+                fresh[0] = target;
+            }
+            created[0] = new FeedSubscription(target, this, subscriber, afterSeq, maxBatch, ephemeralCapacity);
             target.subscribers.add(created[0]);
             return target;
         });
         subscriptions.incrementAndGet();
+        if (fresh[0] != null) {
+            execute(fresh[0]::locate);
+        }
         subscriber.onSubscribe(created[0]);
     }
 
@@ -111,29 +124,57 @@ final class SessionFeeds implements AutoCloseable {
         return items(session, table.readAfterQueued(session, afterSeq, readBatchSize));
     }
 
+    long lastSeq(SessionId session) {
+        return table.lastSeq(session);
+    }
+
+    /** Starts reading a page for one subscriber in the background. */
+    CompletableFuture<Page> readPageAsync(SessionId session, long afterSeq, int limit) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return readPage(session, afterSeq, limit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, executor);
+    }
+
     /** Reads a page for one subscriber, with the session's last seq. */
-    Page readPage(SessionId session, long afterSeq) throws InterruptedException {
-        EventTable.Page page = table.readPageQueued(session, afterSeq, readBatchSize);
+    Page readPage(SessionId session, long afterSeq, int limit) throws InterruptedException {
+        EventTable.Page page = table.readPageQueued(session, afterSeq, limit);
         return new Page(items(session, page.rows()), page.lastSeq());
     }
 
     private List<StreamItem> items(SessionId session, List<EventRow> rows) {
         List<StreamItem> items = new ArrayList<>(rows.size());
+        Instant lastTime = null;
+        String lastTimeText = null;
         for (EventRow row : rows) {
-            String wire = json.envelope(session, row.seq(), row.type(), row.time(), row.data());
+            if (!row.time().equals(lastTime)) {
+                // events appended together share their time: format it once
+                lastTime = row.time();
+                lastTimeText = lastTime.toString();
+            }
+            byte[] wire = json.envelopeUtf8(session, row.seq(), row.type(), lastTimeText, row.data());
             items.add(StreamItem.lazy(session, row.seq(), row.type(), wire, () -> (LoggedEvent) json.read(wire)));
         }
         return items;
     }
 
-    /** Completes every subscription and stops the feeds' threads. */
-    @Override
-    public void close() {
+    /** Completes every current subscription after what it was already delivered. */
+    void completeAll() {
         for (SessionFeed feed : feeds.values()) {
             for (FeedSubscription subscription : feed.subscribers) {
                 subscription.complete();
             }
         }
+    }
+
+    /** Completes every subscription and stops the feeds' threads. */
+    @Override
+    public void close() {
+        completeAll();
         executor.shutdown();
     }
 }

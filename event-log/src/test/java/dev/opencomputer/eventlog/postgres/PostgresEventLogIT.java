@@ -408,6 +408,50 @@ class PostgresEventLogIT {
     }
 
     @Test
+    void aBatchedSubscriptionDeliversWhatIsReadyInListsOfAtMostTheBatchSize() throws Exception {
+        SessionId session = db.newSession(log);
+        for (int i = 0; i < 998; i++) {
+            log.append(session, message(0, i, 'b'));
+        }
+        List<List<StreamItem>> batches = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(1);
+        log.subscribeInBatches(session, 0, 64).subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+            private long seen;
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(List<StreamItem> batch) {
+                batches.add(batch);
+                seen += batch.size();
+                if (seen >= 1005) {
+                    all.countDown();
+                }
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        awaitTrue(() -> batches.stream().mapToInt(List::size).sum() >= 1000, "the stored events arrive");
+        for (int i = 0; i < 5; i++) {
+            log.append(session, message(1, i, 'l'));
+        }
+        assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Long> seqs = batches.stream().flatMap(List::stream).map(StreamItem::seq).toList();
+        assertThat(seqs).containsExactlyElementsOf(range(1, 1005));
+        assertThat(batches).allMatch(batch -> !batch.isEmpty() && batch.size() <= 64);
+        assertThat(batches.size()).as("catching up goes in full batches").isLessThan(40);
+    }
+
+    @Test
     void cancellingASubscriptionFreesIt() throws Exception {
         SessionId session = db.newSession(log);
         List<RecordingSubscriber> subscribers = new ArrayList<>();

@@ -45,7 +45,7 @@ class RecentEventsTest {
 
     private static List<StreamItem> items(long from, long to) {
         return LongStream.rangeClosed(from, to)
-                .mapToObj(seq -> StreamItem.lazy(SESSION, seq, "x.y", "{}", () -> null)).toList();
+                .mapToObj(seq -> StreamItem.lazy(SESSION, seq, "x.y", new byte[] {(byte) 123, (byte) 125}, () -> null)).toList();
     }
 
     private static List<Long> copy(RecentEvents recent, long after, int max) {

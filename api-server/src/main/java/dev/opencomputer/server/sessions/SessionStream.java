@@ -1,0 +1,174 @@
+package dev.opencomputer.server.sessions;
+
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.StreamItem;
+import dev.opencomputer.server.auth.Callers;
+import dev.opencomputer.server.problems.ParameterInvalidException;
+import dev.opencomputer.server.problems.Problem;
+import dev.opencomputer.server.problems.Problems;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.NotAcceptableStatusException;
+import reactor.adapter.JdkFlowAdapter;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /v1/sessions/{id}/stream}: the log as Server-Sent Events. Every event after the
+ * cursor ({@code Last-Event-ID}, which wins, or {@code ?after=}, default 0), then live ones,
+ * each exactly once and in order; {@code id:} is the seq, {@code event:} the type, {@code data:}
+ * the event JSON. Ephemeral events have no {@code id:}. A {@code :} comment goes out every
+ * heartbeat; the first message sets {@code retry:}. A failure after the stream started ends it
+ * with {@code event: error} carrying the problem JSON.
+ *
+ * <p>A functional endpoint rather than a controller method, and written as text rather than as
+ * {@code ServerSentEvent}s, because a stream lives as long as its client: it holds only what
+ * it needs (no handler-method argument machinery per open stream), it writes whatever is ready
+ * at once (a page while catching up, a commit's events) with one flush, and each event is
+ * encoded once for all its subscribers.
+ */
+@Configuration(proxyBeanMethods = false)
+class SessionStream {
+
+    /** Most events one write carries. */
+    static final int BATCH = 512;
+    private static final Function<StreamItem, byte[]> MESSAGE = SessionStream::message;
+    private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Callers callers;
+    private final Sessions sessions;
+    private final EventLog eventLog;
+    private final SessionsProperties properties;
+    private final Heartbeats heartbeats;
+    private final JsonMapper json;
+    private final Scheduler blocking = Schedulers.fromExecutor(Executors.newVirtualThreadPerTaskExecutor());
+
+    SessionStream(Callers callers, Sessions sessions, EventLog eventLog, SessionsProperties properties,
+            Heartbeats heartbeats, JsonMapper json) {
+        this.callers = callers;
+        this.sessions = sessions;
+        this.eventLog = eventLog;
+        this.properties = properties;
+        this.heartbeats = heartbeats;
+        this.json = json;
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> sessionStreamRoute() {
+        return RouterFunctions.route().GET("/v1/sessions/{id}/stream", this::stream).build();
+    }
+
+    Mono<ServerResponse> stream(ServerRequest request) {
+        return callers.resolve(request.exchange()).flatMap(caller -> {
+            List<MediaType> accepted = request.headers().accept();
+            if (!accepted.isEmpty()
+                    && accepted.stream().noneMatch(type -> type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM))) {
+                throw new NotAcceptableStatusException(List.of(MediaType.TEXT_EVENT_STREAM));
+            }
+            SessionId session = SessionsController.sessionId(request.pathVariable("id"));
+            TenantId tenant = caller.requireSession(session);
+            String lastEventId = request.headers().firstHeader("Last-Event-ID");
+            String parameter = lastEventId != null ? "Last-Event-ID" : "after";
+            SeqCursor cursor = SeqCursor.parse(parameter,
+                    lastEventId != null ? lastEventId : request.queryParam("after").orElse(null));
+            return Mono.fromCallable(() -> sessions.find(tenant, session)).subscribeOn(blocking).flatMap(found -> {
+                if (cursor.after() > found.lastSeq()) {
+                    return Mono.error(new ParameterInvalidException(parameter,
+                            "the cursor is beyond the session's last event (" + found.lastSeq() + ")"));
+                }
+                return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                        .header("Cache-Control", "no-cache")
+                        .build((exchange, context) -> exchange.getResponse().writeAndFlushWith(
+                                messages(session, cursor.after(), request.path(), exchange.getResponse().bufferFactory())
+                                        .map(Flux::just)));
+            });
+        });
+    }
+
+    private Flux<DataBuffer> messages(SessionId session, long after, String path, DataBufferFactory buffers) {
+        String hello = "retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
+                + "\n\n";
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Flux<DataBuffer> events = JdkFlowAdapter.flowPublisherToFlux(eventLog.subscribeInBatches(session, after, BATCH))
+                .map(batch -> encode(batch, buffers))
+                .doOnTerminate(ended::tryEmitEmpty);
+        Flux<DataBuffer> beats = heartbeats.ticks().takeUntilOther(ended.asMono())
+                .map(tick -> buffers.wrap(HEARTBEAT));
+        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(hello.getBytes(StandardCharsets.UTF_8))),
+                        Flux.merge(1, events, beats))
+                .onErrorResume(error -> Mono.fromSupplier(() -> buffers.wrap(errorMessage(error, path))));
+    }
+
+    /**
+     * One write for a batch. A single event is most likely live and shared by every subscriber
+     * of its session, so its message is encoded once and kept with the event; the events of a
+     * larger batch (a page while catching up) are for this stream alone and go straight into one
+     * array.
+     */
+    private static DataBuffer encode(List<StreamItem> batch, DataBufferFactory buffers) {
+        if (batch.size() == 1) {
+            return buffers.wrap(batch.getFirst().memo(MESSAGE));
+        }
+        byte[][] heads = new byte[batch.size()][];
+        int size = 0;
+        for (int i = 0; i < heads.length; i++) {
+            StreamItem item = batch.get(i);
+            heads[i] = head(item);
+            size += heads[i].length + item.jsonLength() + 2;
+        }
+        byte[] messages = new byte[size];
+        int at = 0;
+        for (int i = 0; i < heads.length; i++) {
+            at = append(messages, at, heads[i], batch.get(i));
+        }
+        return buffers.wrap(messages);
+    }
+
+    /** One SSE message for an event, encoded once per event and shared by every stream. */
+    private static byte[] message(StreamItem item) {
+        byte[] head = head(item);
+        byte[] message = new byte[head.length + item.jsonLength() + 2];
+        append(message, 0, head, item);
+        return message;
+    }
+
+    private static int append(byte[] target, int at, byte[] head, StreamItem item) {
+        System.arraycopy(head, 0, target, at, head.length);
+        at += head.length;
+        item.copyJson(target, at);
+        at += item.jsonLength();
+        target[at++] = '\n';
+        target[at++] = '\n';
+        return at;
+    }
+
+    /** {@code id:} (stored events only), {@code event:} and the start of {@code data:}. */
+    private static byte[] head(StreamItem item) {
+        String type = item.type().replace('\r', ' ').replace('\n', ' ');
+        return (item.isStored() ? "id:" + item.seq() + "\nevent:" + type + "\ndata:" : "event:" + type + "\ndata:")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] errorMessage(Throwable error, String path) {
+        Problem problem = Problems.from(error);
+        return ("event:error\ndata:" + json.writeValueAsString(problem.body(path)) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.opencomputer.server.sessions;
+
+import dev.opencomputer.eventlog.json.EventJson;
+import dev.opencomputer.server.auth.Caller;
+import dev.opencomputer.server.auth.ClientToken;
+import dev.opencomputer.server.auth.ClientTokens;
+import dev.opencomputer.server.http.Idempotency;
+import dev.opencomputer.server.http.Page;
+import dev.opencomputer.server.http.PageRequest;
+import dev.opencomputer.server.problems.ParameterInvalidException;
+import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.SessionStatus;
+import dev.opencomputer.session.TenantId;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v1/sessions}: start sessions, read them, post messages to them. */
+@RestController
+@RequestMapping("/v1/sessions")
+class SessionsController {
+
+    private final Sessions sessions;
+    private final ClientTokens clientTokens;
+    private final Idempotency idempotency;
+    private final EventJson eventJson = new EventJson();
+    private final JsonMapper json;
+
+    SessionsController(Sessions sessions, ClientTokens clientTokens, Idempotency idempotency, JsonMapper json) {
+        this.sessions = sessions;
+        this.clientTokens = clientTokens;
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    /**
+     * Starts a session. The answer carries a fresh client token, minted after the idempotent
+     * part so that a token is never stored with a replayable response and a replay gets a
+     * token that is still valid.
+     */
+    @PostMapping
+    ResponseEntity<?> start(Caller caller, @RequestBody StartSession body,
+            @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey) {
+        TenantId tenant = caller.requireTenant();
+        ResponseEntity<?> response = idempotency.run(caller, idempotencyKey, "sessions.start", body,
+                () -> ResponseEntity.status(HttpStatus.CREATED).body(sessions.start(tenant, body)));
+        Object stored = response.getBody();
+        ObjectNode session = stored instanceof String text ? (ObjectNode) json.readTree(text) : json.valueToTree(stored);
+        String id = session.path("id").asString();
+        ClientToken token = clientTokens.mint(tenant, SessionId.parse(id));
+        session.put("streamUrl", "/v1/sessions/" + id + "/stream");
+        session.put("clientToken", token.token());
+        session.put("clientTokenExpiresAt", token.expiresAt().toString());
+        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                .contentType(MediaType.APPLICATION_JSON).body(session);
+    }
+
+    @GetMapping
+    Page<SessionView> list(Caller caller, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, @RequestParam(required = false) String status) {
+        TenantId tenant = caller.requireTenant();
+        Optional<SessionStatus> wanted = Optional.empty();
+        if (status != null) {
+            try {
+                wanted = Optional.of(SessionStatus.parse(status));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterInvalidException("status",
+                        "status must be one of pending, running, idle, hibernated, failed, closed");
+            }
+        }
+        return sessions.list(tenant, PageRequest.parse(limit, cursor, SessionId::isValid), wanted);
+    }
+
+    @GetMapping("/{id}")
+    SessionView get(Caller caller, @PathVariable String id) {
+        SessionId session = sessionId(id);
+        return sessions.find(caller.requireSession(session), session);
+    }
+
+    /** Appends a {@code user.message}; answers the stored event, whose {@code seq} places it in the log. */
+    @PostMapping("/{id}/messages")
+    ResponseEntity<?> postMessage(Caller caller, @PathVariable String id, @RequestBody PostMessage body,
+            @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey) {
+        SessionId session = sessionId(id);
+        TenantId tenant = caller.requireSession(session);
+        return idempotency.run(caller, idempotencyKey, "sessions.messages:" + id, body, () -> {
+            LoggedEvent event = sessions.postMessage(tenant, session, body);
+            return ResponseEntity.status(HttpStatus.CREATED).body(json.readTree(eventJson.write(event)));
+        });
+    }
+
+    static SessionId sessionId(String id) {
+        if (!SessionId.isValid(id)) {
+            throw new ResourceNotFoundException("session", id);
+        }
+        return SessionId.parse(id);
+    }
+}

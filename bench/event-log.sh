@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The event-log benchmark (never run by bin/test or CI): append throughput at 16 writers next to
+# plain JDBC, SSE commit-to-receive latency at 1,000 and 5,000 subscribers with heap per idle
+# subscriber, and catch-up of 10,000 events next to COPY TO STDOUT. See docs/performance.md.
+# It uses its own PostgreSQL cluster with durable (default) settings under .data/bench-pg,
+# port $OC_BENCH_PG_PORT (54341). Extra arguments go to the benchmark, e.g.
+#   bench/event-log.sh --parts append --duration 10
+set -euo pipefail
+source "$(dirname "$0")/../bin/lib/common.sh"
+source "$OC_ROOT/bin/lib/postgres.sh"
+cd "$OC_ROOT"
+find_jdk
+url=$(ensure_postgres "$OC_DATA_DIR/bench-pg" "${OC_BENCH_PG_PORT:-54341}")
+say "PostgreSQL for the benchmark: $url (fsync and synchronous_commit on)"
+if [ "${OC_BENCH_SKIP_BUILD:-}" != 1 ]; then
+  say "building the server and the benchmark"
+  ./mvnw -B -q -ntp -Pbench -pl api-server,bench -am package -DskipTests
+fi
+exec java -Xmx2g -cp "bench/target/classes:bench/target/lib/*" dev.opencomputer.bench.EventLogBench \
+  --admin-url "$url" --server-jar api-server/target/opencomputer.jar "$@"
