@@ -271,11 +271,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
             }
             return false;
         } catch (NotFoundException e) {
-            Map<String, String> volumeLabels = new HashMap<>();
-            for (String key : RESERVED_LABELS) {
-                volumeLabels.put(key, labels.get(key));
-            }
-            control.createVolumeCmd().withName(name).withLabels(volumeLabels).exec();
+            control.createVolumeCmd().withName(name).withLabels(labels).exec();
             return true;
         }
     }
@@ -378,7 +374,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
         }
         return new SandboxState(SandboxId.parse(labels.get(LABEL_SANDBOX)), TenantId.parse(labels.get(LABEL_TENANT)),
                 labels.get(LABEL_IMAGE), SandboxStatus.ABSENT, null, false, limitsFrom(labels, null), network(labels),
-                createdAt, null, null, Map.of());
+                createdAt, null, null, userLabels(labels));
     }
 
     @Override
@@ -784,7 +780,9 @@ public final class DockerSandboxDriver implements SandboxDriver {
         if (e instanceof SandboxException s) {
             return s;
         }
-        if (e instanceof NotFoundException && id != null) {
+        if (id != null && (e instanceof NotFoundException || (e instanceof DockerException d
+                && d.getHttpStatus() == 500 && String.valueOf(d.getMessage()).contains("no such container")))) {
+            // Podman answers 500 "no such container" for a container being removed at that moment.
             return new SandboxNotFoundException(id);
         }
         if (e instanceof NotModifiedException n) {
