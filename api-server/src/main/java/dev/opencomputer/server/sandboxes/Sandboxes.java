@@ -17,7 +17,7 @@ import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
 import dev.opencomputer.server.problems.LimitExceededException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
-import dev.opencomputer.server.tenants.Tenants;
+import dev.opencomputer.server.ApiProperties;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.TenantId;
 import java.io.InputStream;
@@ -55,16 +55,16 @@ public class Sandboxes {
     private final TransactionTemplate transactions;
     private final SandboxDriver driver;
     private final SandboxConfig config;
-    private final Tenants tenants;
+    private final ApiProperties api;
     private final Clock clock;
 
     Sandboxes(JdbcClient jdbc, TransactionTemplate transactions, SandboxDriver driver, SandboxConfig config,
-            Tenants tenants, Clock clock) {
+            ApiProperties api, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.driver = driver;
         this.config = config;
-        this.tenants = tenants;
+        this.api = api;
         this.clock = clock;
     }
 
@@ -83,30 +83,34 @@ public class Sandboxes {
      * tenant's row, so concurrent creates cannot exceed the tier's {@code max-live-sandboxes}.
      */
     public Sandbox create(TenantId tenant, SandboxRequest request) {
+        long started = System.nanoTime();
         SandboxRequest.Resolved wanted = (request == null ? SandboxRequest.empty() : request).resolve(config);
         Instant now = clock.instant();
         SandboxId id = SandboxId.next(now);
-        int max = tenants.limits(tenant).maxLiveSandboxes();
         transactions.executeWithoutResult(tx -> {
-            jdbc.sql("select id from tenants where id = ? for update").param(tenant.value()).query(String.class).single();
-            int live = jdbc.sql("select count(*) from sandboxes where tenant_id = ? and deleted_at is null")
-                    .param(tenant.value()).query(Integer.class).single();
-            if (live >= max) {
+            // Lock the tenant's row, then count and insert in one statement (a fresh snapshot after the
+            // lock), so concurrent creates cannot exceed the tier's limit.
+            String tier = jdbc.sql("select tier from tenants where id = ? for update").param(tenant.value())
+                    .query(String.class).single();
+            int max = api.tiers().getOrDefault(tier, api.tiers().get(api.defaultTier())).maxLiveSandboxes();
+            int inserted = jdbc.sql("""
+                    insert into sandboxes (id, tenant_id, image, cpu, memory_bytes, network, status, expires_at,
+                                           created_at, updated_at)
+                    select ?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?
+                    where (select count(*) from sandboxes where tenant_id = ? and deleted_at is null) < ?""")
+                    .params(id.value(), tenant.value(), wanted.image(), wanted.cpu(), wanted.memoryBytes(),
+                            wanted.network().name(), Timestamp.from(now.plus(wanted.ttl())), Timestamp.from(now),
+                            Timestamp.from(now), tenant.value(), max)
+                    .update();
+            if (inserted == 0) {
                 Instant soonest = jdbc.sql("""
                         select min(expires_at) from sandboxes where tenant_id = ? and deleted_at is null""")
-                        .param(tenant.value()).query(Timestamp.class).single().toInstant();
+                        .param(tenant.value()).query(Timestamp.class).optional().map(Timestamp::toInstant).orElse(now);
                 throw new LimitExceededException("maxLiveSandboxes", max,
                         Duration.between(now, soonest).plus(config.reapInterval()));
             }
-            jdbc.sql("""
-                    insert into sandboxes (id, tenant_id, image, cpu, memory_bytes, network, status, expires_at,
-                                           created_at, updated_at)
-                    values (?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?)""")
-                    .params(id.value(), tenant.value(), wanted.image(), wanted.cpu(), wanted.memoryBytes(),
-                            wanted.network().name(), Timestamp.from(now.plus(wanted.ttl())), Timestamp.from(now),
-                            Timestamp.from(now))
-                    .update();
         });
+        long reserved = System.nanoTime();
         try {
             driver.create(spec(id, tenant, wanted.image(), wanted.cpu(), wanted.memoryBytes(), wanted.network()));
         } catch (RuntimeException e) {
@@ -114,7 +118,13 @@ public class Sandboxes {
             jdbc.sql("delete from sandboxes where id = ?").param(id.value()).update();
             throw e;
         }
-        return record(id, "running", null).view();
+        Sandbox created = record(id, "running", null).view();
+        if (log.isDebugEnabled()) {
+            long done = System.nanoTime();
+            log.debug("sandbox {} created in {} ms: database {} ms, engine {} ms", id, (done - started) / 1_000_000,
+                    (reserved - started) / 1_000_000, (done - reserved) / 1_000_000);
+        }
+        return created;
     }
 
     public Page<Sandbox> list(TenantId tenant, PageRequest page) {
