@@ -58,7 +58,18 @@ public class SandboxBench {
                 .dockerHost(config.getDockerHost()).maxConnections(64).build());
 
         System.out.printf("sandbox benchmark: %s vs raw engine %s, image %s, %d rounds%n", base, host, image, rounds);
-        // Warm-up: JIT (the server is a long-running JVM), connection pools, image layers in the page cache.
+        String sandbox = createSandbox();
+        String container = runRaw();
+        // Warm-up: the server is a long-running JVM, so its request paths are JIT-compiled before we
+        // measure; connection pools fill; image layers sit in the page cache.
+        for (int i = 0; i < 150; i++) {
+            execOurs(sandbox);
+            execRaw(container);
+        }
+        for (int i = 0; i < 50; i++) {
+            firstOutput(sandbox);
+            execFirstOutput(container, "echo", "ready");
+        }
         for (int i = 0; i < WARM_UP; i++) {
             ours();
             raw(false);
@@ -83,14 +94,8 @@ public class SandboxBench {
         report("create -> first output vs B", oursCold, rawVolumeCold);
         report("  of which create+start vs B", oursCreate, rawVolumeCreate);
 
-        String sandbox = createSandbox();
-        String container = runRaw();
         List<Long> oursExec = new ArrayList<>();
         List<Long> rawExec = new ArrayList<>();
-        for (int i = 0; i < WARM_UP; i++) {
-            execOurs(sandbox);
-            execRaw(container);
-        }
         for (int i = 0; i < rounds * 5; i++) {
             oursExec.add(execOurs(sandbox));
             rawExec.add(execRaw(container));
@@ -112,7 +117,7 @@ public class SandboxBench {
 
     // ------------------------------------------------------------------ ours
 
-    static final int WARM_UP = 10;
+    static final int WARM_UP = 30;
     static final List<Long> oursCreate = new ArrayList<>();
     static final List<Long> rawCreate = new ArrayList<>();
     static final List<Long> rawVolumeCreate = new ArrayList<>();

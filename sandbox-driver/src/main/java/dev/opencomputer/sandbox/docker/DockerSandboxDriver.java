@@ -543,7 +543,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
             if (!Boolean.TRUE.equals(exec.isRunning()) || System.nanoTime() > deadline) {
                 return Boolean.TRUE.equals(exec.isRunning()) ? null : exec.getExitCode();
             }
-            pause(Duration.ofMillis(10));
+            pause(Duration.ofMillis(2));
         }
     }
 
