@@ -33,7 +33,7 @@ rm -rf "$lib" && mkdir -p "$lib"
 port=${OC_BENCH_PORT:-18081}
 operator="oc_op_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/oc_bench?user=postgres" SERVER_PORT=$port \
-OPENCOMPUTER_OPERATOR_KEY=$operator \
+OPENCOMPUTER_OPERATOR_KEY=$operator OPENCOMPUTER_SECRETS_MASTER_KEY="1:$(head -c 32 /dev/urandom | base64)" \
   java -jar "$jar" --opencomputer.sandbox.default-image="$OC_SANDBOX_IMAGE" --opencomputer.sandbox.instance=bench \
     --opencomputer.api.tiers.standard.max-live-sandboxes=1000 --logging.level.root=WARN ${OC_BENCH_SERVER_ARGS:-} \
     >"$OC_DATA_DIR/bench-server.log" 2>&1 &

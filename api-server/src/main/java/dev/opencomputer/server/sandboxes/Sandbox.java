@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A sandbox as the API shows it.
  *
- * @param status   {@code creating}, {@code running}, {@code stopped} (workspace kept), {@code died} (killed, out
+ * @param status   {@code running}, {@code stopped} (workspace kept), {@code died} (killed, out
  *                 of memory, or its container vanished; {@code start} brings it back on its workspace) or
  *                 {@code lost} (container and workspace are gone)
  * @param memory   the memory limit, e.g. {@code 512MB}

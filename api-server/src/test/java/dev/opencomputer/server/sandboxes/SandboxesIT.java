@@ -120,7 +120,8 @@ class SandboxesIT extends ApiIntegrationTest {
         String id = (String) created.get("id");
         assertThat(id).matches("sbx_[0-9a-f]{24}");
         assertThat(created).containsEntry("status", "running").containsEntry("image", TestEngine.busyboxImage())
-                .containsEntry("cpu", 0.5).containsEntry("memory", "64MB").containsEntry("network", "none");
+                .containsEntry("cpu", 0.5).containsEntry("memory", "64MB").containsEntry("network", "none")
+                .doesNotContainKey("exitCode");
         assertThat(Instant.parse((String) created.get("expiresAt")))
                 .isBetween(before.plus(Duration.ofMinutes(10)), Instant.now().plus(Duration.ofMinutes(10)));
 
@@ -179,6 +180,12 @@ class SandboxesIT extends ApiIntegrationTest {
         client(tenant.key()).post().uri("/v1/sandboxes/" + id + "/exec").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("command", "true")).exchange()
                 .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo(BASE + "sandbox-not-running");
+        // The streamed variant fails before the stream starts: a plain problem, not an event stream.
+        client(tenant.key()).post().uri("/v1/sandboxes/" + id + "/exec").accept(MediaType.TEXT_EVENT_STREAM)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("command", "true")).exchange()
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo(BASE + "sandbox-not-running");
 
         client(tenant.key()).post().uri("/v1/sandboxes/" + id + "/start").exchange().expectStatus().isOk()
