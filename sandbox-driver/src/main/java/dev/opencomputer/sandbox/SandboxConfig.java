@@ -29,7 +29,6 @@ import org.springframework.util.unit.DataSize;
  * @param maxFileSize        the largest file that may be written or read at once (64MB)
  * @param defaultTtl         lifetime of an API sandbox that does not ask for one (1h)
  * @param maxTtl             the longest lifetime an API sandbox may ask for (24h)
- * @param maxPerTenant       live (not deleted) API sandboxes per tenant (10)
  * @param reapInterval       how often expired and orphaned sandboxes are removed (30s)
  */
 public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
@@ -37,7 +36,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
                             String egressNetwork, List<ImageMount> imageMounts, Duration stopTimeout,
                             Duration engineTimeout, Duration connectTimeout, Duration defaultExecTimeout,
                             Duration maxExecTimeout, DataSize outputTail, DataSize maxFileSize, Duration defaultTtl,
-                            Duration maxTtl, Integer maxPerTenant, Duration reapInterval) {
+                            Duration maxTtl, Duration reapInterval) {
 
     public SandboxConfig {
         instance = or(instance, "default");
@@ -62,7 +61,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         maxFileSize = or(maxFileSize, DataSize.ofMegabytes(64));
         defaultTtl = or(defaultTtl, Duration.ofHours(1));
         maxTtl = or(maxTtl, Duration.ofHours(24));
-        maxPerTenant = or(maxPerTenant, 10);
         reapInterval = or(reapInterval, Duration.ofSeconds(30));
 
         require(defaultCpu > 0 && defaultCpu <= maxCpu, "default-cpu must be positive and at most max-cpu");
@@ -79,7 +77,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
                 "output-tail must be between 1KB and 16MB");
         require(maxFileSize.toBytes() > 0, "max-file-size must be positive");
         require(positive(defaultTtl) && defaultTtl.compareTo(maxTtl) <= 0, "default-ttl must be positive and at most max-ttl");
-        require(maxPerTenant > 0, "max-per-tenant must be positive");
         require(positive(reapInterval), "reap-interval must be positive");
     }
 
@@ -146,7 +143,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private DataSize maxFileSize;
         private Duration defaultTtl;
         private Duration maxTtl;
-        private Integer maxPerTenant;
         private Duration reapInterval;
 
         private Builder() {
@@ -173,7 +169,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
             maxFileSize = c.maxFileSize;
             defaultTtl = c.defaultTtl;
             maxTtl = c.maxTtl;
-            maxPerTenant = c.maxPerTenant;
             reapInterval = c.reapInterval;
         }
 
@@ -197,14 +192,12 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder maxFileSize(DataSize v) { maxFileSize = v; return this; }
         public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
         public Builder maxTtl(Duration v) { maxTtl = v; return this; }
-        public Builder maxPerTenant(int v) { maxPerTenant = v; return this; }
         public Builder reapInterval(Duration v) { reapInterval = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(dockerHost, instance, defaultImage, defaultCpu, maxCpu, defaultMemory, maxMemory,
                     pidsLimit, allowEgress, egressNetwork, imageMounts, stopTimeout, engineTimeout, connectTimeout,
-                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, maxPerTenant,
-                    reapInterval);
+                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval);
         }
     }
 }

@@ -28,6 +28,9 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     LIMIT_EXCEEDED("limit-exceeded", HttpStatus.TOO_MANY_REQUESTS, "Tenant limit reached"),
     SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    SANDBOX_NOT_RUNNING("sandbox-not-running", HttpStatus.CONFLICT, "Sandbox not running"),
+    PATH_REJECTED("path-rejected", HttpStatus.BAD_REQUEST, "Path outside the workspace"),
+    CONTAINER_ENGINE_ERROR("container-engine-error", HttpStatus.BAD_GATEWAY, "Container engine error"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     /** Where every type URI starts; the slug follows. */

@@ -2,6 +2,16 @@ package dev.opencomputer.server.problems;
 
 import dev.opencomputer.eventlog.EventTooLargeException;
 import dev.opencomputer.eventlog.SessionNotFoundException;
+import dev.opencomputer.sandbox.SandboxAlreadyExistsException;
+import dev.opencomputer.sandbox.SandboxEngineUnavailableException;
+import dev.opencomputer.sandbox.SandboxException;
+import dev.opencomputer.sandbox.SandboxFileNotFoundException;
+import dev.opencomputer.sandbox.SandboxFileTooLargeException;
+import dev.opencomputer.sandbox.SandboxImageNotFoundException;
+import dev.opencomputer.sandbox.SandboxNotFoundException;
+import dev.opencomputer.sandbox.SandboxNotRunningException;
+import dev.opencomputer.sandbox.SandboxSpecRejectedException;
+import dev.opencomputer.sandbox.WorkspacePathRejectedException;
 import dev.opencomputer.server.auth.AuthenticationFailedException;
 import dev.opencomputer.server.auth.CredentialMissingException;
 import dev.opencomputer.server.auth.ForbiddenException;
@@ -66,6 +76,7 @@ public final class Problems {
             case LimitExceededException e -> limitExceeded(e);
             case ServiceUnavailableException e -> new Problem(ProblemType.SERVICE_UNAVAILABLE, e.getMessage(),
                     Map.of("dependency", e.dependency()), retryAfter(5));
+            case SandboxException e -> sandbox(e);
             case CannotGetJdbcConnectionException e -> databaseDown();
             case CannotCreateTransactionException e -> databaseDown();
             case DataAccessResourceFailureException e -> databaseDown();
@@ -82,6 +93,28 @@ public final class Problems {
                     Problem.of(ProblemType.NOT_FOUND, "no such route");
             case ResponseStatusException e when e.getStatusCode().value() == 413 -> tooLarge();
             default -> Problem.of(ProblemType.INTERNAL_ERROR, "an unexpected error occurred");
+        };
+    }
+
+    /** Failures of the sandbox driver; the engine's own messages are never passed on verbatim to clients. */
+    private static Problem sandbox(SandboxException error) {
+        return switch (error) {
+            case SandboxEngineUnavailableException e -> new Problem(ProblemType.SERVICE_UNAVAILABLE,
+                    "the container engine cannot be reached", Map.of("dependency", "container-engine"), retryAfter(5));
+            case SandboxNotRunningException e -> new Problem(ProblemType.SANDBOX_NOT_RUNNING, "sandbox "
+                    + e.sandboxId() + " is not running; POST /v1/sandboxes/" + e.sandboxId() + "/start brings it back",
+                    Map.of("sandboxId", e.sandboxId().value()), new HttpHeaders());
+            case WorkspacePathRejectedException e -> new Problem(ProblemType.PATH_REJECTED, e.getMessage(),
+                    Map.of("parameter", "path"), new HttpHeaders());
+            case SandboxFileNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "file " + e.path() + " not found");
+            case SandboxFileTooLargeException e -> new Problem(ProblemType.PAYLOAD_TOO_LARGE, e.getMessage(),
+                    Map.of("max", e.limit()), new HttpHeaders());
+            case SandboxImageNotFoundException e -> from(new RequestInvalidException("image",
+                    "image " + e.image() + " is not present on the container engine"));
+            case SandboxSpecRejectedException e -> from(new RequestInvalidException(e.field(), e.getMessage()));
+            case SandboxNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "sandbox " + e.sandboxId() + " not found");
+            case SandboxAlreadyExistsException e -> Problem.of(ProblemType.CONFLICT, e.getMessage());
+            default -> Problem.of(ProblemType.CONTAINER_ENGINE_ERROR, "the container engine failed the operation");
         };
     }
 

@@ -104,8 +104,9 @@ public final class DockerSandboxDriver implements SandboxDriver {
     static final String LABEL_MEMORY = "dev.opencomputer.memory";
     static final String LABEL_PIDS = "dev.opencomputer.pids";
     static final String LABEL_NETWORK = "dev.opencomputer.network";
+    static final String LABEL_WORKSPACE_NONCE = "dev.opencomputer.workspace-nonce";
     private static final Set<String> RESERVED_LABELS = Set.of(LABEL_INSTANCE, LABEL_TENANT, LABEL_SANDBOX,
-            LABEL_IMAGE, LABEL_CPUS, LABEL_MEMORY, LABEL_PIDS, LABEL_NETWORK);
+            LABEL_IMAGE, LABEL_CPUS, LABEL_MEMORY, LABEL_PIDS, LABEL_NETWORK, LABEL_WORKSPACE_NONCE);
 
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxDriver.class);
     private static final Pattern EXIT_STATUS = Pattern.compile("\\((-?\\d+)\\)");
@@ -162,7 +163,9 @@ public final class DockerSandboxDriver implements SandboxDriver {
         SandboxLimits limits = spec.limits() != null ? spec.limits() : config.defaultLimits();
         checkAllowed(spec, limits);
         Map<String, String> labels = labels(spec, image, limits);
+        long t0 = System.nanoTime();
         boolean newWorkspace = call(spec.id(), () -> ensureWorkspace(spec, labels));
+        long t1 = System.nanoTime();
         String name = containerName(spec.id());
         try {
             call(spec.id(), () -> control.createContainerCmd(image)
@@ -188,6 +191,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
             removeWorkspaceIf(newWorkspace, spec.id());
             throw e;
         }
+        long t2 = System.nanoTime();
         try {
             call(spec.id(), () -> control.startContainerCmd(name).exec());
         } catch (RuntimeException e) {
@@ -198,6 +202,11 @@ public final class DockerSandboxDriver implements SandboxDriver {
         }
         Instant now = clock.instant();
         log.info("created sandbox {} for {} from {}", spec.id(), spec.tenant(), image);
+        if (log.isDebugEnabled()) {
+            long t3 = System.nanoTime();
+            log.debug("sandbox {}: workspace {} ms, container {} ms, start {} ms", spec.id(), (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        }
         return new SandboxState(spec.id(), spec.tenant(), image, SandboxStatus.RUNNING, null, false, limits,
                 spec.network(), now, now, null, spec.labels());
     }
@@ -260,24 +269,21 @@ public final class DockerSandboxDriver implements SandboxDriver {
                 .withBinds(binds);
     }
 
-    /** Creates the workspace volume, or checks that the existing one is this tenant's; true when created. */
+    /**
+     * Creates the workspace volume, or checks that the existing one is this tenant's; true when created.
+     * One call: creating a volume that exists answers the existing one (Docker and Podman alike) with the
+     * labels it was created with, so a fresh nonce label tells whether this call created it.
+     */
     private boolean ensureWorkspace(SandboxSpec spec, Map<String, String> labels) {
-        String name = workspaceName(spec.id());
-        try {
-            InspectVolumeResponse existing = control.inspectVolumeCmd(name).exec();
-            Map<String, String> existingLabels = existing.getLabels() == null ? Map.of() : existing.getLabels();
-            if (!spec.tenant().value().equals(existingLabels.get(LABEL_TENANT))) {
-                throw new SandboxAlreadyExistsException(spec.id());
-            }
-            return false;
-        } catch (NotFoundException e) {
-            Map<String, String> volumeLabels = new HashMap<>();
-            for (String key : RESERVED_LABELS) {
-                volumeLabels.put(key, labels.get(key));
-            }
-            control.createVolumeCmd().withName(name).withLabels(volumeLabels).exec();
-            return true;
+        String nonce = newExecId();
+        Map<String, String> volumeLabels = new HashMap<>(labels);
+        volumeLabels.put(LABEL_WORKSPACE_NONCE, nonce);
+        var volume = control.createVolumeCmd().withName(workspaceName(spec.id())).withLabels(volumeLabels).exec();
+        Map<String, String> actual = volume.getLabels() == null ? Map.of() : volume.getLabels();
+        if (!spec.tenant().value().equals(actual.get(LABEL_TENANT))) {
+            throw new SandboxAlreadyExistsException(spec.id());
         }
+        return nonce.equals(actual.get(LABEL_WORKSPACE_NONCE));
     }
 
     private void removeWorkspaceIf(boolean created, SandboxId id) {
@@ -378,7 +384,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
         }
         return new SandboxState(SandboxId.parse(labels.get(LABEL_SANDBOX)), TenantId.parse(labels.get(LABEL_TENANT)),
                 labels.get(LABEL_IMAGE), SandboxStatus.ABSENT, null, false, limitsFrom(labels, null), network(labels),
-                createdAt, null, null, Map.of());
+                createdAt, null, null, userLabels(labels));
     }
 
     @Override
@@ -537,7 +543,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
             if (!Boolean.TRUE.equals(exec.isRunning()) || System.nanoTime() > deadline) {
                 return Boolean.TRUE.equals(exec.isRunning()) ? null : exec.getExitCode();
             }
-            pause(Duration.ofMillis(10));
+            pause(Duration.ofMillis(2));
         }
     }
 
@@ -784,7 +790,9 @@ public final class DockerSandboxDriver implements SandboxDriver {
         if (e instanceof SandboxException s) {
             return s;
         }
-        if (e instanceof NotFoundException && id != null) {
+        if (id != null && (e instanceof NotFoundException || (e instanceof DockerException d
+                && d.getHttpStatus() == 500 && String.valueOf(d.getMessage()).contains("no such container")))) {
+            // Podman answers 500 "no such container" for a container being removed at that moment.
             return new SandboxNotFoundException(id);
         }
         if (e instanceof NotModifiedException n) {

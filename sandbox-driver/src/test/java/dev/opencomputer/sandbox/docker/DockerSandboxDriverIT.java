@@ -353,6 +353,11 @@ class DockerSandboxDriverIT {
         assertThat(driver.list()).extracting(SandboxState::id, SandboxState::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(spec.id(), SandboxStatus.ABSENT));
 
+        // A failed attempt to bring it back (missing image) must not take the workspace with it.
+        assertThatThrownBy(() -> driver.create(spec.withImage("localhost/opencomputer-no-such-image:latest")))
+                .isInstanceOf(dev.opencomputer.sandbox.SandboxImageNotFoundException.class);
+        assertThat(driver.inspect(spec.id()).status()).isEqualTo(SandboxStatus.ABSENT);
+
         assertThat(driver.revive(spec).status()).isEqualTo(SandboxStatus.RUNNING);
         assertThat(sh(spec.id(), "cat /workspace/file")).isEqualTo("survived\n");
     }

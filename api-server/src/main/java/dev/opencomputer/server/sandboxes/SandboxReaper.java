@@ -1,0 +1,75 @@
+package dev.opencomputer.server.sandboxes;
+
+import dev.opencomputer.sandbox.SandboxConfig;
+import dev.opencomputer.sandbox.SandboxEngineUnavailableException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every {@code reap-interval}: removes API sandboxes whose TTL has passed, then orphans (API sandboxes
+ * on the engine without a live row, e.g. after a crash mid-delete). The first pass runs right after
+ * start-up, so a restarted server cleans up what it left behind.
+ */
+@Component
+class SandboxReaper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxReaper.class);
+
+    private final Sandboxes sandboxes;
+    private final SandboxConfig config;
+    private volatile ScheduledExecutorService timer;
+    private volatile boolean engineWasDown;
+
+    SandboxReaper(Sandboxes sandboxes, SandboxConfig config) {
+        this.sandboxes = sandboxes;
+        this.config = config;
+    }
+
+    /** One reaping pass; returns how many sandboxes were removed. */
+    int reap() {
+        try {
+            int removed = sandboxes.reapExpired() + sandboxes.reapOrphans();
+            if (engineWasDown) {
+                log.info("the container engine is reachable again; sandbox reaping resumed");
+                engineWasDown = false;
+            }
+            return removed;
+        } catch (SandboxEngineUnavailableException e) {
+            if (!engineWasDown) {
+                log.warn("sandbox reaping paused: {}", e.getMessage());
+                engineWasDown = true;
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            log.warn("a sandbox reaping pass failed", e);
+            return 0;
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
+                .name("oc-sandbox-reaper").factory());
+        t.scheduleWithFixedDelay(this::reap, 1000, config.reapInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer = t;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            t.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

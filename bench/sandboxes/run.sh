@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sandbox benchmark (not run by bin/test or CI): starts the server on a private database, then
+# measures sandbox create -> first exec output and exec round trips through our API next to the raw
+# Docker Engine API doing the same on the same image, in one run, and prints the ratios.
+#   bench/sandboxes/run.sh            (OC_BENCH_ROUNDS=20, OC_BENCH_PORT=18081)
+set -euo pipefail
+OC_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$OC_ROOT/bin/lib/common.sh"
+source "$OC_ROOT/bin/lib/postgres.sh"
+source "$OC_ROOT/bin/lib/engine.sh"
+cd "$OC_ROOT"
+
+find_jdk
+ensure_engine
+ensure_images
+export DOCKER_HOST
+
+pg_port=${OC_BENCH_PG_PORT:-${OC_TEST_PG_PORT:-54330}}
+OC_PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  ensure_postgres "$OC_DATA_DIR/test-pg" "$pg_port" >/dev/null
+psql=("$(pg_bin_dir)/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres)
+"${psql[@]}" -c "drop database if exists oc_bench with (force)" -c "create database oc_bench" >/dev/null
+
+jar=api-server/target/opencomputer.jar
+if [ ! -f "$jar" ] || [ -n "$(find api-server/src sandbox-driver/src -newer "$jar" -print -quit)" ]; then
+  say "building the server"
+  ./mvnw -B -q -ntp -o -DskipTests package -pl api-server -am
+fi
+lib=$OC_DATA_DIR/bench-lib
+rm -rf "$lib" && mkdir -p "$lib"
+(cd "$lib" && "$JAVA_HOME/bin/jar" xf "$OC_ROOT/$jar" BOOT-INF/lib)
+
+port=${OC_BENCH_PORT:-18081}
+operator="oc_op_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/oc_bench?user=postgres" SERVER_PORT=$port \
+OPENCOMPUTER_OPERATOR_KEY=$operator OPENCOMPUTER_SECRETS_MASTER_KEY="1:$(head -c 32 /dev/urandom | base64)" \
+  java -jar "$jar" --opencomputer.sandbox.default-image="$OC_SANDBOX_IMAGE" --opencomputer.sandbox.instance=bench \
+    --opencomputer.api.tiers.standard.max-live-sandboxes=1000 --logging.level.root=WARN ${OC_BENCH_SERVER_ARGS:-} \
+    >"$OC_DATA_DIR/bench-server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+  curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { tail -30 "$OC_DATA_DIR/bench-server.log" >&2; die "the server exited"; }
+  sleep 0.5
+done
+key=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/tenants" -H "Authorization: Bearer $operator" \
+  -H 'Content-Type: application/json' -d '{"name":"bench"}' | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p')
+
+OC_BENCH_URL="http://127.0.0.1:$port" OC_BENCH_KEY=$key OC_BENCH_IMAGE=$OC_SANDBOX_IMAGE \
+  java -cp "$lib/BOOT-INF/lib/*" bench/sandboxes/SandboxBench.java
