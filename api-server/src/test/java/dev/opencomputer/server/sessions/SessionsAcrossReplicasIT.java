@@ -48,6 +48,7 @@ class SessionsAcrossReplicasIT extends SessionApiTest {
                     "--server.port=0",
                     "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
                     "--opencomputer.api.operator-key=" + OPERATOR_KEY,
+                    "--opencomputer.secrets.master-key=" + MASTER_KEY,
                     "--opencomputer.sessions.heartbeat=1s");
         }
     }
