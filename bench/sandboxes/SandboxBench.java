@@ -58,6 +58,42 @@ public class SandboxBench {
                 .dockerHost(config.getDockerHost()).maxConnections(64).build());
 
         System.out.printf("sandbox benchmark: %s vs raw engine %s, image %s, %d rounds%n", base, host, image, rounds);
+        removeLeftovers();
+        try {
+            run(rounds);
+        } finally {
+            removeLeftovers();
+            engine.close();
+        }
+    }
+
+    /**
+     * Removes what an interrupted run may have left: raw containers and volumes named
+     * {@code oc-bench-raw-*}, and sandboxes of the bench server's own instance ({@code bench}).
+     */
+    static void removeLeftovers() {
+        for (var c : engine.listContainersCmd().withShowAll(true).exec()) {
+            boolean raw = java.util.Arrays.stream(c.getNames()).anyMatch(n -> n.startsWith("/oc-bench-raw-"));
+            boolean ours = c.getLabels() != null && "bench".equals(c.getLabels().get("dev.opencomputer.instance"));
+            if (raw || ours) {
+                engine.removeContainerCmd(c.getId()).withForce(true).exec();
+            }
+        }
+        var volumes = engine.listVolumesCmd().exec().getVolumes();
+        for (var v : volumes == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : volumes) {
+            boolean raw = v.getName().startsWith("oc-bench-raw-");
+            boolean ours = v.getLabels() != null && "bench".equals(v.getLabels().get("dev.opencomputer.instance"));
+            if (raw || ours) {
+                try {
+                    engine.removeVolumeCmd(v.getName()).exec();
+                } catch (RuntimeException e) {
+                    System.err.println("could not remove volume " + v.getName() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    static void run(int rounds) throws Exception {
         String sandbox = createSandbox();
         String container = runRaw();
         // Warm-up: the server is a long-running JVM, so its request paths are JIT-compiled before we
@@ -112,7 +148,6 @@ public class SandboxBench {
         report("exec first output (SSE)", oursStream, rawStream);
         delete(sandbox);
         engine.removeContainerCmd(container).withForce(true).exec();
-        engine.close();
     }
 
     // ------------------------------------------------------------------ ours

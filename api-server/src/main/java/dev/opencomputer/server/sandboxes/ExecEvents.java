@@ -30,6 +30,7 @@ import reactor.core.scheduler.Scheduler;
 final class ExecEvents {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final int PREFETCH = 8;
 
     private ExecEvents() {
     }
@@ -89,9 +90,10 @@ final class ExecEvents {
             });
         }, FluxSink.OverflowStrategy.BUFFER).subscribeOn(blocking);
 
+        // A small prefetch: at most a few chunks wait between the engine and a slow client.
         return events.publish(shared -> Flux.merge(shared,
                 Flux.interval(HEARTBEAT).map(i -> ServerSentEvent.builder().comment("heartbeat").build())
-                        .takeUntilOther(shared.ignoreElements().then())));
+                        .takeUntilOther(shared.ignoreElements().then())), PREFETCH);
     }
 
     /** Waits (on the driver's stream thread) until the client has asked for more, then emits. */

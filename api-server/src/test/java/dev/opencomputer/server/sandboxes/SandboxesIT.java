@@ -236,6 +236,27 @@ class SandboxesIT extends ApiIntegrationTest {
     }
 
     @Test
+    void aFloodOfOutputStreamsThroughCompletely() {
+        var tenant = newTenant("sbx-sse-flood");
+        String id = (String) createSandbox(tenant.key(), Map.of()).get("id");
+        long[] text = new long[1];
+        Map<String, Object> exit = client(tenant.key()).post().uri("/v1/sandboxes/" + id + "/exec")
+                .accept(MediaType.TEXT_EVENT_STREAM).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("command", "head -c 5000000 /dev/zero | tr '\\0' x"))
+                .exchange().expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() { })
+                .getResponseBody()
+                .doOnNext(e -> {
+                    if ("stdout".equals(e.event())) {
+                        text[0] += ((String) e.data().get("text")).length();
+                    }
+                })
+                .filter(e -> "exit".equals(e.event())).blockLast(Duration.ofSeconds(60)).data();
+        assertThat(exit).containsEntry("status", "exited").containsEntry("stdoutBytes", 5_000_000);
+        assertThat(text[0]).isEqualTo(5_000_000L);
+    }
+
+    @Test
     void theFirstOutputArrivesBeforeTheCommandEndsAndLeavingTheStreamKillsTheCommand() {
         var tenant = newTenant("sbx-sse-cancel");
         String id = (String) createSandbox(tenant.key(), Map.of()).get("id");
