@@ -34,7 +34,11 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
         Problem problem = Problems.from(error);
         String requestId = RequestIds.of(exchange);
         String path = exchange.getRequest().getPath().value();
-        if (problem.type().status().is5xxServerError()) {
+        if (problem.type() == ProblemType.SERVICE_UNAVAILABLE) {
+            // An outage of a dependency is expected operations noise: one line, no trace.
+            log.warn("request {} {} answered {} [requestId={}]: {}", exchange.getRequest().getMethod(), path,
+                    problem.type().slug(), requestId, problem.detail());
+        } else if (problem.type().status().is5xxServerError()) {
             log.error("request {} {} {} failed [requestId={}]", exchange.getRequest().getMethod(), path,
                     problem.type().slug(), requestId, error);
         } else {
