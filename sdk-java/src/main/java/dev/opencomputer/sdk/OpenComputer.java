@@ -4,7 +4,9 @@ import dev.opencomputer.sdk.agents.Agents;
 import dev.opencomputer.sdk.apikeys.ApiKeys;
 import dev.opencomputer.sdk.internal.RetryPolicy;
 import dev.opencomputer.sdk.internal.Transport;
+import dev.opencomputer.sdk.sandboxes.Sandboxes;
 import dev.opencomputer.sdk.secrets.Secrets;
+import dev.opencomputer.sdk.sessions.Sessions;
 import dev.opencomputer.sdk.tenants.Tenants;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -51,6 +54,8 @@ public final class OpenComputer implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final Agents agents;
     private final Secrets secrets;
+    private final Sessions sessions;
+    private final Sandboxes sandboxes;
 
     private OpenComputer(Transport transport) {
         this.transport = transport;
@@ -58,6 +63,8 @@ public final class OpenComputer implements AutoCloseable {
         this.apiKeys = new ApiKeys(transport);
         this.agents = new Agents(transport);
         this.secrets = new Secrets(transport);
+        this.sessions = new Sessions(transport);
+        this.sandboxes = new Sandboxes(transport);
     }
 
     /**
@@ -94,6 +101,20 @@ public final class OpenComputer implements AutoCloseable {
         return secrets;
     }
 
+    /**
+     * The calling tenant's sessions, their event logs and live streams. With a
+     * {@linkplain Builder#clientToken(String) client token} only that token's session can be read,
+     * streamed and sent messages.
+     */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** The calling tenant's sandboxes: containers with a persistent workspace, commands and files. */
+    public Sandboxes sandboxes() {
+        return sandboxes;
+    }
+
     public URI baseUrl() {
         return transport.baseUrl();
     }
@@ -113,9 +134,13 @@ public final class OpenComputer implements AutoCloseable {
         return "OpenComputer[" + baseUrl() + "]";
     }
 
-    /** Configures an {@link OpenComputer}; only the API key is required. Not thread-safe. */
+    /**
+     * Configures an {@link OpenComputer}; only the credential (an API key or a client token) is
+     * required. Not thread-safe.
+     */
     public static final class Builder {
         private String apiKey;
+        private Supplier<String> clientToken;
         private URI baseUrl = DEFAULT_BASE_URL;
         private int maxRetries = 2;
         private Duration initialRetryDelay = Duration.ofMillis(500);
@@ -151,9 +176,35 @@ public final class OpenComputer implements AutoCloseable {
             return fromEnv(environment::get);
         }
 
-        /** A tenant API key ({@code oc_…}) or the operator key. */
+        /** A tenant API key ({@code oc_…}) or the operator key. Replaces a client token set before. */
         public Builder apiKey(String apiKey) {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+            this.clientToken = null;
+            return this;
+        }
+
+        /**
+         * Authenticates with a session's client token (from {@code oc.sessions().create(…)} or
+         * {@code clientToken(id)} on a backend) instead of an API key: the client may then only
+         * read that one session, page and stream its events and send it messages — what a browser
+         * or another untrusted front end needs. Every other call answers
+         * {@link PermissionDeniedException} (403). Once the token expires calls answer
+         * {@link AuthenticationException} (401); use {@link #clientToken(Supplier)} to renew it.
+         * Replaces an API key set before.
+         */
+        public Builder clientToken(String token) {
+            Objects.requireNonNull(token, "token");
+            return clientToken(() -> token);
+        }
+
+        /**
+         * Like {@link #clientToken(String)}, asking {@code tokens} for the token before every request
+         * and every stream reconnect, so that a renewed token is picked up without a new client.
+         * {@code tokens} must be thread-safe and fast (cache the token; do not fetch per call).
+         */
+        public Builder clientToken(Supplier<String> tokens) {
+            this.clientToken = Objects.requireNonNull(tokens, "tokens");
+            this.apiKey = null;
             return this;
         }
 
@@ -230,10 +281,11 @@ public final class OpenComputer implements AutoCloseable {
             return this;
         }
 
-        /** @throws IllegalStateException when no API key was given */
+        /** @throws IllegalStateException when neither an API key nor a client token was given */
         public OpenComputer build() {
-            if (apiKey == null || apiKey.isBlank()) {
-                throw new IllegalStateException("no API key: set " + API_KEY_ENV + " or call apiKey(…)");
+            if (clientToken == null && (apiKey == null || apiKey.isBlank())) {
+                throw new IllegalStateException("no API key: set " + API_KEY_ENV
+                        + " or call apiKey(…) (or clientToken(…) for one session)");
             }
             boolean owned = httpClient == null;
             HttpClient http = owned ? HttpClient.newBuilder()
@@ -245,8 +297,13 @@ public final class OpenComputer implements AutoCloseable {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build() : httpClient;
             var retry = new RetryPolicy(maxRetries, initialRetryDelay, maxRetryDelay, maxRetryAfter, random);
-            return new OpenComputer(new Transport(baseUrl, apiKey, http, owned, timeout, retry, clock,
+            Supplier<String> credential = clientToken != null ? clientToken : constant(apiKey);
+            return new OpenComputer(new Transport(baseUrl, credential, http, owned, timeout, retry, clock,
                     duration -> Thread.sleep(duration)));
+        }
+
+        private static Supplier<String> constant(String value) {
+            return () -> value;
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -61,7 +62,7 @@ public final class Transport implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.opencomputer.sdk");
 
     private final String baseUrl;
-    private final String apiKey;
+    private final Supplier<String> credential;
     private final HttpClient http;
     private final boolean ownsHttpClient;
     private final Duration timeout;
@@ -78,9 +79,19 @@ public final class Transport implements AutoCloseable {
      */
     public Transport(URI baseUrl, String apiKey, HttpClient http, boolean ownsHttpClient, Duration timeout,
             RetryPolicy retry, Clock clock, Sleeper sleeper) {
+        this(baseUrl, constant(Objects.requireNonNull(apiKey, "apiKey")), http, ownsHttpClient, timeout, retry, clock,
+                sleeper);
+    }
+
+    /**
+     * @param credential asked before every attempt for the bearer credential (an API key or a client
+     *                   token), so that a caller can swap in a fresh client token
+     */
+    public Transport(URI baseUrl, Supplier<String> credential, HttpClient http, boolean ownsHttpClient,
+            Duration timeout, RetryPolicy retry, Clock clock, Sleeper sleeper) {
         String base = Objects.requireNonNull(baseUrl, "baseUrl").toString();
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.credential = Objects.requireNonNull(credential, "credential");
         this.http = Objects.requireNonNull(http, "http");
         this.ownsHttpClient = ownsHttpClient;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -88,6 +99,10 @@ public final class Transport implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.json = mapper();
+    }
+
+    private static Supplier<String> constant(String value) {
+        return () -> value;
     }
 
     /** The JSON mapper of the SDK: unknown properties are ignored, nulls are not written. */
@@ -133,7 +148,12 @@ public final class Transport implements AutoCloseable {
 
     /** One page of {@code path}, with {@code limit} and {@code cursor} taken from {@code params}. */
     public <T> Page<T> page(String path, ListParams params, Class<T> item) {
-        Map<String, Object> query = new LinkedHashMap<>();
+        return page(path, Map.of(), params, item);
+    }
+
+    /** One page of {@code path} with extra query parameters (null values are left out). */
+    public <T> Page<T> page(String path, Map<String, ?> filters, ListParams params, Class<T> item) {
+        Map<String, Object> query = new LinkedHashMap<>(filters);
         query.put("limit", params.limit());
         query.put("cursor", params.cursor());
         return decode(execute(new Call("GET", path + query(query), null, null, RequestOptions.DEFAULT)),
@@ -157,6 +177,17 @@ public final class Transport implements AutoCloseable {
                 RequestOptions.DEFAULT)), json.constructType(type));
     }
 
+    /** A PUT of raw bytes (e.g. a file); answers nothing. Repeating it is harmless. */
+    public void putBytes(String path, byte[] body, String contentType) {
+        execute(new Call("PUT", path, Objects.requireNonNull(body, "body"), contentType, RequestOptions.DEFAULT));
+    }
+
+    /** A GET whose answer is raw bytes (read whole). */
+    public byte[] getBytes(String path) {
+        return execute(new Call("GET", path, null, null, RequestOptions.DEFAULT,
+                "application/octet-stream, application/problem+json")).body();
+    }
+
     public void delete(String path) {
         execute(new Call("DELETE", path, null, null, RequestOptions.DEFAULT));
     }
@@ -173,8 +204,17 @@ public final class Transport implements AutoCloseable {
      * throws its {@link ApiException}; no answer throws {@link ConnectionException}.
      */
     public InputStream openStream(String path, Map<String, String> headers) {
-        Call call = new Call("GET", path, null, null, new RequestOptions(null, null, 0));
-        HttpRequest.Builder request = request(call, null, null)
+        return openStream("GET", path, null, headers);
+    }
+
+    /**
+     * Like {@link #openStream(String, Map)} for a request with a JSON body (e.g. a POST whose answer
+     * is an event stream). Sent once: no retry, no idempotency key.
+     */
+    public InputStream openStream(String method, String path, Object body, Map<String, String> headers) {
+        Call call = new Call(method, path, body == null ? null : json.writeValueAsBytes(body),
+                body == null ? null : "application/json", new RequestOptions(null, null, 0));
+        HttpRequest.Builder request = request(call, null, call.body())
                 .setHeader("Accept", "text/event-stream")
                 .setHeader("Cache-Control", "no-cache");
         headers.forEach(request::setHeader);
@@ -217,7 +257,12 @@ public final class Transport implements AutoCloseable {
 
     // --- the retry loop -----------------------------------------------------------------------
 
-    private record Call(String method, String path, byte[] body, String contentType, RequestOptions options) {
+    private record Call(String method, String path, byte[] body, String contentType, RequestOptions options,
+            String accept) {
+
+        Call(String method, String path, byte[] body, String contentType, RequestOptions options) {
+            this(method, path, body, contentType, options, "application/json");
+        }
 
         /** Whether sending it twice has the effect of sending it once. */
         boolean replaySafe() {
@@ -303,8 +348,8 @@ public final class Transport implements AutoCloseable {
     private HttpRequest.Builder request(Call call, String idempotencyKey, byte[] body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
                 .timeout(call.options().timeout() != null ? call.options().timeout() : timeout)
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + credential.get())
+                .header("Accept", call.accept())
                 .header("User-Agent", "opencomputer-java/" + VERSION + " java/" + Runtime.version().feature());
         if (idempotencyKey != null) {
             builder.header(IDEMPOTENCY_KEY, idempotencyKey);

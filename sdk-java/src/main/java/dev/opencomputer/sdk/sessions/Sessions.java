@@ -1,0 +1,224 @@
+package dev.opencomputer.sdk.sessions;
+
+import dev.opencomputer.sdk.ListParams;
+import dev.opencomputer.sdk.Listing;
+import dev.opencomputer.sdk.OpenComputerException;
+import dev.opencomputer.sdk.RequestOptions;
+import dev.opencomputer.sdk.internal.Transport;
+import dev.opencomputer.sdk.sse.EventStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sessions ({@code /v1/sessions}): start them, send them messages, and read their event log — page
+ * by page or as a live stream. Needs a tenant API key, or a client token for its own session (then
+ * {@link #get}, {@link #sendMessage}, {@link #events}, {@link #allEvents} and {@link #stream} work
+ * for that session only). Thread-safe. Another tenant's session is reported as
+ * {@link dev.opencomputer.sdk.NotFoundException}, exactly like a missing one.
+ */
+public final class Sessions {
+
+    private static final String PATH = "/v1/sessions";
+    /** The server's largest page of events. */
+    public static final int MAX_EVENTS_PAGE = 1000;
+
+    private final Transport transport;
+
+    /** For {@link dev.opencomputer.sdk.OpenComputer}; applications use {@code oc.sessions()}. */
+    public Sessions(Transport transport) {
+        this.transport = transport;
+    }
+
+    public StartedSession create(CreateSessionRequest request) {
+        return create(request, RequestOptions.DEFAULT);
+    }
+
+    /**
+     * Starts a session: it is {@code pending} with two events, {@code session.started} (pinning the
+     * agent's current version) and the first {@code user.message}, until a worker runs it.
+     * Idempotent per idempotency key: a retry within 24 hours answers the same session (with a
+     * freshly minted client token) instead of starting a second one.
+     *
+     * @throws dev.opencomputer.sdk.ValidationException e.g. for an unknown agent (field {@code agent})
+     * @throws dev.opencomputer.sdk.RateLimitException  at the tenant's limit of running sessions
+     */
+    public StartedSession create(CreateSessionRequest request, RequestOptions options) {
+        return transport.post(PATH, Objects.requireNonNull(request, "request"), StartedSession.class, options);
+    }
+
+    public Session get(String id) {
+        return transport.get(path(id), Session.class);
+    }
+
+    /** The tenant's sessions, newest first, all pages. */
+    public Listing<Session> list() {
+        return list(null, ListParams.DEFAULT);
+    }
+
+    public Listing<Session> list(ListParams params) {
+        return list(null, params);
+    }
+
+    /**
+     * The tenant's sessions in one status ({@code pending}, {@code running}, {@code idle},
+     * {@code hibernated}, {@code failed}, {@code closed}; null for all), newest first.
+     */
+    public Listing<Session> list(String status, ListParams params) {
+        Map<String, Object> filters = new LinkedHashMap<>();
+        filters.put("status", status);
+        return Listing.of(p -> transport.page(PATH, filters, p, Session.class), params);
+    }
+
+    public long sendMessage(String id, String text) {
+        return sendMessage(id, text, RequestOptions.DEFAULT);
+    }
+
+    /**
+     * Appends a {@code user.message} and returns its seq, its place in the log: a stream reading
+     * after {@code seq - 1} starts with it. A running session takes it in at its next step
+     * (steering); an idle, hibernated or failed one runs again. Idempotent per idempotency key: a
+     * retry never appends the message twice.
+     *
+     * @throws dev.opencomputer.sdk.ConflictException when the session is closed ({@code session-closed})
+     */
+    public long sendMessage(String id, String text, RequestOptions options) {
+        JsonNode event = transport.post(path(id) + "/messages", Map.of("text", Objects.requireNonNull(text, "text")),
+                JsonNode.class, options);
+        JsonNode seq = event == null ? null : event.get("seq");
+        if (seq == null || !seq.isIntegralNumber()) {
+            throw new OpenComputerException("the server answered a message without its seq", null);
+        }
+        return seq.asLong();
+    }
+
+    /**
+     * Up to {@code limit} (1..{@value #MAX_EVENTS_PAGE}) stored events with a seq greater than
+     * {@code afterSeq}, in seq order. Works for closed sessions too.
+     */
+    public EventPage events(String id, long afterSeq, int limit) {
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq must not be negative");
+        }
+        if (limit < 1 || limit > MAX_EVENTS_PAGE) {
+            throw new IllegalArgumentException("limit must be from 1 to " + MAX_EVENTS_PAGE);
+        }
+        JsonNode page = transport.get(path(id) + "/events"
+                + Transport.query(Map.of("after", afterSeq, "limit", limit)), JsonNode.class);
+        List<SessionEvent> events = new ArrayList<>();
+        for (JsonNode event : page.path("data").values()) {
+            events.add(EventJson.read(event, null));
+        }
+        JsonNode next = page.path("nextCursor");
+        long nextCursor = events.isEmpty() ? afterSeq : events.getLast().position().orElse(afterSeq);
+        if (next.isIntegralNumber() || next.isString() && next.asString().matches("\\d{1,18}")) {
+            nextCursor = next.asLong();
+        }
+        return new EventPage(events, nextCursor, page.path("hasMore").asBoolean(false));
+    }
+
+    /** Every stored event of the session, from the first, fetched lazily a page at a time. */
+    public Iterable<SessionEvent> allEvents(String id) {
+        return allEvents(id, 0);
+    }
+
+    /**
+     * Every event stored after {@code afterSeq} <em>when iteration reaches the end</em>, in seq order,
+     * fetched lazily {@value #MAX_EVENTS_PAGE} at a time; each {@code iterator()} starts again at
+     * {@code afterSeq}. Iteration ends at the end of the log; to follow new events, use
+     * {@link #stream(String, long)}.
+     */
+    public Iterable<SessionEvent> allEvents(String id, long afterSeq) {
+        Objects.requireNonNull(id, "id");
+        return () -> new Iterator<>() {
+            private long cursor = afterSeq;
+            private Iterator<SessionEvent> page = java.util.Collections.emptyIterator();
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && more) {
+                    EventPage next = events(id, cursor, MAX_EVENTS_PAGE);
+                    page = next.data().iterator();
+                    more = next.hasMore() && !next.data().isEmpty();
+                    cursor = next.nextCursor();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public SessionEvent next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+    }
+
+    /** The session's events from the first, then live ones; see {@link #stream(String, long)}. */
+    public EventStream<SessionEvent> stream(String id) {
+        return stream(id, 0);
+    }
+
+    /**
+     * The session's stored events after {@code afterSeq}, then live ones — stored and ephemeral — as
+     * they happen, until {@link EventStream#close()}. Reconnects on its own and resumes after the
+     * last event it yielded, so every stored event is yielded exactly once and in seq order, even
+     * across reconnects (ephemeral events published while disconnected are missed: that is what
+     * makes them ephemeral). Types this SDK does not know arrive as {@link UnknownEvent}s.
+     * {@link EventStream#lastEventId()} is the seq to resume from in a later process.
+     *
+     * @throws dev.opencomputer.sdk.NotFoundException   when there is no such session
+     * @throws dev.opencomputer.sdk.BadRequestException when {@code afterSeq} is beyond the last event
+     */
+    public EventStream<SessionEvent> stream(String id, long afterSeq) {
+        return stream(id, afterSeq, EventStream.Options.DEFAULT);
+    }
+
+    /**
+     * Like {@link #stream(String, long)} with reconnect settings of the caller's choosing; their
+     * {@code lastEventId} is replaced by {@code afterSeq}.
+     */
+    public EventStream<SessionEvent> stream(String id, long afterSeq, EventStream.Options options) {
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq must not be negative");
+        }
+        String path = path(id) + "/stream";
+        long[] highest = {afterSeq};
+        return EventStream.open(
+                lastEventId -> transport.openStream(path, lastEventId.isEmpty() ? Map.of()
+                        : Map.of("Last-Event-ID", lastEventId)),
+                sse -> {
+                    SessionEvent event = EventJson.read(sse);
+                    // The server resumes exactly after Last-Event-ID; this guard only keeps a stored
+                    // event from being yielded twice should a server or proxy replay one.
+                    if (event.position().isPresent()) {
+                        long seq = event.position().getAsLong();
+                        if (seq <= highest[0]) {
+                            return null;
+                        }
+                        highest[0] = seq;
+                    }
+                    return event;
+                },
+                options.withLastEventId(afterSeq == 0 ? "" : Long.toString(afterSeq)));
+    }
+
+    /**
+     * Mints a fresh client token for the session, e.g. when the one from {@link #create} is about to
+     * expire. Needs the tenant's API key (or a still-valid client token of the session).
+     */
+    public ClientToken clientToken(String id) {
+        return transport.post(path(id) + "/client-tokens", null, ClientToken.class, RequestOptions.DEFAULT);
+    }
+
+    private static String path(String id) {
+        return PATH + "/" + Transport.segment(id);
+    }
+}
