@@ -2,6 +2,7 @@ package dev.opencomputer.server;
 
 import dev.opencomputer.secrets.MasterKeyring;
 import dev.opencomputer.testing.TestDatabase;
+import dev.opencomputer.testing.TestEngine;
 import java.security.SecureRandom;
 import java.util.Map;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,6 +24,15 @@ public abstract class ApiIntegrationTest {
     /** The secret store's master keyring for the shared test database (one fresh version-1 key per run). */
     public static final String MASTER_KEY = MasterKeyring.newEntry(1, new SecureRandom());
     private static final TestDatabase DATABASE = TestDatabase.create();
+    /**
+     * Labels the sandboxes of this run's application (session sandboxes included) on the shared
+     * engine; they are removed when the test JVM exits.
+     */
+    public static final String SANDBOX_INSTANCE = "api-it-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ApiIntegrationTest::removeSandboxesOfThisRun));
+    }
 
     /** Generous: the first OpenAPI document is built on demand and CI machines are shared. */
     private static final java.time.Duration RESPONSE_TIMEOUT = java.time.Duration.ofSeconds(30);
@@ -35,6 +45,24 @@ public abstract class ApiIntegrationTest {
         registry.add("spring.datasource.url", DATABASE::url);
         registry.add("opencomputer.api.operator-key", () -> OPERATOR_KEY);
         registry.add("opencomputer.secrets.master-key", () -> MASTER_KEY);
+        // Sessions get a sandbox: a small busybox one on the test engine. The brain role is off unless a
+        // test class turns it on, so that sessions of API tests stay exactly as the test leaves them.
+        registry.add("opencomputer.roles", () -> "api,dispatcher");
+        registry.add("opencomputer.sandbox.docker-host", TestEngine::dockerHost);
+        registry.add("opencomputer.sandbox.instance", () -> SANDBOX_INSTANCE);
+        registry.add("opencomputer.sandbox.default-image", TestEngine::busyboxImage);
+        registry.add("opencomputer.sandbox.default-memory", () -> "64MB");
+        registry.add("opencomputer.sandbox.stop-timeout", () -> "2s");
+    }
+
+    private static void removeSandboxesOfThisRun() {
+        try (var driver = new dev.opencomputer.sandbox.docker.DockerSandboxDriver(dev.opencomputer.sandbox.SandboxConfig
+                .builder().dockerHost(TestEngine.dockerHost()).instance(SANDBOX_INSTANCE).build(),
+                java.time.Clock.systemUTC())) {
+            driver.list().forEach(sandbox -> driver.remove(sandbox.id()));
+        } catch (RuntimeException e) {
+            // the engine may be gone already; bin/test's engine is private to the run anyway
+        }
     }
 
     /** A client with no credential. */
