@@ -10,6 +10,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -18,6 +19,17 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * context). Tests isolate themselves by creating their own tenants.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {
+        // Defaults a test class may override with its own @DynamicPropertySource (which wins over
+        // these; a second @DynamicPropertySource here would win over the subclass's instead).
+        // Sessions get a sandbox: a small busybox one on the test engine. The brain role is off unless
+        // a test class turns it on, so that sessions of API tests stay exactly as the test leaves them.
+        "spring.datasource.url=${oc.test.database-url}",
+        "opencomputer.roles=api,dispatcher",
+        "opencomputer.sandbox.instance=${oc.test.sandbox-instance}",
+        "opencomputer.sandbox.default-image=${OC_TEST_SANDBOX_IMAGE:localhost/opencomputer-sandbox-bb:latest}",
+        "opencomputer.sandbox.default-memory=64MB",
+        "opencomputer.sandbox.stop-timeout=2s"})
 public abstract class ApiIntegrationTest {
 
     public static final String OPERATOR_KEY = "oc_op_test_operator_key_0123456789abcdef";
@@ -31,6 +43,8 @@ public abstract class ApiIntegrationTest {
     public static final String SANDBOX_INSTANCE = "api-it-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     static {
+        System.setProperty("oc.test.sandbox-instance", SANDBOX_INSTANCE);
+        System.setProperty("oc.test.database-url", DATABASE.url());
         Runtime.getRuntime().addShutdownHook(new Thread(ApiIntegrationTest::removeSandboxesOfThisRun));
     }
 
@@ -42,17 +56,8 @@ public abstract class ApiIntegrationTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::url);
         registry.add("opencomputer.api.operator-key", () -> OPERATOR_KEY);
         registry.add("opencomputer.secrets.master-key", () -> MASTER_KEY);
-        // Sessions get a sandbox: a small busybox one on the test engine. The brain role is off unless a
-        // test class turns it on, so that sessions of API tests stay exactly as the test leaves them.
-        registry.add("opencomputer.roles", () -> "api,dispatcher");
-        registry.add("opencomputer.sandbox.docker-host", TestEngine::dockerHost);
-        registry.add("opencomputer.sandbox.instance", () -> SANDBOX_INSTANCE);
-        registry.add("opencomputer.sandbox.default-image", TestEngine::busyboxImage);
-        registry.add("opencomputer.sandbox.default-memory", () -> "64MB");
-        registry.add("opencomputer.sandbox.stop-timeout", () -> "2s");
     }
 
     private static void removeSandboxesOfThisRun() {
