@@ -55,16 +55,17 @@ start_server() { # name port
       --opencomputer.sandbox.default-image="$OC_SANDBOX_IMAGE" --opencomputer.sandbox.instance=bench-sessions \
       --logging.level.root=WARN --logging.level.dev.opencomputer.brain=INFO ${OC_BENCH_SERVER_ARGS:-} \
       >"$OC_DATA_DIR/bench-$1.log" 2>&1 &
-  pids+=($!)
   echo $!
 }
 pid_a=$(start_server bench-a "$port")
+pids+=("$pid_a")  # start_server runs in a subshell: record its pid here
 for _ in $(seq 1 240); do
   curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break
   kill -0 "$pid_a" 2>/dev/null || { tail -30 "$OC_DATA_DIR/bench-bench-a.log" >&2; die "the server exited"; }
   sleep 0.5
 done
 pid_b=$(start_server bench-b $((port + 1)))
+pids+=("$pid_b")
 for _ in $(seq 1 240); do
   curl -fsS "http://127.0.0.1:$((port + 1))/actuator/health" >/dev/null 2>&1 && break
   sleep 0.5
