@@ -130,6 +130,22 @@ public class Sandboxes {
         return created;
     }
 
+    /**
+     * The spec the sandbox was created with (image, limits, network, labels), as the brain revives it
+     * on its workspace; empty when the sandbox is not the tenant's or was deleted.
+     */
+    public Optional<SandboxSpec> spec(TenantId tenant, SandboxId id) {
+        return jdbc.sql("select * from sandboxes where id = ? and tenant_id = ? and deleted_at is null")
+                .params(id.value(), tenant.value()).query(this::row).optional()
+                .map(row -> spec(id, tenant, row.image(), row.cpu(), row.memoryBytes(), row.network()));
+    }
+
+    /** Whether the tenant has this live sandbox (another tenant's is reported as absent). */
+    public boolean exists(TenantId tenant, SandboxId id) {
+        return jdbc.sql("select count(*) from sandboxes where id = ? and tenant_id = ? and deleted_at is null")
+                .params(id.value(), tenant.value()).query(Integer.class).single() > 0;
+    }
+
     public Page<Sandbox> list(TenantId tenant, PageRequest page) {
         List<Row> rows = jdbc.sql("""
                 select * from sandboxes
@@ -231,7 +247,10 @@ public class Sandboxes {
     /** Removes sandboxes whose TTL has passed; returns how many. Safe to run on several replicas at once. */
     int reapExpired() {
         List<String> expired = jdbc.sql("""
-                select id from sandboxes where deleted_at is null and expires_at <= ? order by expires_at limit 100""")
+                select id from sandboxes
+                where deleted_at is null and expires_at <= ?
+                  and not exists (select 1 from session_setups s where s.sandbox_id = sandboxes.id)
+                order by expires_at limit 100""")
                 .param(Timestamp.from(clock.instant())).query(String.class).list();
         for (String id : expired) {
             driver.remove(SandboxId.parse(id));

@@ -6,10 +6,12 @@ import java.util.Map;
 /**
  * A session as the API shows it. {@code lastSeq} is the seq of its last event. The answer to
  * {@code POST /v1/sessions} adds {@code streamUrl}, {@code clientToken} and
- * {@code clientTokenExpiresAt}.
+ * {@code clientTokenExpiresAt}. {@code sandboxId} is the sandbox its tools run in, {@code cwd} the
+ * working directory of its commands (null = {@code /workspace}); the session's env is never shown,
+ * so that a value put there by mistake does not travel further.
  */
 public record SessionView(String id, String status, String agentId, int agentVersion, long lastSeq,
-        Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
 
     boolean isClosed() {
         return "closed".equals(status);

@@ -1,6 +1,13 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.brain.BrainWorker;
 import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.sandbox.ExecRequest;
+import dev.opencomputer.server.sandboxes.SandboxRequest;
+import dev.opencomputer.server.sandboxes.Sandboxes;
+import dev.opencomputer.session.SandboxId;
+import java.sql.Timestamp;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.server.agents.Agent;
 import dev.opencomputer.server.agents.Agents;
@@ -38,8 +45,10 @@ public class Sessions {
 
     private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
     };
-    private static final String COLUMNS =
-            "id, status, agent_id, agent_version, last_seq, metadata::text AS metadata, created_at, updated_at";
+    private static final String COLUMNS = """
+            s.id, s.status, s.agent_id, s.agent_version, s.last_seq, u.sandbox_id, u.cwd, s.metadata::text AS metadata,
+            s.created_at, s.updated_at""";
+    private static final String FROM = " FROM sessions s LEFT JOIN session_setups u ON u.session_id = s.id";
 
     private final JdbcClient jdbc;
     private final EventLog eventLog;
@@ -47,9 +56,13 @@ public class Sessions {
     private final JsonMapper json;
     private final SessionsProperties properties;
     private final Clock clock;
+    private final Sandboxes sandboxes;
+    private final ObjectProvider<BrainWorker> brain;
 
     Sessions(JdbcClient jdbc, EventLog eventLog, Agents agents, JsonMapper json, SessionsProperties properties,
-            Clock clock) {
+            Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain) {
+        this.sandboxes = sandboxes;
+        this.brain = brain;
         this.jdbc = jdbc;
         this.eventLog = eventLog;
         this.agents = agents;
@@ -59,8 +72,11 @@ public class Sessions {
     }
 
     /**
-     * Starts a session of the agent's current version: status {@code pending}, its log holding
-     * {@code session.started} and the first {@code user.message}.
+     * Starts a session of the agent's current version: its sandbox (created from the agent's image,
+     * or the tenant's existing sandbox named by {@code sandbox}), its setup row, then the session
+     * row with {@code session.started} and the first {@code user.message}, status {@code pending};
+     * then wakes this replica's brain worker. Whatever fails on the way (engine unreachable, a limit)
+     * leaves nothing behind: no session exists without its sandbox and setup.
      */
     public SessionView start(TenantId tenant, StartSession request) {
         List<FieldViolation> violations = new ArrayList<>();
@@ -70,6 +86,22 @@ public class Sessions {
         checkText("input", request.input(), violations);
         Map<String, String> metadata = request.metadata() == null ? Map.of() : request.metadata();
         checkMetadata(metadata, violations);
+        Map<String, String> env = request.env() == null ? Map.of() : request.env();
+        String cwd = request.cwd() == null || request.cwd().isBlank() ? null : request.cwd().strip();
+        checkCommandSetup(env, cwd, violations);
+        String instructions = request.additionalInstructions() == null ? "" : request.additionalInstructions();
+        if (instructions.length() > properties.maxMessageLength()) {
+            violations.add(new FieldViolation("additionalInstructions",
+                    "is longer than " + properties.maxMessageLength() + " characters"));
+        }
+        SandboxId attached = null;
+        if (request.sandbox() != null) {
+            if (!SandboxId.isValid(request.sandbox())) {
+                violations.add(new FieldViolation("sandbox", "must be the id of one of your sandboxes (sbx_…)"));
+            } else {
+                attached = SandboxId.parse(request.sandbox());
+            }
+        }
         if (!violations.isEmpty()) {
             throw new RequestInvalidException(violations);
         }
@@ -79,17 +111,83 @@ public class Sessions {
         } catch (ResourceNotFoundException e) {
             throw new RequestInvalidException("agent", "no agent with this id or name");
         }
+        if (attached != null && !sandboxes.exists(tenant, attached)) {
+            throw new RequestInvalidException("sandbox", "no sandbox with this id");
+        }
+        SandboxId sandbox = attached != null ? attached
+                : SandboxId.parse(sandboxes.create(tenant,
+                        new SandboxRequest(agent.sandbox() == null ? null : agent.sandbox().image(), null, null, null,
+                                null)).id());
         AgentId agentId = AgentId.parse(agent.id());
         SessionId id = SessionId.next(clock.instant());
-        eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
-                new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
-                new UserMessage(request.input())));
+        try {
+            jdbc.sql("""
+                    insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
+                                                additional_instructions, created_at)
+                    values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""")
+                    .params(id.value(), tenant.value(), sandbox.value(), attached == null,
+                            json.writeValueAsString(env), cwd, instructions, Timestamp.from(clock.instant()))
+                    .update();
+            eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
+                    new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
+                    new UserMessage(request.input())));
+        } catch (RuntimeException e) {
+            undoStart(tenant, id, attached == null ? sandbox : null, e);
+            throw e;
+        }
+        wakeBrain();
         return find(tenant, id);
+    }
+
+    /** The sandbox and setup of a session whose start failed half-way are removed again. */
+    private void undoStart(TenantId tenant, SessionId id, SandboxId ownedSandbox, RuntimeException cause) {
+        try {
+            jdbc.sql("delete from session_setups where session_id = ?").param(id.value()).update();
+            if (ownedSandbox != null) {
+                sandboxes.delete(tenant, ownedSandbox);
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void wakeBrain() {
+        brain.ifAvailable(BrainWorker::wake);
+    }
+
+    private static void checkCommandSetup(Map<String, String> env, String cwd, List<FieldViolation> violations) {
+        if (env.size() > 100) {
+            violations.add(new FieldViolation("env", "has more than 100 variables"));
+            return;
+        }
+        for (Map.Entry<String, String> variable : env.entrySet()) {
+            if (variable.getValue() == null || variable.getValue().length() > 32_768) {
+                violations.add(new FieldViolation("env." + variable.getKey(), "must be a string of at most 32768 characters"));
+                return;
+            }
+            if (variable.getKey().startsWith("OC_")) {
+                violations.add(new FieldViolation("env." + variable.getKey(), "names starting with OC_ are reserved"));
+                return;
+            }
+        }
+        try {
+            new ExecRequest(List.of("true"), null, env, null);
+        } catch (IllegalArgumentException e) {
+            violations.add(new FieldViolation("env", e.getMessage()));
+        }
+        if (cwd != null) {
+            String absolute = cwd.startsWith("/") ? cwd : "/workspace/" + cwd;
+            if (cwd.length() > 1024 || cwd.indexOf('\0') >= 0
+                    || !(absolute.equals("/workspace") || absolute.startsWith("/workspace/"))
+                    || java.util.Arrays.asList(absolute.split("/")).contains("..")) {
+                violations.add(new FieldViolation("cwd", "must be a directory under /workspace (absolute, or relative to it)"));
+            }
+        }
     }
 
     /** The session, if it is the tenant's. */
     public SessionView find(TenantId tenant, SessionId id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE id = ? AND tenant_id = ?")
+        return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE s.id = ? AND s.tenant_id = ?")
                 .params(id.value(), tenant.value()).query(this::row).optional()
                 .orElseThrow(() -> new ResourceNotFoundException("session", id.value()));
     }
@@ -97,11 +195,10 @@ public class Sessions {
     /** The tenant's sessions, newest first, optionally only those in one status. */
     public Page<SessionView> list(TenantId tenant, PageRequest page, Optional<SessionStatus> status) {
         String wanted = status.map(SessionStatus::wireName).orElse(null);
-        List<SessionView> rows = jdbc.sql("SELECT " + COLUMNS + """
-                 FROM sessions
-                WHERE tenant_id = ? AND (CAST(? AS text) IS NULL OR status = ?)
-                  AND (CAST(? AS text) IS NULL OR id < ?)
-                ORDER BY id DESC LIMIT ?""")
+        List<SessionView> rows = jdbc.sql("SELECT " + COLUMNS + FROM + """
+                 WHERE s.tenant_id = ? AND (CAST(? AS text) IS NULL OR s.status = ?)
+                  AND (CAST(? AS text) IS NULL OR s.id < ?)
+                ORDER BY s.id DESC LIMIT ?""")
                 .params(tenant.value(), wanted, wanted, page.before(), page.before(), page.limit() + 1)
                 .query(this::row).list();
         return page.page(rows, SessionView::id);
@@ -117,7 +214,9 @@ public class Sessions {
         if (find(tenant, id).isClosed()) {
             throw new SessionClosedException(id.value());
         }
-        return eventLog.append(id, new UserMessage(message.text()));
+        LoggedEvent event = eventLog.append(id, new UserMessage(message.text()));
+        wakeBrain();
+        return event;
     }
 
     private void checkText(String field, String text, List<FieldViolation> violations) {
@@ -145,7 +244,8 @@ public class Sessions {
 
     private SessionView row(ResultSet rs, int rowNum) throws SQLException {
         return new SessionView(rs.getString("id"), rs.getString("status"), rs.getString("agent_id"),
-                rs.getInt("agent_version"), rs.getLong("last_seq"), json.readValue(rs.getString("metadata"), LABELS),
+                rs.getInt("agent_version"), rs.getLong("last_seq"), rs.getString("sandbox_id"), rs.getString("cwd"),
+                json.readValue(rs.getString("metadata"), LABELS),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

@@ -102,6 +102,24 @@ class SessionsController {
         });
     }
 
+    /**
+     * Mints a fresh client token for the session (an API key only: a client token cannot renew
+     * itself, so a leaked one dies at its expiry).
+     */
+    @PostMapping("/{id}/client-tokens")
+    ResponseEntity<ObjectNode> mintClientToken(Caller caller, @PathVariable String id) {
+        SessionId session = sessionId(id);
+        TenantId tenant = caller.requireTenant();
+        sessions.find(tenant, session);
+        ClientToken token = clientTokens.mint(tenant, session);
+        ObjectNode body = json.createObjectNode();
+        body.put("sessionId", session.value());
+        body.put("clientToken", token.token());
+        body.put("clientTokenExpiresAt", token.expiresAt().toString());
+        body.put("streamUrl", "/v1/sessions/" + session.value() + "/stream");
+        return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
     static SessionId sessionId(String id) {
         if (!SessionId.isValid(id)) {
             throw new ResourceNotFoundException("session", id);

@@ -5,9 +5,17 @@ import java.util.Map;
 /**
  * The body of {@code POST /v1/sessions}.
  *
- * @param agent    the agent to run, by id or by name; its current version is pinned
- * @param input    the first user message
- * @param metadata the caller's labels, shown with the session
+ * @param agent                  the agent to run, by id or by name; its current version is pinned
+ * @param input                  the first user message
+ * @param env                    plain environment variables for the session's commands (never
+ *                               secrets: they are stored and shown)
+ * @param cwd                    the working directory of commands and relative paths: under
+ *                               {@code /workspace}, absolute or relative to it (default {@code /workspace})
+ * @param additionalInstructions appended to the agent's prompt for this session
+ * @param sandbox                the id of an existing sandbox of the tenant to run in (several sessions
+ *                               may share one filesystem); default: a new sandbox from the agent's image
+ * @param metadata               the caller's labels, shown with the session
  */
-public record StartSession(String agent, String input, Map<String, String> metadata) {
+public record StartSession(String agent, String input, Map<String, String> env, String cwd,
+        String additionalInstructions, String sandbox, Map<String, String> metadata) {
 }

@@ -31,4 +31,25 @@ class SandboxesWithoutEngineIT extends ApiIntegrationTest {
         as(tenant.key()).get().uri("/v1/sandboxes").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.data.length()").isEqualTo(0);
     }
+
+    @Test
+    void aSessionStartedWithTheEngineUnreachableIsA503AndLeavesNoSessionAndNoSandbox() {
+        var tenant = newTenant("no-engine-session");
+        as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "coder", "model", "claude-sonnet-4-5")).exchange().expectStatus().isCreated();
+        as(tenant.key()).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", "start-1")
+                .bodyValue(Map.of("agent", "coder", "input", "hello")).exchange()
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.dependency").isEqualTo("container-engine");
+        as(tenant.key()).get().uri("/v1/sessions").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.data.length()").isEqualTo(0);
+        as(tenant.key()).get().uri("/v1/sandboxes").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.data.length()").isEqualTo(0);
+        // the failed attempt did not consume the idempotency key: a retry runs again
+        as(tenant.key()).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", "start-1")
+                .bodyValue(Map.of("agent", "coder", "input", "hello")).exchange()
+                .expectStatus().isEqualTo(503);
+    }
 }

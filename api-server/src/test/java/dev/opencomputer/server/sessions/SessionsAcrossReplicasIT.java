@@ -49,7 +49,10 @@ class SessionsAcrossReplicasIT extends SessionApiTest {
                     "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
                     "--opencomputer.api.operator-key=" + OPERATOR_KEY,
                     "--opencomputer.secrets.master-key=" + MASTER_KEY,
-                    "--opencomputer.sessions.heartbeat=1s");
+                    "--opencomputer.sessions.heartbeat=1s",
+                    "--opencomputer.roles=api",
+                    "--opencomputer.sandbox.docker-host=" + dev.opencomputer.testing.TestEngine.dockerHost(),
+                    "--opencomputer.sandbox.instance=" + SANDBOX_INSTANCE);
         }
     }
 

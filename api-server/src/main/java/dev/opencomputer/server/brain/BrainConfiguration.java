@@ -1,0 +1,92 @@
+package dev.opencomputer.server.brain;
+
+import dev.opencomputer.brain.BrainProperties;
+import dev.opencomputer.brain.BrainWorker;
+import dev.opencomputer.brain.ModelClient;
+import dev.opencomputer.brain.ModelProvider;
+import dev.opencomputer.brain.RoutingModelClient;
+import dev.opencomputer.brain.SessionSetups;
+import dev.opencomputer.brain.anthropic.AnthropicModelClient;
+import dev.opencomputer.brain.openai.OpenAiModelClient;
+import dev.opencomputer.brain.postgres.PostgresSessionLeases;
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.sandbox.SandboxDriver;
+import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.server.Roles;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The brain inside the application. Settings from {@code opencomputer.brain.*} are bound on every
+ * role (so a bad value fails every start the same way); the model client and the worker exist only
+ * where {@code opencomputer.roles} includes {@code brain}: no other process ever reveals a model key.
+ * The worker starts with the application and stops (releasing its leases, so another replica
+ * resumes its sessions at once) before the event log and the sandbox driver close.
+ */
+@Configuration(proxyBeanMethods = false)
+class BrainConfiguration {
+
+    static final String PREFIX = "opencomputer.brain";
+
+    @Bean
+    Roles roles(Environment environment) {
+        return Roles.of(environment);
+    }
+
+    @Bean
+    BrainProperties brainProperties(Environment environment) {
+        return Binder.get(environment).bind(PREFIX, BrainProperties.class).orElseGet(BrainProperties::defaults);
+    }
+
+    @Bean(destroyMethod = "close")
+    @Conditional(BrainRole.class)
+    ModelClient modelClient(Clock clock) {
+        Duration connectTimeout = Duration.ofSeconds(10);
+        return new RoutingModelClient(Map.of(
+                ModelProvider.ANTHROPIC, new AnthropicModelClient(connectTimeout, clock),
+                ModelProvider.OPENAI, new OpenAiModelClient(connectTimeout, clock)));
+    }
+
+    /** Closed by {@link #brainWorkerLifecycle}, early in the shutdown; not again at bean destruction. */
+    @Bean(destroyMethod = "")
+    @Conditional(BrainRole.class)
+    BrainWorker brainWorker(BrainProperties properties, DataSource dataSource, EventLog eventLog,
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock) {
+        return new BrainWorker(properties, new PostgresSessionLeases(dataSource), eventLog, setups, sandboxes, secrets,
+                models, clock);
+    }
+
+    /** Starts the worker once the application is up; stops it early in the shutdown. */
+    @Bean
+    @Conditional(BrainRole.class)
+    SmartLifecycle brainWorkerLifecycle(BrainWorker worker) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                worker.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                worker.close();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+}
