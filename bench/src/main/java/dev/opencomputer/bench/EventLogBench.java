@@ -46,8 +46,8 @@ public final class EventLogBench {
                 "rounds", "2",
                 "writers", "16",
                 "subscribers", "1000,5000",
-                "events", "30",
-                "rate", "2",
+                "events", "100",
+                "rate", "4",
                 "catchup-events", "10000",
                 "catchup-rounds", "15",
                 "server-heap", "2g"));

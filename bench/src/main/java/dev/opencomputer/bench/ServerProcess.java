@@ -6,8 +6,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,9 @@ final class ServerProcess implements AutoCloseable {
                 "DATABASE_URL", databaseUrl,
                 "DATABASE_POOL_SIZE", "30",
                 "SERVER_PORT", Integer.toString(port),
-                "OPENCOMPUTER_OPERATOR_KEY", operatorKey));
+                "OPENCOMPUTER_OPERATOR_KEY", operatorKey,
+                "OPENCOMPUTER_SECRETS_MASTER_KEY", "1:" + Base64.getEncoder().encodeToString(
+                        new SecureRandom().generateSeed(32))));
         ServerProcess server = new ServerProcess(builder.start(), port, operatorKey);
         server.awaitHealthy(Duration.ofMinutes(3), logFile);
         return server;

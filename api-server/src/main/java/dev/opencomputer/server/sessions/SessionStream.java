@@ -8,15 +8,21 @@ import dev.opencomputer.server.problems.Problem;
 import dev.opencomputer.server.problems.Problems;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.springdoc.core.annotations.RouterOperation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -71,6 +77,23 @@ class SessionStream {
     }
 
     @Bean
+    @RouterOperation(path = "/v1/sessions/{id}/stream", method = RequestMethod.GET,
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE, operation = @Operation(operationId = "streamSession",
+                    summary = "The session's events as Server-Sent Events, from a cursor, then live",
+                    tags = "sessions",
+                    parameters = {
+                        @Parameter(name = "id", in = ParameterIn.PATH, required = true),
+                        @Parameter(name = "after", in = ParameterIn.QUERY,
+                                description = "the seq to stream after (default 0); Last-Event-ID wins"),
+                        @Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER,
+                                description = "the seq of the last event received, sent by EventSource on reconnect"),
+                        @Parameter(name = "token", in = ParameterIn.QUERY,
+                                description = "a client token, for EventSource which cannot set headers")},
+                    responses = {
+                        @ApiResponse(responseCode = "200", description = "id: seq, event: type, data: event JSON; "
+                                + "\":\" heartbeats; retry: in the first message"),
+                        @ApiResponse(responseCode = "400", description = "malformed, negative or future cursor"),
+                        @ApiResponse(responseCode = "404", description = "no such session for this tenant")}))
     RouterFunction<ServerResponse> sessionStreamRoute() {
         return RouterFunctions.route().GET("/v1/sessions/{id}/stream", this::stream).build();
     }

@@ -161,6 +161,13 @@ class SessionStreamIT extends SessionApiTest {
         }
     }
 
+    @Test
+    void theStreamIsDescribedInTheOpenApiDocument() {
+        anonymous().get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.paths['/v1/sessions/{id}/stream'].get.operationId").isEqualTo("streamSession")
+                .jsonPath("$.paths['/v1/sessions/{id}/events'].get").exists();
+    }
+
     private SseConnection open(Setup setup, String id, String query, Map<String, String> headers) throws Exception {
         var all = new java.util.HashMap<>(headers);
         all.put("Authorization", "Bearer " + setup.tenant().key());

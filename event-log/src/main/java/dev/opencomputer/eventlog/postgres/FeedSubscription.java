@@ -39,6 +39,10 @@ final class FeedSubscription implements Flow.Subscription {
     private volatile Throwable failure;
     private boolean done;
     private boolean caughtUp;
+    /** Draining on the feed pump's thread: deliver only what is in memory, never read the table. */
+    private volatile boolean inline;
+    /** An inline drain stopped where it would have read the table: continue on a thread of our own. */
+    private volatile boolean deferred;
     /** Rows of the last catch-up read not delivered yet; touched only by the drain loop. */
     private ArrayDeque<StreamItem> page;
     /**
@@ -91,9 +95,27 @@ final class FeedSubscription implements Flow.Subscription {
         }
     }
 
-    /** The feed read new events: deliver them if wanted. */
+    /**
+     * The feed's pump read new events: deliver them if wanted, right here on the pump's thread
+     * when nobody else is delivering (the common case of a caught-up subscriber, which takes
+     * them from memory), so that a fan-out to thousands of subscribers costs no thread per
+     * subscriber. Anything that would read the table is handed to a thread of its own.
+     */
     void wake() {
-        if (demand.get() > 0 && cursor < feed.fetchedSeq()) {
+        if (demand.get() == 0 || cursor >= feed.fetchedSeq()) {
+            return;
+        }
+        if (work.getAndIncrement() != 0) {
+            return; // someone is delivering and will look again
+        }
+        inline = true;
+        try {
+            drain();
+        } finally {
+            inline = false;
+        }
+        if (deferred) {
+            deferred = false;
             schedule();
         }
     }
@@ -219,6 +241,10 @@ final class FeedSubscription implements Flow.Subscription {
             }
             if (!ready.isEmpty()) {
                 break; // deliver what is ready before reading more
+            }
+            if (inline) {
+                deferred = true; // never read the table on the pump's thread
+                break;
             }
             // Catching up, or fallen behind the feed's recent events: read the table ourselves.
             SessionFeeds.Page read = readPage();
