@@ -69,6 +69,10 @@ final class SessionRun implements Runnable {
     private static final String SANDBOX_RESTARTED = "it was restarted on the same workspace: files are kept, "
             + "running processes are gone";
     private static final int READ_PAGE = 500;
+    /** The live config's mode in which the model may only look, not change anything. */
+    static final String PLAN_MODE = "plan";
+    private static final String PLAN_NOTE = "\n\nYou are in plan mode: read and list files to understand the task, "
+            + "then answer with a plan. Do not change anything; the tools that would are not available.";
     /** What the model is told about a call left without a result by a cancel. */
     static final String CANCELLED = "cancelled";
 
@@ -411,19 +415,33 @@ final class SessionRun implements Runnable {
         AgentSetup agent = setup.agent();
         List<ToolSpec> specs = new ArrayList<>();
         for (AgentTool tool : AgentTool.values()) {
-            if (agent.tools().contains(tool)) {
+            if (allowedTools().contains(tool)) {
                 specs.add(tool.spec());
             }
         }
         return ModelRequest.builder(worker.properties().endpoint(agent.provider(), agent.baseUrl()),
                         conversation.model(agent.model()))
-                .system(setup.systemPrompt())
+                .system(PLAN_MODE.equals(conversation.mode()) ? setup.systemPrompt() + PLAN_NOTE : setup.systemPrompt())
                 .conversation(conversation.turns())
                 .tools(specs)
                 .maxTokens(worker.properties().maxTokens())
                 .thinking(conversation.thinking())
                 .timeout(worker.properties().modelTimeout())
                 .build();
+    }
+
+    /** The agent's tools, only those that change nothing in plan mode. */
+    private java.util.Set<AgentTool> allowedTools() {
+        if (!PLAN_MODE.equals(conversation.mode())) {
+            return setup.agent().tools();
+        }
+        java.util.Set<AgentTool> tools = java.util.EnumSet.noneOf(AgentTool.class);
+        for (AgentTool tool : setup.agent().tools()) {
+            if (tool == AgentTool.READ_FILE || tool == AgentTool.LIST_FILES) {
+                tools.add(tool);
+            }
+        }
+        return tools;
     }
 
     private ModelResponse callOnce(ModelRequest request) throws ModelCallException, CredentialProblem {
@@ -596,10 +614,10 @@ final class SessionRun implements Runnable {
     }
 
     private void runTool(ContentBlock.ToolUse call) {
-        Optional<AgentTool> tool = AgentTool.named(call.name()).filter(setup.agent().tools()::contains);
+        Optional<AgentTool> tool = AgentTool.named(call.name()).filter(allowedTools()::contains);
         if (tool.isEmpty()) {
             append(new ToolResult(call.id(), call.name(), "there is no tool named \"" + call.name()
-                    + "\" here; the tools are " + setup.agent().tools().stream().map(AgentTool::toolName).sorted()
+                    + "\" here; the tools are " + allowedTools().stream().map(AgentTool::toolName).sorted()
                     .toList(), true));
             return;
         }
