@@ -125,7 +125,7 @@ final class SessionRun implements Runnable {
     private final SessionId id;
     private final Conversation conversation = new Conversation();
     private volatile long renewedAtNanos;
-    private SessionSetup setup;
+    private volatile SessionSetup setup;
     private SandboxTools tools;
     private boolean over;
 
@@ -141,6 +141,8 @@ final class SessionRun implements Runnable {
     private volatile long progressAtNanos;
     /** When the current run began, as the log says, for the watchdog's max duration. */
     private volatile Instant startedAt;
+    /** Set while the run ends as stuck, so that the watchdog does not stop it a second time. */
+    private volatile boolean windingDown;
     private volatile java.util.concurrent.Flow.Subscription cancelWatch;
 
     SessionRun(BrainWorker worker, Lease lease, long claimedAtNanos) {
@@ -190,6 +192,9 @@ final class SessionRun implements Runnable {
      * {@code no-progress-timeout}; it then answers its open calls and appends {@code run.stuck}.
      */
     void watch(long nowNanos) {
+        if (windingDown) {
+            return;
+        }
         SessionSetup loaded = setup;
         Instant started = startedAt;
         RunStuck found = null;
@@ -252,7 +257,7 @@ final class SessionRun implements Runnable {
             work();
             ending = release() ? Ending.FINISHED : Ending.LOST;
         } catch (Stopped stopped) {
-            ending = stopped.reason == Stop.SHUTDOWN && release() ? Ending.RELEASED : Ending.LOST;
+            ending = releases(stopped.reason) && release() ? Ending.RELEASED : Ending.LOST;
             log.info("run of {} stopped: {}", id, stopped.reason);
         } catch (StaleFencingTokenException e) {
             ending = Ending.LOST;
@@ -261,7 +266,7 @@ final class SessionRun implements Runnable {
         } catch (RuntimeException e) {
             Stop reason = stopReason();
             if (reason != null) {
-                ending = reason == Stop.SHUTDOWN && release() ? Ending.RELEASED : Ending.LOST;
+                ending = releases(reason) && release() ? Ending.RELEASED : Ending.LOST;
                 log.info("run of {} stopped: {} ({})", id, reason, e.toString());
             } else {
                 ending = Ending.ABANDONED;
@@ -279,6 +284,11 @@ final class SessionRun implements Runnable {
             }
         }
         worker.finished(this, ending);
+    }
+
+    /** Whether a run stopped for {@code reason} outside its steps still holds its lease and hands it back. */
+    private static boolean releases(Stop reason) {
+        return reason != Stop.LEASE_LOST;
     }
 
     private boolean release() {
@@ -331,6 +341,7 @@ final class SessionRun implements Runnable {
                         why = stuck;
                         stuck = null;
                     }
+                    windingDown = true;
                     log.info("run of {} stuck: {}", id, why.reason());
                     catchUp();
                     answerStuckCalls("not finished: the run was stopped (" + why.reason() + ")");
@@ -804,6 +815,8 @@ final class SessionRun implements Runnable {
         long message = conversation.lastUserMessageSeq();
         if (message > readUpTo && message < endSeq && !conversation.closed()) {
             append(new RunStarted());
+            startedAt = conversation.runStartedAt();
+            windingDown = false;
             return;
         }
         over = true;
