@@ -38,6 +38,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxRestarts           resumptions in a row without progress after which the session fails
  *                              with {@code restart_loop} instead of being resumed again (5)
  * @param shutdownGrace         how long closing the worker waits for its runs to wind down (10 s)
+ * @param noProgressTimeout     the watchdog stops a run that appended nothing for this long with
+ *                              {@code run.stuck no_progress} (70 min; more than the longest command
+ *                              and model call)
  */
 public record BrainProperties(
         String workerId,
@@ -54,7 +57,8 @@ public record BrainProperties(
         String openaiBaseUrl,
         DataSize toolOutputLimit,
         int maxRestarts,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration noProgressTimeout) {
 
     /**
      * Retries of failed model calls (see {@link ModelRetryPolicy}): only retryable failures, at
@@ -105,6 +109,7 @@ public record BrainProperties(
                 : toolOutputLimit;
         maxRestarts = orDefault("max-restarts", maxRestarts, 5);
         shutdownGrace = orDefault("shutdown-grace", shutdownGrace, Duration.ofSeconds(10));
+        noProgressTimeout = orDefault("no-progress-timeout", noProgressTimeout, Duration.ofMinutes(70));
 
         require(heartbeatInterval.multipliedBy(3).compareTo(leaseDuration) <= 0,
                 "heartbeat-interval must be at most a third of lease-duration (got " + heartbeatInterval + " and "
@@ -196,6 +201,7 @@ public record BrainProperties(
         private DataSize toolOutputLimit;
         private int maxRestarts;
         private Duration shutdownGrace;
+        private Duration noProgressTimeout;
 
         private Builder() {
         }
@@ -216,6 +222,7 @@ public record BrainProperties(
             toolOutputLimit = p.toolOutputLimit;
             maxRestarts = p.maxRestarts;
             shutdownGrace = p.shutdownGrace;
+            noProgressTimeout = p.noProgressTimeout;
         }
 
         public Builder workerId(String v) { workerId = v; return this; }
@@ -233,11 +240,12 @@ public record BrainProperties(
         public Builder toolOutputLimit(DataSize v) { toolOutputLimit = v; return this; }
         public Builder maxRestarts(int v) { maxRestarts = v; return this; }
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+        public Builder noProgressTimeout(Duration v) { noProgressTimeout = v; return this; }
 
         public BrainProperties build() {
             return new BrainProperties(workerId, leaseDuration, heartbeatInterval, claimInterval, maxConcurrentRuns,
                     modelTimeout, defaultCommandTimeout, maxCommandTimeout, maxTokens, retry, anthropicBaseUrl,
-                    openaiBaseUrl, toolOutputLimit, maxRestarts, shutdownGrace);
+                    openaiBaseUrl, toolOutputLimit, maxRestarts, shutdownGrace, noProgressTimeout);
         }
     }
 }

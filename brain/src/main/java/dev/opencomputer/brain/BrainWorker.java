@@ -171,6 +171,13 @@ public final class BrainWorker implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
+        for (SessionRun run : active) {
+            try {
+                run.watch(now);
+            } catch (RuntimeException e) {
+                log.warn("watchdog of {} failed: {}", run.sessionId(), e.toString());
+            }
+        }
         try {
             Set<SessionId> held = leases.renew(id(), active.stream().map(SessionRun::lease).toList(),
                     properties.leaseDuration());

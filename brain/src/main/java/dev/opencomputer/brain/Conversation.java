@@ -77,6 +77,9 @@ final class Conversation {
     private int restartsWithoutProgress;
     private long lastUserMessageSeq;
     private boolean closed;
+    private long cancelledSeq;
+    private boolean awaitingInput;
+    private final java.util.Set<String> cancelledCalls = new java.util.HashSet<>();
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -91,6 +94,7 @@ final class Conversation {
         switch (logged.event()) {
             case UserMessage message -> {
                 lastUserMessageSeq = logged.seq();
+                awaitingInput = false;
                 if (!message.text().isBlank()) {
                     if (openCalls.isEmpty()) {
                         add(Turn.user(message.text()));
@@ -125,7 +129,12 @@ final class Conversation {
             }
             case RuntimeRestarted restart -> restartsWithoutProgress++;
             case SessionIdle idle -> restartsWithoutProgress = 0;
-            case RunCancelled cancelled -> restartsWithoutProgress = 0;
+            case RunCancelled cancelled -> {
+                restartsWithoutProgress = 0;
+                cancelledSeq = logged.seq();
+                awaitingInput = true;
+                pendingCalls().forEach(call -> cancelledCalls.add(call.id()));
+            }
             case RunStuck stuck -> restartsWithoutProgress = 0;
             case SessionFailed failed -> restartsWithoutProgress = 0;
             case SessionClosed close -> closed = true;
@@ -209,6 +218,7 @@ final class Conversation {
         openCalls = List.of();
         started.clear();
         finished.clear();
+        cancelledCalls.clear();
         for (String text : deferredUserTexts) {
             add(Turn.user(text));
         }
@@ -229,6 +239,16 @@ final class Conversation {
                 log.warn("ignoring an unknown thought level in session.config_changed: {}", change.thoughtLevel());
             }
         }
+    }
+
+    /** The seq of the last {@code run.cancelled}, 0 when none. */
+    long cancelledSeq() {
+        return cancelledSeq;
+    }
+
+    /** Whether a pending call was left without a result by a {@code run.cancelled}: it is answered, never run. */
+    boolean cancelled(String callId) {
+        return cancelledCalls.contains(callId);
     }
 
     /** The seq of the last event folded. */
@@ -253,10 +273,11 @@ final class Conversation {
 
     /**
      * Whether the model has to be called: every call is answered and the last turn is the user's
-     * (input, or steering) or a tool result. False when the model ended its turn.
+     * (input, or steering) or a tool result. False when the model ended its turn, and after a
+     * {@code run.cancelled} until the next {@code user.message}.
      */
     boolean needsModel() {
-        return openCalls.isEmpty() && !turns.isEmpty() && !(turns.getLast() instanceof Turn.Assistant);
+        return !awaitingInput && openCalls.isEmpty() && !turns.isEmpty() && !(turns.getLast() instanceof Turn.Assistant);
     }
 
     /** The model the next call uses: the live config's override, else {@code agentModel}. */

@@ -19,6 +19,7 @@ import dev.opencomputer.session.CommandRun;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
 import dev.opencomputer.session.RuntimeCrashed;
@@ -68,13 +69,23 @@ final class SessionRun implements Runnable {
     private static final String SANDBOX_RESTARTED = "it was restarted on the same workspace: files are kept, "
             + "running processes are gone";
     private static final int READ_PAGE = 500;
+    /** The live config's mode in which the model may only look, not change anything. */
+    static final String PLAN_MODE = "plan";
+    private static final String PLAN_NOTE = "\n\nYou are in plan mode: read and list files to understand the task, "
+            + "then answer with a plan. Do not change anything; the tools that would are not available.";
+    /** What the model is told about a call left without a result by a cancel. */
+    static final String CANCELLED = "cancelled";
 
     /** Why a run was told to stop before its end. */
     enum Stop {
         /** Another worker claimed the session, or the lease could not be renewed in time: append nothing more. */
         LEASE_LOST,
         /** The worker is closing: stop at once and release the lease, so another worker resumes. */
-        SHUTDOWN
+        SHUTDOWN,
+        /** A {@code run.cancelled} was appended: abandon what is under way, answer the open calls, go on from the log. */
+        CANCELLED,
+        /** The watchdog found the run over its time or without progress: answer the open calls, append {@code run.stuck}. */
+        STUCK
     }
 
     /** How a run ended, for the worker. */
@@ -114,7 +125,7 @@ final class SessionRun implements Runnable {
     private final SessionId id;
     private final Conversation conversation = new Conversation();
     private volatile long renewedAtNanos;
-    private SessionSetup setup;
+    private volatile SessionSetup setup;
     private SandboxTools tools;
     private boolean over;
 
@@ -123,12 +134,23 @@ final class SessionRun implements Runnable {
     private boolean waiting;
     private boolean done;
     private Stop stop;
+    private RunStuck stuck;
+    /** The seq of this run's {@code run.started} / {@code runtime.restarted}: a later {@code run.cancelled} cancels it. */
+    private volatile long runSeq = Long.MAX_VALUE;
+    /** When the run last appended (System.nanoTime), for the no-progress watchdog. */
+    private volatile long progressAtNanos;
+    /** When the current run began, as the log says, for the watchdog's max duration. */
+    private volatile Instant startedAt;
+    /** Set while the run ends as stuck, so that the watchdog does not stop it a second time. */
+    private volatile boolean windingDown;
+    private volatile java.util.concurrent.Flow.Subscription cancelWatch;
 
     SessionRun(BrainWorker worker, Lease lease, long claimedAtNanos) {
         this.worker = worker;
         this.lease = lease;
         this.id = lease.sessionId();
         this.renewedAtNanos = claimedAtNanos;
+        this.progressAtNanos = claimedAtNanos;
     }
 
     Lease lease() {
@@ -155,12 +177,74 @@ final class SessionRun implements Runnable {
         if (done) {
             return;
         }
-        if (stop == null) {
+        if (stop == null || (stop == Stop.CANCELLED || stop == Stop.STUCK) && (reason == Stop.LEASE_LOST
+                || reason == Stop.SHUTDOWN)) {
             stop = reason;
         }
         if (waiting && thread != null) {
             thread.interrupt();
         }
+    }
+
+    /**
+     * The watchdog, called from the worker's heartbeat: stops a run (command killed, model call
+     * abandoned) that has taken longer than the agent's {@code maxRunTime}, or appended nothing for
+     * {@code no-progress-timeout}; it then answers its open calls and appends {@code run.stuck}.
+     */
+    void watch(long nowNanos) {
+        if (windingDown) {
+            return;
+        }
+        SessionSetup loaded = setup;
+        Instant started = startedAt;
+        RunStuck found = null;
+        if (loaded != null && started != null) {
+            Duration took = Duration.between(started, worker.clock().instant());
+            if (took.compareTo(loaded.agent().maxRunTime()) > 0) {
+                found = new RunStuck("max_duration", "the run took " + took.toSeconds() + " s, longer than the agent's "
+                        + "limit of " + loaded.agent().maxRunTime().toSeconds() + " s; send a message to go on");
+            }
+        }
+        Duration quiet = Duration.ofNanos(nowNanos - progressAtNanos);
+        if (found == null && quiet.compareTo(worker.properties().noProgressTimeout()) > 0) {
+            found = new RunStuck("no_progress", "the run appended nothing for " + quiet.toSeconds()
+                    + " s (no-progress-timeout); send a message to go on");
+        }
+        if (found != null) {
+            synchronized (this) {
+                if (stuck == null) {
+                    stuck = found;
+                }
+            }
+            stop(Stop.STUCK);
+        }
+    }
+
+    /** Subscribes to the session's log so that a {@code run.cancelled} appended on any replica stops this run at once. */
+    private void watchForCancel() {
+        worker.eventLog().subscribe(id, conversation.lastSeq()).subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                cancelWatch = subscription;
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(dev.opencomputer.eventlog.StreamItem item) {
+                if (item.seq() > runSeq && RunCancelled.TYPE.equals(item.type())) {
+                    stop(Stop.CANCELLED);
+                }
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                log.debug("cancel watch of {} ended: {}", id, throwable.toString());
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
     }
 
     @Override
@@ -173,7 +257,7 @@ final class SessionRun implements Runnable {
             work();
             ending = release() ? Ending.FINISHED : Ending.LOST;
         } catch (Stopped stopped) {
-            ending = stopped.reason == Stop.SHUTDOWN && release() ? Ending.RELEASED : Ending.LOST;
+            ending = releases(stopped.reason) && release() ? Ending.RELEASED : Ending.LOST;
             log.info("run of {} stopped: {}", id, stopped.reason);
         } catch (StaleFencingTokenException e) {
             ending = Ending.LOST;
@@ -182,13 +266,17 @@ final class SessionRun implements Runnable {
         } catch (RuntimeException e) {
             Stop reason = stopReason();
             if (reason != null) {
-                ending = reason == Stop.SHUTDOWN && release() ? Ending.RELEASED : Ending.LOST;
+                ending = releases(reason) && release() ? Ending.RELEASED : Ending.LOST;
                 log.info("run of {} stopped: {} ({})", id, reason, e.toString());
             } else {
                 ending = Ending.ABANDONED;
                 log.warn("run of {} broke off; it is resumed once its lease expires", id, e);
             }
         } finally {
+            java.util.concurrent.Flow.Subscription watch = cancelWatch;
+            if (watch != null) {
+                watch.cancel();
+            }
             synchronized (this) {
                 done = true;
                 thread = null;
@@ -196,6 +284,11 @@ final class SessionRun implements Runnable {
             }
         }
         worker.finished(this, ending);
+    }
+
+    /** Whether a run stopped for {@code reason} outside its steps still holds its lease and hands it back. */
+    private static boolean releases(Stop reason) {
+        return reason != Stop.LEASE_LOST;
     }
 
     private boolean release() {
@@ -221,12 +314,14 @@ final class SessionRun implements Runnable {
         }
         setup = loaded.get();
         tools = new SandboxTools(worker.sandboxes(), setup, worker.properties());
+        watchForCancel();
         if (lease.resumes()) {
             log.info("resuming {} from seq {}", id, conversation.lastSeq());
-            append(new RuntimeRestarted(conversation.lastSeq()));
+            runSeq = append(new RuntimeRestarted(conversation.lastSeq())).getFirst().seq();
         } else {
-            append(new RunStarted());
+            runSeq = append(new RunStarted()).getFirst().seq();
         }
+        startedAt = conversation.runStartedAt();
         if (conversation.restartsWithoutProgress() > worker.properties().maxRestarts()) {
             answerPendingCalls("not run: the session failed first");
             append(new SessionFailed("restart_loop", "the run was resumed " + conversation.restartsWithoutProgress()
@@ -235,23 +330,56 @@ final class SessionRun implements Runnable {
         }
         ensureSandbox();
         while (!over) {
-            checkStop();
-            catchUp();
-            if (conversation.closed()) {
-                return;
-            }
-            List<ContentBlock.ToolUse> pending = conversation.pendingCalls();
-            if (!pending.isEmpty()) {
-                answerOrRun(pending.getFirst());
-            } else if (!conversation.needsModel()) {
-                endRun(new SessionIdle());
-            } else {
-                Optional<RunStuck> limit = limitReached();
-                if (limit.isPresent()) {
-                    endRun(limit.get());
+            try {
+                turn();
+            } catch (Stopped stopped) {
+                if (stopped.reason == Stop.CANCELLED && clearStop(Stop.CANCELLED)) {
+                    log.info("run of {} cancelled", id);
+                } else if (stopped.reason == Stop.STUCK && clearStop(Stop.STUCK)) {
+                    RunStuck why;
+                    synchronized (this) {
+                        why = stuck;
+                        stuck = null;
+                    }
+                    windingDown = true;
+                    log.info("run of {} stuck: {}", id, why.reason());
+                    catchUp();
+                    answerStuckCalls("not finished: the run was stopped (" + why.reason() + ")");
+                    endRun(why);
                 } else {
-                    step();
+                    throw stopped;
                 }
+            }
+        }
+    }
+
+    /** One step of the run, after re-reading the log. */
+    private void turn() {
+        checkStop();
+        catchUp();
+        if (conversation.closed()) {
+            over = true;
+            return;
+        }
+        List<ContentBlock.ToolUse> pending = conversation.pendingCalls();
+        if (!pending.isEmpty()) {
+            answerOrRun(pending.getFirst());
+        } else if (conversation.cancelledSeq() > runSeq) {
+            // run.cancelled ended this run; a message after it (interrupt mode) starts the next
+            if (conversation.needsModel()) {
+                runSeq = append(new RunStarted()).getFirst().seq();
+                startedAt = conversation.runStartedAt();
+            } else {
+                over = true;
+            }
+        } else if (!conversation.needsModel()) {
+            endRun(new SessionIdle());
+        } else {
+            Optional<RunStuck> limit = limitReached();
+            if (limit.isPresent()) {
+                endRun(limit.get());
+            } else {
+                step();
             }
         }
     }
@@ -298,19 +426,33 @@ final class SessionRun implements Runnable {
         AgentSetup agent = setup.agent();
         List<ToolSpec> specs = new ArrayList<>();
         for (AgentTool tool : AgentTool.values()) {
-            if (agent.tools().contains(tool)) {
+            if (allowedTools().contains(tool)) {
                 specs.add(tool.spec());
             }
         }
         return ModelRequest.builder(worker.properties().endpoint(agent.provider(), agent.baseUrl()),
                         conversation.model(agent.model()))
-                .system(setup.systemPrompt())
+                .system(PLAN_MODE.equals(conversation.mode()) ? setup.systemPrompt() + PLAN_NOTE : setup.systemPrompt())
                 .conversation(conversation.turns())
                 .tools(specs)
                 .maxTokens(worker.properties().maxTokens())
                 .thinking(conversation.thinking())
                 .timeout(worker.properties().modelTimeout())
                 .build();
+    }
+
+    /** The agent's tools, only those that change nothing in plan mode. */
+    private java.util.Set<AgentTool> allowedTools() {
+        if (!PLAN_MODE.equals(conversation.mode())) {
+            return setup.agent().tools();
+        }
+        java.util.Set<AgentTool> tools = java.util.EnumSet.noneOf(AgentTool.class);
+        for (AgentTool tool : setup.agent().tools()) {
+            if (tool == AgentTool.READ_FILE || tool == AgentTool.LIST_FILES) {
+                tools.add(tool);
+            }
+        }
+        return tools;
     }
 
     private ModelResponse callOnce(ModelRequest request) throws ModelCallException, CredentialProblem {
@@ -431,9 +573,16 @@ final class SessionRun implements Runnable {
 
     // ------------------------------------------------------------------ tools
 
-    /** A pending call: answered as interrupted when an earlier run started it, else run. */
+    /** A pending call: answered as cancelled or interrupted when it was, else run. */
     private void answerOrRun(ContentBlock.ToolUse call) {
         Optional<ToolCallStarted> start = conversation.startOf(call.id());
+        if (conversation.cancelled(call.id())) {
+            if (start.isPresent() && start.get() instanceof CommandRun) {
+                killLeftovers(call.id());
+            }
+            append(new ToolResult(call.id(), call.name(), CANCELLED, true));
+            return;
+        }
         if (start.isEmpty()) {
             runTool(call);
             return;
@@ -449,6 +598,24 @@ final class SessionRun implements Runnable {
         append(new ToolResult(call.id(), call.name(), INTERRUPTED, true));
     }
 
+    private void killLeftovers(String callId) {
+        try {
+            tools.killLeftovers(callId);
+        } catch (SandboxException e) {
+            log.debug("cannot look for leftovers of {} in {}: {}", callId, id, e.toString());
+        }
+    }
+
+    /** Answers every pending call of a stuck run (a started command is killed first). */
+    private void answerStuckCalls(String why) {
+        for (ContentBlock.ToolUse call : conversation.pendingCalls()) {
+            if (conversation.startOf(call.id()).orElse(null) instanceof CommandRun) {
+                killLeftovers(call.id());
+            }
+            append(new ToolResult(call.id(), call.name(), why, true));
+        }
+    }
+
     /** Answers every pending call before the run ends early, so the log stays a valid conversation. */
     private void answerPendingCalls(String notRun) {
         for (ContentBlock.ToolUse call : conversation.pendingCalls()) {
@@ -458,10 +625,10 @@ final class SessionRun implements Runnable {
     }
 
     private void runTool(ContentBlock.ToolUse call) {
-        Optional<AgentTool> tool = AgentTool.named(call.name()).filter(setup.agent().tools()::contains);
+        Optional<AgentTool> tool = AgentTool.named(call.name()).filter(allowedTools()::contains);
         if (tool.isEmpty()) {
             append(new ToolResult(call.id(), call.name(), "there is no tool named \"" + call.name()
-                    + "\" here; the tools are " + setup.agent().tools().stream().map(AgentTool::toolName).sorted()
+                    + "\" here; the tools are " + allowedTools().stream().map(AgentTool::toolName).sorted()
                     .toList(), true));
             return;
         }
@@ -626,6 +793,7 @@ final class SessionRun implements Runnable {
     private List<LoggedEvent> append(SessionEvent... events) {
         checkStop();
         List<LoggedEvent> logged = worker.eventLog().append(id, List.of(events), lease.token());
+        progressAtNanos = System.nanoTime();
         if (logged.getFirst().seq() == conversation.lastSeq() + 1) {
             logged.forEach(conversation::apply);
         } else {
@@ -647,12 +815,24 @@ final class SessionRun implements Runnable {
         long message = conversation.lastUserMessageSeq();
         if (message > readUpTo && message < endSeq && !conversation.closed()) {
             append(new RunStarted());
+            startedAt = conversation.runStartedAt();
+            windingDown = false;
             return;
         }
         over = true;
     }
 
     // ------------------------------------------------------------------ stopping
+
+    /** Forgets a stop of {@code reason} (handled by the run itself); false when a harder stop replaced it. */
+    private synchronized boolean clearStop(Stop reason) {
+        if (stop != reason) {
+            return false;
+        }
+        stop = null;
+        Thread.interrupted();
+        return true;
+    }
 
     private synchronized Stop stopReason() {
         return stop;

@@ -221,4 +221,25 @@ class ConversationTest {
         assertThatThrownBy(() -> conversation.apply(new LoggedEvent(SESSION, 3, T0, new UserMessage("three"))))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aCancelMarksTheOpenCallsAsCancelledAndWaitsForTheNextMessage() {
+        fold(new SessionStarted(AgentId.next(T0), 1, "m", null, Map.of()), new UserMessage("build it"), new RunStarted(),
+                response("Two things.", bash("t1", "sleep 600"), bash("t2", "ls")), new CommandRun("t1", "sleep 600", null),
+                new dev.opencomputer.session.RunCancelled("requested"));
+
+        assertThat(conversation.cancelledSeq()).isEqualTo(6);
+        assertThat(conversation.pendingCalls()).extracting(ContentBlock.ToolUse::id).containsExactly("t1", "t2");
+        assertThat(conversation.cancelled("t1")).isTrue();
+        assertThat(conversation.cancelled("t2")).isTrue();
+
+        fold(new ToolResult("t1", "bash", "cancelled", true), new ToolResult("t2", "bash", "cancelled", true));
+        assertThat(conversation.pendingCalls()).isEmpty();
+        assertThat(conversation.cancelled("t1")).isFalse();
+        assertThat(conversation.needsModel()).as("after a cancel, only a new message calls the model").isFalse();
+
+        fold(new UserMessage("do something else"));
+        assertThat(conversation.needsModel()).isTrue();
+        assertThat(conversation.turns().getLast()).isEqualTo(Turn.user("do something else"));
+    }
 }

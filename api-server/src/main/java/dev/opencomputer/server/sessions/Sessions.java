@@ -22,6 +22,7 @@ import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
+import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.UserMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -208,13 +209,20 @@ public class Sessions {
     public LoggedEvent postMessage(TenantId tenant, SessionId id, PostMessage message) {
         List<FieldViolation> violations = new ArrayList<>();
         checkText("text", message.text(), violations);
+        if (message.mode() != null && !message.mode().equals("queue") && !message.mode().equals("interrupt")) {
+            violations.add(new FieldViolation("mode", "must be queue or interrupt"));
+        }
         if (!violations.isEmpty()) {
             throw new RequestInvalidException(violations);
         }
-        if (find(tenant, id).isClosed()) {
+        SessionView session = find(tenant, id);
+        if (session.isClosed()) {
             throw new SessionClosedException(id.value());
         }
-        LoggedEvent event = eventLog.append(id, new UserMessage(message.text()));
+        LoggedEvent event = message.interrupts() && SessionControl.hasRun(session)
+                ? eventLog.append(id, List.of(new RunCancelled(SessionControl.INTERRUPTED),
+                        new UserMessage(message.text()))).getLast()
+                : eventLog.append(id, new UserMessage(message.text()));
         wakeBrain();
         return event;
     }

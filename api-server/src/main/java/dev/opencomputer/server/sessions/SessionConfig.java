@@ -1,0 +1,131 @@
+package dev.opencomputer.server.sessions;
+
+import dev.opencomputer.brain.SessionSetup;
+import dev.opencomputer.brain.SessionSetups;
+import dev.opencomputer.brain.ThinkingLevel;
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.server.problems.FieldViolation;
+import dev.opencomputer.server.problems.RequestInvalidException;
+import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.session.SessionConfigChanged;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A session's live configuration: model, mode and thinking level, changed with
+ * {@code session.config_changed} (applied by the brain from the next model call) and read back
+ * as the fold of those events over the pinned agent version's defaults.
+ */
+@Component
+public class SessionConfig {
+
+    /** The live configuration now. */
+    public record Current(String model, String mode, String thinking) {
+    }
+
+    /** The allowed values and the current ones ({@code GET …/config-options}). */
+    public record Options(List<String> models, List<String> modes, List<String> thinking, Current current) {
+    }
+
+    /** The body of {@code PATCH …/config}; a null field is unchanged. */
+    public record Change(String model, String mode, String thinking) {
+    }
+
+    private final Sessions sessions;
+    private final SessionSetups setups;
+    private final EventLog eventLog;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final SessionConfigProperties properties;
+
+    SessionConfig(Sessions sessions, SessionSetups setups, EventLog eventLog, JdbcClient jdbc, JsonMapper json,
+            SessionConfigProperties properties) {
+        this.sessions = sessions;
+        this.setups = setups;
+        this.eventLog = eventLog;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    public Options options(TenantId tenant, SessionId id) {
+        sessions.find(tenant, id);
+        SessionSetup setup = setup(id);
+        return new Options(models(setup), properties.modes(), thinkingLevels(), current(id, setup));
+    }
+
+    /** Validates and records a change; answers the configuration that applies from the next model call. */
+    public Current change(TenantId tenant, SessionId id, Change change) {
+        SessionView session = sessions.find(tenant, id);
+        SessionSetup setup = setup(id);
+        List<FieldViolation> violations = new ArrayList<>();
+        if (change == null || change.model() == null && change.mode() == null && change.thinking() == null) {
+            violations.add(new FieldViolation("model", "at least one of model, mode and thinking is required"));
+            throw new RequestInvalidException(violations);
+        }
+        List<String> models = models(setup);
+        if (change.model() != null && !models.contains(change.model())) {
+            violations.add(new FieldViolation("model", "must be one of " + models));
+        }
+        if (change.mode() != null && !properties.modes().contains(change.mode())) {
+            violations.add(new FieldViolation("mode", "must be one of " + properties.modes()));
+        }
+        if (change.thinking() != null && !thinkingLevels().contains(change.thinking())) {
+            violations.add(new FieldViolation("thinking", "must be one of " + thinkingLevels()));
+        }
+        if (!violations.isEmpty()) {
+            throw new RequestInvalidException(violations);
+        }
+        if (session.isClosed()) {
+            throw new SessionClosedException(id.value());
+        }
+        eventLog.append(id, new SessionConfigChanged(change.model(), change.mode(), change.thinking()));
+        return current(id, setup);
+    }
+
+    private SessionSetup setup(SessionId id) {
+        return setups.load(id).orElseThrow(() -> new ResourceNotFoundException("session", id.value()));
+    }
+
+    private List<String> models(SessionSetup setup) {
+        Set<String> models = new LinkedHashSet<>();
+        models.add(setup.agent().model());
+        models.addAll(properties.models().getOrDefault(setup.agent().provider().wireName(), List.of()));
+        return List.copyOf(models);
+    }
+
+    private static List<String> thinkingLevels() {
+        return Arrays.stream(ThinkingLevel.values()).map(ThinkingLevel::wireName).toList();
+    }
+
+    /** The fold of the session's {@code session.config_changed} events over the agent's defaults. */
+    private Current current(SessionId id, SessionSetup setup) {
+        String model = setup.agent().model();
+        String mode = properties.modes().getFirst();
+        String thinking = ThinkingLevel.OFF.wireName();
+        List<String> changes = jdbc.sql("SELECT data::text FROM session_events WHERE session_id = ? AND type = ? "
+                + "ORDER BY seq").params(id.value(), SessionConfigChanged.TYPE).query(String.class).list();
+        for (String data : changes) {
+            JsonNode node = json.readTree(data);
+            model = text(node, "model", model);
+            mode = text(node, "mode", mode);
+            thinking = text(node, "thoughtLevel", thinking).toLowerCase(Locale.ROOT);
+        }
+        return new Current(model, mode, thinking);
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asString().isBlank() ? fallback : value.asString().strip();
+    }
+}
