@@ -77,6 +77,7 @@ final class Conversation {
     private int restartsWithoutProgress;
     private long lastUserMessageSeq;
     private boolean closed;
+    private boolean hibernated;
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -135,10 +136,8 @@ final class Conversation {
             }
             case RuntimeCrashed crashed -> {
             }
-            case SessionHibernated hibernated -> {
-            }
-            case SessionWoke woke -> {
-            }
+            case SessionHibernated hibernated -> this.hibernated = true;
+            case SessionWoke woke -> this.hibernated = false;
             case WebhookSent sent -> {
             }
             case UnknownEvent unknown -> {
@@ -294,6 +293,11 @@ final class Conversation {
     }
 
     /** Whether the session was closed: nothing more may be done in it. */
+    /** Whether the session's sandbox was stopped by hibernation and nobody woke it since. */
+    boolean hibernated() {
+        return hibernated;
+    }
+
     boolean closed() {
         return closed;
     }

@@ -25,6 +25,7 @@ import dev.opencomputer.session.RuntimeCrashed;
 import dev.opencomputer.session.RuntimeRestarted;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
+import dev.opencomputer.session.SessionWoke;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionIdle;
 import dev.opencomputer.session.ToolCallStarted;
@@ -564,6 +565,11 @@ final class SessionRun implements Runnable {
 
     /** Makes sure the session's sandbox runs before the run starts working in it. */
     private void ensureSandbox() {
+        if (conversation.hibernated()) {
+            // woken by a message: the same workspace, a started container, then the run goes on
+            worker.sandboxes().revive(setup.sandbox());
+            append(new SessionWoke());
+        }
         SandboxState state = inspect();
         if (state != null && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED)) {
             worker.sandboxes().start(setup.sandbox().id());
