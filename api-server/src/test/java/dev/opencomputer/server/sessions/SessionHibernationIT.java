@@ -13,6 +13,7 @@ import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -170,5 +171,56 @@ class SessionHibernationIT extends SessionApiTest {
         await("both hibernated", () -> List.of(status(key, firstId), status(key, second)),
                 both -> both.equals(List.of("hibernated", "hibernated")));
         assertThat(container(sandbox).getRunning()).isFalse();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void usageCountsRunningTimeAndTokensButNotIdleOrHibernatedTime() {
+        MODELS.play(ModelScript.of(
+                ScriptedTurn.text("Thinking slowly.").withDelay(Duration.ofMillis(800)).withUsage(100, 20),
+                ScriptedTurn.text("Again.").withDelay(Duration.ofMillis(400)).withUsage(50, 10)));
+        Setup setup = agent("metered");
+        Setup other = agent("unmetered");
+        String key = setup.tenant().key();
+        String id = startId(setup);
+        await("hibernation", () -> status(key, id), "hibernated"::equals);
+        post(key, id, "once more");
+        await("the second run", () -> status(key, id), "idle"::equals);
+
+        List<Map<String, Object>> events = events(key, id);
+        Instant created = Instant.parse((String) events.getFirst().get("time"));
+        long expectedMillis = 0;
+        Instant since = null;
+        for (Map<String, Object> event : events) {
+            Instant at = Instant.parse((String) event.get("time"));
+            if ("run.started".equals(event.get("type"))) {
+                since = at;
+            } else if ("session.idle".equals(event.get("type"))) {
+                expectedMillis += Duration.between(since, at).toMillis();
+            }
+        }
+        Instant last = Instant.parse((String) events.getLast().get("time"));
+        assertThat(Duration.between(created, last).toMillis() - expectedMillis)
+                .as("idle and hibernated time in between").isGreaterThan(1500);
+
+        Map<String, Object> usage = as(key).get().uri("/v1/usage?from=" + created.minusSeconds(1)).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        Map<String, Object> total = (Map<String, Object>) usage.get("total");
+        assertThat(((Number) total.get("runningSeconds")).doubleValue() * 1000)
+                .isCloseTo(expectedMillis, org.assertj.core.data.Offset.offset(2.0));
+        assertThat(expectedMillis).isGreaterThanOrEqualTo(1200);
+        assertThat(total).containsEntry("modelCalls", 2).containsEntry("inputTokens", 150)
+                .containsEntry("outputTokens", 30);
+        assertThat((List<Map<String, Object>>) usage.get("sessions")).singleElement()
+                .satisfies(s -> assertThat(s).containsEntry("sessionId", id).containsEntry("inputTokens", 150));
+
+        // a range after the runs has nothing; another tenant sees nothing of it
+        as(key).get().uri("/v1/usage?from=" + last.plusMillis(1)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.total.runningSeconds").isEqualTo(0.0).jsonPath("$.sessions.length()")
+                .isEqualTo(0);
+        as(other.tenant().key()).get().uri("/v1/usage").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.sessions.length()").isEqualTo(0);
+        as(key).get().uri("/v1/usage?from=later").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.parameter").isEqualTo("from");
     }
 }
