@@ -565,13 +565,18 @@ final class SessionRun implements Runnable {
 
     /** Makes sure the session's sandbox runs before the run starts working in it. */
     private void ensureSandbox() {
+        SandboxState state = inspect();
+        boolean stopped = state != null
+                && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED);
         if (conversation.hibernated()) {
             // woken by a message: the same workspace, a started container, then the run goes on
-            worker.sandboxes().revive(setup.sandbox());
+            if (stopped) {
+                worker.sandboxes().start(setup.sandbox().id());
+            } else if (state == null || !state.running()) {
+                worker.sandboxes().revive(setup.sandbox());
+            }
             append(new SessionWoke());
-        }
-        SandboxState state = inspect();
-        if (state != null && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED)) {
+        } else if (stopped) {
             worker.sandboxes().start(setup.sandbox().id());
         } else if (state == null || !state.running()) {
             restartSandbox();
