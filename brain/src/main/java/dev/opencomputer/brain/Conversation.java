@@ -80,6 +80,7 @@ final class Conversation {
     private long cancelledSeq;
     private boolean awaitingInput;
     private final java.util.Set<String> cancelledCalls = new java.util.HashSet<>();
+    private boolean hibernated;
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -144,10 +145,8 @@ final class Conversation {
             }
             case RuntimeCrashed crashed -> {
             }
-            case SessionHibernated hibernated -> {
-            }
-            case SessionWoke woke -> {
-            }
+            case SessionHibernated hibernated -> this.hibernated = true;
+            case SessionWoke woke -> this.hibernated = false;
             case WebhookSent sent -> {
             }
             case UnknownEvent unknown -> {
@@ -315,6 +314,11 @@ final class Conversation {
     }
 
     /** Whether the session was closed: nothing more may be done in it. */
+    /** Whether the session's sandbox was stopped by hibernation and nobody woke it since. */
+    boolean hibernated() {
+        return hibernated;
+    }
+
     boolean closed() {
         return closed;
     }

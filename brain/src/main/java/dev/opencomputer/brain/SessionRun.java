@@ -26,6 +26,7 @@ import dev.opencomputer.session.RuntimeCrashed;
 import dev.opencomputer.session.RuntimeRestarted;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
+import dev.opencomputer.session.SessionWoke;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionIdle;
 import dev.opencomputer.session.ToolCallStarted;
@@ -732,7 +733,17 @@ final class SessionRun implements Runnable {
     /** Makes sure the session's sandbox runs before the run starts working in it. */
     private void ensureSandbox() {
         SandboxState state = inspect();
-        if (state != null && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED)) {
+        boolean stopped = state != null
+                && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED);
+        if (conversation.hibernated()) {
+            // woken by a message: the same workspace, a started container, then the run goes on
+            if (stopped) {
+                worker.sandboxes().start(setup.sandbox().id());
+            } else if (state == null || !state.running()) {
+                worker.sandboxes().revive(setup.sandbox());
+            }
+            append(new SessionWoke());
+        } else if (stopped) {
             worker.sandboxes().start(setup.sandbox().id());
         } else if (state == null || !state.running()) {
             restartSandbox();

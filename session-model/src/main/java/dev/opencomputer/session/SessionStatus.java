@@ -56,7 +56,7 @@ public enum SessionStatus {
             case SessionIdle e -> IDLE;
             case RunCancelled e -> IDLE;
             case RunStuck e -> IDLE;
-            case SessionHibernated e -> HIBERNATED;
+            case SessionHibernated e -> this == IDLE ? HIBERNATED : this;
             case SessionWoke e -> this == HIBERNATED ? IDLE : this;
             case SessionFailed e -> FAILED;
             case SessionClosed e -> CLOSED;

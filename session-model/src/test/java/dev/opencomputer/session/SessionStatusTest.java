@@ -41,6 +41,12 @@ class SessionStatusTest {
     }
 
     @Test
+    void onlyAnIdleSessionHibernatesSoAMessageThatArrivedMeanwhileIsNotForgotten() {
+        assertThat(SessionStatus.IDLE.after(new SessionHibernated())).isEqualTo(SessionStatus.HIBERNATED);
+        assertThat(SessionStatus.PENDING.after(new SessionHibernated())).isEqualTo(SessionStatus.PENDING);
+    }
+
+    @Test
     void wakingAHibernatedSessionMakesItIdleButDoesNotForgetPendingInput() {
         assertThat(SessionStatus.HIBERNATED.after(new SessionWoke())).isEqualTo(SessionStatus.IDLE);
         assertThat(SessionStatus.PENDING.after(new SessionWoke())).isEqualTo(SessionStatus.PENDING);

@@ -18,9 +18,11 @@ import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.SessionClosed;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
+import dev.opencomputer.session.SessionWoke;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.UserMessage;
@@ -30,7 +32,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -193,16 +194,105 @@ public class Sessions {
                 .orElseThrow(() -> new ResourceNotFoundException("session", id.value()));
     }
 
-    /** The tenant's sessions, newest first, optionally only those in one status. */
-    public Page<SessionView> list(TenantId tenant, PageRequest page, Optional<SessionStatus> status) {
-        String wanted = status.map(SessionStatus::wireName).orElse(null);
+    /**
+     * The tenant's persisted sessions (closed ones and those whose sandbox is gone included), newest
+     * first, narrowed by {@code filter}.
+     */
+    public Page<SessionView> list(TenantId tenant, PageRequest page, SessionFilter filter) {
+        String wanted = filter.status().map(SessionStatus::wireName).orElse(null);
+        String agent = filter.agent().map(a -> AgentId.isValid(a) ? a : agentIdByName(tenant, a)).orElse(null);
+        if (filter.agent().isPresent() && agent == null) {
+            return page.page(List.of(), SessionView::id);
+        }
+        Timestamp after = filter.createdAfter().map(Timestamp::from).orElse(null);
+        Timestamp before = filter.createdBefore().map(Timestamp::from).orElse(null);
         List<SessionView> rows = jdbc.sql("SELECT " + COLUMNS + FROM + """
                  WHERE s.tenant_id = ? AND (CAST(? AS text) IS NULL OR s.status = ?)
+                  AND (CAST(? AS text) IS NULL OR s.agent_id = ?)
+                  AND (CAST(? AS timestamptz) IS NULL OR s.created_at >= ?)
+                  AND (CAST(? AS timestamptz) IS NULL OR s.created_at < ?)
                   AND (CAST(? AS text) IS NULL OR s.id < ?)
                 ORDER BY s.id DESC LIMIT ?""")
-                .params(tenant.value(), wanted, wanted, page.before(), page.before(), page.limit() + 1)
+                .params(tenant.value(), wanted, wanted, agent, agent, after, after, before, before,
+                        page.before(), page.before(), page.limit() + 1)
                 .query(this::row).list();
         return page.page(rows, SessionView::id);
+    }
+
+    private String agentIdByName(TenantId tenant, String name) {
+        try {
+            return agents.resolve(tenant, name).id();
+        } catch (ResourceNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Closes the session: appends {@code session.closed} (the brain stops a run of it at its next
+     * step) and removes its sandbox unless another live session uses it, or it is a sandbox of the
+     * tenant's that the session only attached to. The log stays readable. Closing a closed session
+     * changes nothing.
+     */
+    public SessionView close(TenantId tenant, SessionId id) {
+        SessionView session = find(tenant, id);
+        if (!session.isClosed()) {
+            eventLog.append(id, new SessionClosed("closed"));
+        }
+        if (session.sandboxId() != null) {
+            removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
+        }
+        return find(tenant, id);
+    }
+
+    /**
+     * Wakes a hibernated session: starts its sandbox on the same workspace and appends
+     * {@code session.woke}; the session is idle again (and hibernates again after the idle time). Any
+     * other session is answered as it is.
+     */
+    public SessionView wake(TenantId tenant, SessionId id) {
+        SessionView session = find(tenant, id);
+        if (!"hibernated".equals(session.status())) {
+            return session;
+        }
+        if (session.sandboxId() != null) {
+            sandboxes.start(tenant, SandboxId.parse(session.sandboxId()));
+        }
+        eventLog.append(id, new SessionWoke());
+        return find(tenant, id);
+    }
+
+    /**
+     * Destroys the session: its sandbox (under the same rule as {@link #close}) first, so that a
+     * failing engine leaves the session intact for a retry, then its row, every event and its setup.
+     */
+    public void destroy(TenantId tenant, SessionId id) {
+        SessionView session = find(tenant, id);
+        if (session.sandboxId() != null) {
+            removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
+        }
+        jdbc.sql("delete from sessions where id = ? and tenant_id = ?").params(id.value(), tenant.value()).update();
+        jdbc.sql("delete from session_setups where session_id = ?").param(id.value()).update();
+    }
+
+    /**
+     * Removes {@code sandbox} when it was created for a session and no session but {@code leaving}
+     * still uses it (one not closed); a shared one is only detached from, a sandbox the tenant
+     * created itself is left alone.
+     */
+    private void removeSandboxIfUnused(TenantId tenant, SandboxId sandbox, SessionId leaving) {
+        boolean remove = jdbc.sql("""
+                SELECT coalesce(bool_or(u.sandbox_owned), false)
+                       AND count(*) FILTER (WHERE u.session_id <> ? AND s.status <> 'closed') = 0
+                  FROM session_setups u LEFT JOIN sessions s ON s.id = u.session_id
+                 WHERE u.sandbox_id = ? AND u.tenant_id = ?""")
+                .params(leaving.value(), sandbox.value(), tenant.value()).query(Boolean.class).single();
+        if (remove) {
+            try {
+                sandboxes.delete(tenant, sandbox);
+            } catch (ResourceNotFoundException e) {
+                // removed already (an earlier close, or through /v1/sandboxes)
+            }
+        }
     }
 
     /** Appends a {@code user.message} to the tenant's session; returns it with its seq. */

@@ -13,12 +13,16 @@ import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -70,7 +74,9 @@ class SessionsController {
 
     @GetMapping
     Page<SessionView> list(Caller caller, @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String cursor, @RequestParam(required = false) String status) {
+            @RequestParam(required = false) String cursor, @RequestParam(required = false) String status,
+            @RequestParam(required = false) String agent, @RequestParam(required = false) String createdAfter,
+            @RequestParam(required = false) String createdBefore) {
         TenantId tenant = caller.requireTenant();
         Optional<SessionStatus> wanted = Optional.empty();
         if (status != null) {
@@ -81,7 +87,50 @@ class SessionsController {
                         "status must be one of pending, running, idle, hibernated, failed, closed");
             }
         }
-        return sessions.list(tenant, PageRequest.parse(limit, cursor, SessionId::isValid), wanted);
+        SessionFilter filter = new SessionFilter(wanted,
+                Optional.ofNullable(agent).map(String::strip).filter(a -> !a.isEmpty()),
+                instant("createdAfter", createdAfter), instant("createdBefore", createdBefore));
+        return sessions.list(tenant, PageRequest.parse(limit, cursor, SessionId::isValid), filter);
+    }
+
+    private static Optional<Instant> instant(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(value.strip()).toInstant());
+        } catch (DateTimeParseException e) {
+            throw new ParameterInvalidException(parameter,
+                    parameter + " must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    /**
+     * Closes the session ({@code session.closed}); its sandbox is removed unless another live
+     * session shares it. The log stays readable. API key only.
+     */
+    @PostMapping("/{id}/close")
+    SessionView close(Caller caller, @PathVariable String id) {
+        SessionId session = sessionId(id);
+        return sessions.close(caller.requireTenant(), session);
+    }
+
+    /**
+     * Wakes a hibernated session now (its sandbox started on the same workspace, {@code session.woke});
+     * a message wakes it as well. A session that is not hibernated is answered as it is.
+     */
+    @PostMapping("/{id}/wake")
+    SessionView wake(Caller caller, @PathVariable String id) {
+        SessionId session = sessionId(id);
+        return sessions.wake(caller.requireSession(session), session);
+    }
+
+    /** Destroys the session with its events and (unless shared) its sandbox and workspace. API key only. */
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> destroy(Caller caller, @PathVariable String id) {
+        SessionId session = sessionId(id);
+        sessions.destroy(caller.requireTenant(), session);
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/{id}")

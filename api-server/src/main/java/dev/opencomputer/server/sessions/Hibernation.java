@@ -1,0 +1,165 @@
+package dev.opencomputer.server.sessions;
+
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.StaleFencingTokenException;
+import dev.opencomputer.server.Roles;
+import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.server.sandboxes.Sandboxes;
+import dev.opencomputer.session.SandboxId;
+import dev.opencomputer.session.SessionHibernated;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hibernates idle sessions: on every replica with the {@code brain} role, every
+ * {@link HibernationProperties#hibernateCheckInterval()}, the sessions idle for longer than
+ * {@link HibernationProperties#idleHibernateAfter()} whose sandbox no other session needs (every
+ * other session on it is idle long enough, hibernated or closed) are taken with the brain's own lease
+ * ({@code FOR UPDATE SKIP LOCKED}, so one replica acts and a brain worker cannot claim them meanwhile),
+ * their sandbox is stopped (the workspace stays), {@code session.hibernated} is appended under the
+ * lease's fencing token and the lease is released. A hibernated session holds no container, no thread
+ * and no lease; its next message makes it pending and the brain run that picks it up starts the
+ * sandbox again ({@code session.woke}). A message that arrives while the sandbox is being stopped is
+ * not lost: hibernating a session that is no longer idle leaves its status alone.
+ */
+@Component
+public class Hibernation implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Hibernation.class);
+    private static final int BATCH = 32;
+    private static final String OWNER_PREFIX = "hibernation-";
+
+    private static final String CLAIM = """
+            UPDATE sessions s
+               SET lease_owner = ?, lease_expires_at = clock_timestamp() + interval '60 seconds',
+                   lease_token = s.lease_token + 1
+              FROM (SELECT c.id FROM sessions c JOIN session_setups u ON u.session_id = c.id
+                     WHERE c.status = 'idle' AND c.updated_at < ?
+                       AND (c.lease_expires_at IS NULL OR c.lease_expires_at < clock_timestamp())
+                       AND NOT EXISTS (SELECT 1 FROM session_setups o JOIN sessions os ON os.id = o.session_id
+                                        WHERE o.sandbox_id = u.sandbox_id AND os.id <> c.id
+                                          AND (os.status IN ('pending', 'running')
+                                               OR (os.status = 'idle' AND os.updated_at >= ?)))
+                     ORDER BY c.updated_at LIMIT ? FOR UPDATE OF c SKIP LOCKED) w
+             WHERE s.id = w.id
+            RETURNING s.id, s.tenant_id, s.lease_token""";
+    private static final String RELEASE = """
+            UPDATE sessions SET lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = ? AND lease_token = ? AND lease_owner = ?""";
+
+    private final JdbcClient jdbc;
+    private final EventLog eventLog;
+    private final Sandboxes sandboxes;
+    private final HibernationProperties properties;
+    private final Roles roles;
+    private final Clock clock;
+    private final String owner = OWNER_PREFIX + ProcessHandle.current().pid() + "-" + Integer.toHexString(
+            System.identityHashCode(this));
+    private ScheduledExecutorService scheduler;
+
+    Hibernation(JdbcClient jdbc, EventLog eventLog, Sandboxes sandboxes, HibernationProperties properties, Roles roles,
+            Clock clock) {
+        this.jdbc = jdbc;
+        this.eventLog = eventLog;
+        this.sandboxes = sandboxes;
+        this.properties = properties;
+        this.roles = roles;
+        this.clock = clock;
+    }
+
+    private record Claimed(SessionId id, TenantId tenant, long token) {
+    }
+
+    /** Hibernates what is due now; answers how many sessions hibernated. */
+    public int sweep() {
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.idleHibernateAfter()));
+        List<Claimed> claimed = jdbc.sql(CLAIM).params(owner, cutoff, cutoff, BATCH)
+                .query((rs, row) -> new Claimed(SessionId.parse(rs.getString(1)), TenantId.parse(rs.getString(2)),
+                        rs.getLong(3)))
+                .list();
+        Map<SandboxId, List<Claimed>> bySandbox = new LinkedHashMap<>();
+        for (Claimed session : claimed) {
+            jdbc.sql("SELECT sandbox_id FROM session_setups WHERE session_id = ?").param(session.id().value())
+                    .query(String.class).optional().map(SandboxId::parse)
+                    .ifPresent(sandbox -> bySandbox.computeIfAbsent(sandbox, k -> new java.util.ArrayList<>())
+                            .add(session));
+        }
+        int hibernated = 0;
+        for (Map.Entry<SandboxId, List<Claimed>> group : bySandbox.entrySet()) {
+            List<Claimed> sessions = group.getValue();
+            try {
+                sandboxes.stop(sessions.getFirst().tenant(), group.getKey());
+            } catch (ResourceNotFoundException e) {
+                // the sandbox was deleted: nothing to stop, the sessions still hibernate
+            } catch (RuntimeException e) {
+                log.warn("cannot stop the sandbox {} to hibernate its sessions: {}", group.getKey(), e.toString());
+                sessions.forEach(this::release);
+                continue;
+            }
+            for (Claimed session : sessions) {
+                try {
+                    eventLog.append(session.id(), List.of(new SessionHibernated()), session.token());
+                    hibernated++;
+                } catch (StaleFencingTokenException e) {
+                    // taken over meanwhile (our lease expired): whoever holds it now decides
+                } finally {
+                    release(session);
+                }
+            }
+        }
+        claimed.stream().filter(c -> bySandbox.values().stream().noneMatch(g -> g.contains(c))).forEach(this::release);
+        return hibernated;
+    }
+
+    private void release(Claimed session) {
+        jdbc.sql(RELEASE).params(session.id().value(), session.token(), owner).update();
+    }
+
+    private void sweepQuietly() {
+        try {
+            int count = sweep();
+            if (count > 0) {
+                log.debug("hibernated {} idle sessions", count);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot hibernate idle sessions now: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!roles.has("brain") || scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("oc-hibernation").factory());
+        long every = properties.hibernateCheckInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+}
