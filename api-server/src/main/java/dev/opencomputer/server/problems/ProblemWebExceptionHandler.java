@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -23,10 +24,26 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
     private static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
 
+    private static final long DRAIN_LIMIT = 1024 * 1024;
+
     private final JsonMapper json;
 
     ProblemWebExceptionHandler(JsonMapper json) {
         this.json = json;
+    }
+
+    /**
+     * Reads and discards a small request body that the failure left unread (e.g. a 415 or 401
+     * before decoding), so the kept-alive connection is clean for the client's next request. A
+     * body that was already read, or is over the JSON limit (413), is left alone.
+     */
+    private static Mono<Void> drainSmallBody(ServerWebExchange exchange) {
+        long length = exchange.getRequest().getHeaders().getContentLength();
+        if (length <= 0 || length > DRAIN_LIMIT) {
+            return Mono.empty();
+        }
+        return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then()
+                .onErrorResume(alreadyRead -> Mono.empty());
     }
 
     @Override
@@ -55,6 +72,6 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
         headers.setContentType(PROBLEM_JSON);
         byte[] bytes = json.writeValueAsBytes(problem.body(path));
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
-        return response.writeWith(Mono.just(buffer));
+        return drainSmallBody(exchange).then(response.writeWith(Mono.just(buffer)));
     }
 }
