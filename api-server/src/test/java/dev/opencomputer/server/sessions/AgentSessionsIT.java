@@ -61,18 +61,7 @@ class AgentSessionsIT extends SessionApiTest {
 
     @DynamicPropertySource
     static void brain(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::url);
-        registry.add("opencomputer.roles", () -> "api,brain,dispatcher");
-        registry.add("opencomputer.brain.anthropic-base-url", () -> MODELS.anthropicBaseUrl().toString());
-        registry.add("opencomputer.brain.openai-base-url", () -> MODELS.openAiBaseUrl().toString());
-        registry.add("opencomputer.brain.claim-interval", () -> "200ms");
-        registry.add("opencomputer.brain.lease-duration", () -> "6s");
-        registry.add("opencomputer.brain.heartbeat-interval", () -> "2s");
-        registry.add("opencomputer.sandbox.default-image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.default-memory", () -> "256MB");
-        registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
-        registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
+        registerBrain(registry, DATABASE, MODELS);
         registry.add("opencomputer.api.client-tokens.jwks", () -> new JWKSet(TOKEN_KEY).toString(false));
         registry.add("logging.level.dev.opencomputer", () -> "DEBUG");
     }
@@ -82,16 +71,6 @@ class AgentSessionsIT extends SessionApiTest {
         MODELS.close();
     }
 
-    /** A tenant whose agent {@code coder} uses the model server through a key kept in the secret store. */
-    private Setup agentWithKey(String name) {
-        TestTenant tenant = newTenant(name);
-        putSecret(tenant, "model-key", CANARY);
-        String agentId = (String) as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "coder", "model", "claude-sonnet-4-5", "provider", "anthropic",
-                        "prompt", "You are a careful engineer.", "credential", "model-key"))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
-        return new Setup(tenant, agentId);
-    }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> startSession(Setup setup, Map<String, Object> body) {
@@ -126,7 +105,7 @@ class AgentSessionsIT extends SessionApiTest {
                 ScriptedTurn.text("Running it.").withToolCall("bash",
                         "{\"command\":\"sh greet.sh && pwd && echo run >> /workspace/runs\"}"),
                 ScriptedTurn.text("It printed the greeting. Done.")));
-        Setup setup = agentWithKey("e2e");
+        Setup setup = tenantWithKeyedAgent("e2e", CANARY);
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "write and run greet.sh",
                 "env", Map.of("GREETER", "the sandbox"), "cwd", "project",
                 "additionalInstructions", "Keep it short."));
@@ -160,7 +139,7 @@ class AgentSessionsIT extends SessionApiTest {
         MODELS.play(ModelScript.of(
                 ScriptedTurn.toolCall("bash", "{\"command\":\"sleep 2; echo slept\"}"),
                 ScriptedTurn.text("Noted, switching to python.")));
-        Setup setup = agentWithKey("steer");
+        Setup setup = tenantWithKeyedAgent("steer", CANARY);
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "steer me"));
         String token = (String) session.get("clientToken");
         try (SseConnection sse = stream(session)) {
@@ -185,7 +164,7 @@ class AgentSessionsIT extends SessionApiTest {
         MODELS.play(ModelScript.of(
                 ScriptedTurn.toolCall("bash", "{\"command\":\"env > /workspace/env.txt; echo $ANTHROPIC_API_KEY\"}"),
                 ScriptedTurn.text("Looked around.")));
-        Setup setup = agentWithKey("canary");
+        Setup setup = tenantWithKeyedAgent("canary", CANARY);
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "look for keys"));
         String id = (String) session.get("id");
         String sandboxId = (String) session.get("sandboxId");
@@ -227,7 +206,7 @@ class AgentSessionsIT extends SessionApiTest {
     @Test
     void aClientTokenActsOnItsOwnSessionOnlyAndForgedOnesAreRejected() throws Exception {
         MODELS.play(ModelScript.of(ScriptedTurn.text("Hello.")));
-        Setup setup = agentWithKey("tokens");
+        Setup setup = tenantWithKeyedAgent("tokens", CANARY);
         Map<String, Object> mine = startSession(setup, Map.of("agent", "coder", "input", "token one"));
         Map<String, Object> other = startSession(setup, Map.of("agent", "coder", "input", "token two"));
         String id = (String) mine.get("id");
@@ -292,7 +271,7 @@ class AgentSessionsIT extends SessionApiTest {
     @Test
     void severalSessionsShareOneSandboxAndARetriedStartIsReplayed() {
         MODELS.play(ModelScript.of(ScriptedTurn.text("Fine.")));
-        Setup setup = agentWithKey("sharing");
+        Setup setup = tenantWithKeyedAgent("sharing", CANARY);
         Map<String, Object> first = startSession(setup, Map.of("agent", "coder", "input", "share one"));
         Map<String, Object> second = startSession(setup, Map.of("agent", "coder", "input", "share two",
                 "sandbox", first.get("sandboxId")));

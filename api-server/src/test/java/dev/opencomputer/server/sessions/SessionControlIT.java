@@ -7,7 +7,6 @@ import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.testing.TestDatabase;
-import dev.opencomputer.testing.TestEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +34,7 @@ class SessionControlIT extends SessionApiTest {
 
     @DynamicPropertySource
     static void brain(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::url);
-        registry.add("opencomputer.roles", () -> "api,brain,dispatcher");
-        registry.add("opencomputer.brain.anthropic-base-url", () -> MODELS.anthropicBaseUrl().toString());
-        registry.add("opencomputer.brain.openai-base-url", () -> MODELS.openAiBaseUrl().toString());
-        registry.add("opencomputer.brain.claim-interval", () -> "200ms");
-        registry.add("opencomputer.brain.lease-duration", () -> "6s");
-        registry.add("opencomputer.brain.heartbeat-interval", () -> "2s");
-        registry.add("opencomputer.sandbox.default-image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.default-memory", () -> "256MB");
-        registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
-        registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
+        registerBrain(registry, DATABASE, MODELS);
     }
 
     @AfterAll
@@ -54,15 +42,6 @@ class SessionControlIT extends SessionApiTest {
         MODELS.close();
     }
 
-    private Setup agentWithKey(String name) {
-        TestTenant tenant = newTenant(name);
-        putSecret(tenant, "model-key", "sk-test-cancel");
-        String agentId = (String) as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "coder", "model", "claude-sonnet-4-5", "provider", "anthropic",
-                        "prompt", "You are a careful engineer.", "credential", "model-key"))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
-        return new Setup(tenant, agentId);
-    }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> startSession(Setup setup, Map<String, Object> body) {
@@ -107,7 +86,7 @@ class SessionControlIT extends SessionApiTest {
         MODELS.play(ModelScript.of(
                 ScriptedTurn.toolCall("bash", "{\"command\":\"sleep 600\"}"),
                 ScriptedTurn.text("Stopped it: {{lastToolResult}}")).withCursor(ModelScript.Cursor.GLOBAL));
-        Setup setup = agentWithKey("cancel");
+        Setup setup = tenantWithKeyedAgent("cancel", "sk-test-cancel");
         String key = setup.tenant().key();
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "sleep long"));
         String id = (String) session.get("id");
@@ -143,7 +122,7 @@ class SessionControlIT extends SessionApiTest {
     void anInterruptingMessageCancelsTheModelCallAndIsAnsweredAtOnce() {
         MODELS.play(ModelScript.of(ScriptedTurn.hanging(), ScriptedTurn.text("Switching."))
                 .withCursor(ModelScript.Cursor.GLOBAL));
-        Setup setup = agentWithKey("interrupt");
+        Setup setup = tenantWithKeyedAgent("interrupt", "sk-test-cancel");
         String key = setup.tenant().key();
         String id = (String) startSession(setup, Map.of("agent", "coder", "input", "think hard")).get("id");
         await(() -> requestsFor("think hard").size() == 1, "the first model request");
@@ -164,7 +143,7 @@ class SessionControlIT extends SessionApiTest {
     @Test
     void aMessageModeOtherThanQueueOrInterruptIsRejected() {
         MODELS.play(ModelScript.of(ScriptedTurn.text("Hi.")));
-        Setup setup = agentWithKey("badmode");
+        Setup setup = tenantWithKeyedAgent("badmode", "sk-test-cancel");
         String key = setup.tenant().key();
         String id = (String) startSession(setup, Map.of("agent", "coder", "input", "hello there")).get("id");
 
@@ -178,7 +157,7 @@ class SessionControlIT extends SessionApiTest {
         MODELS.play(ModelScript.of(ScriptedTurn.text("One."), ScriptedTurn.text("Two."))
                 .withCursor(ModelScript.Cursor.GLOBAL));
         MODELS.clearRequests();
-        Setup setup = agentWithKey("config");
+        Setup setup = tenantWithKeyedAgent("config", "sk-test-cancel");
         String key = setup.tenant().key();
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "configure me"));
         String id = (String) session.get("id");

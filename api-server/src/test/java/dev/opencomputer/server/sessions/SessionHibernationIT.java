@@ -42,19 +42,9 @@ class SessionHibernationIT extends SessionApiTest {
 
     @DynamicPropertySource
     static void brain(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::url);
-        registry.add("opencomputer.roles", () -> "api,brain,dispatcher");
-        registry.add("opencomputer.brain.anthropic-base-url", () -> MODELS.anthropicBaseUrl().toString());
-        registry.add("opencomputer.brain.claim-interval", () -> "200ms");
-        registry.add("opencomputer.brain.lease-duration", () -> "6s");
-        registry.add("opencomputer.brain.heartbeat-interval", () -> "2s");
+        registerBrain(registry, DATABASE, MODELS);
         registry.add("opencomputer.brain.idle-hibernate-after", () -> "1500ms");
         registry.add("opencomputer.brain.hibernate-check-interval", () -> "200ms");
-        registry.add("opencomputer.sandbox.default-image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.default-memory", () -> "256MB");
-        registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
-        registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
     }
 
     @AfterAll
@@ -62,15 +52,6 @@ class SessionHibernationIT extends SessionApiTest {
         MODELS.close();
     }
 
-    private Setup agent(String name) {
-        var tenant = newTenant(name);
-        putSecret(tenant, "model-key", "sk-ant-test");
-        String agentId = (String) as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "coder", "model", "claude-sonnet-4-5", "provider", "anthropic",
-                        "prompt", "You are a careful engineer.", "credential", "model-key"))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
-        return new Setup(tenant, agentId);
-    }
 
     private String status(String key, String id) {
         return (String) as(key).get().uri("/v1/sessions/" + id).exchange().expectStatus().isOk()
@@ -112,7 +93,7 @@ class SessionHibernationIT extends SessionApiTest {
                 ScriptedTurn.text("Noted."),
                 ScriptedTurn.text("Reading it.").withToolCall("bash", "{\"command\":\"cat /workspace/note\"}"),
                 ScriptedTurn.text("It says kept.")));
-        Setup setup = agent("sleeper");
+        Setup setup = tenantWithKeyedAgent("sleeper", "sk-ant-test");
         String key = setup.tenant().key();
         Map<String, Object> session = start(setup, "note something");
         String id = (String) session.get("id");
@@ -138,7 +119,7 @@ class SessionHibernationIT extends SessionApiTest {
     @Test
     void wakingAHibernatedSessionStartsItsSandboxWithoutARun() throws Exception {
         MODELS.play(ModelScript.of(ScriptedTurn.text("Hello.")));
-        Setup setup = agent("waker");
+        Setup setup = tenantWithKeyedAgent("waker", "sk-ant-test");
         String key = setup.tenant().key();
         Map<String, Object> session = start(setup, "hi");
         String id = (String) session.get("id");
@@ -156,7 +137,7 @@ class SessionHibernationIT extends SessionApiTest {
     @Test
     void aSharedSandboxHibernatesOnlyWhenEverySessionOnItIsIdle() throws Exception {
         MODELS.play(ModelScript.of(ScriptedTurn.text("One."), ScriptedTurn.text("Two.")));
-        Setup setup = agent("sharer");
+        Setup setup = tenantWithKeyedAgent("sharer", "sk-ant-test");
         String key = setup.tenant().key();
         Map<String, Object> first = start(setup, "one");
         String sandbox = (String) first.get("sandboxId");
@@ -179,8 +160,8 @@ class SessionHibernationIT extends SessionApiTest {
         MODELS.play(ModelScript.of(
                 ScriptedTurn.text("Thinking slowly.").withDelay(Duration.ofMillis(800)).withUsage(100, 20),
                 ScriptedTurn.text("Again.").withDelay(Duration.ofMillis(400)).withUsage(50, 10)));
-        Setup setup = agent("metered");
-        Setup other = agent("unmetered");
+        Setup setup = tenantWithKeyedAgent("metered", "sk-ant-test");
+        Setup other = tenantWithKeyedAgent("unmetered", "sk-ant-test");
         String key = setup.tenant().key();
         String id = startId(setup);
         await("hibernation", () -> status(key, id), "hibernated"::equals);
