@@ -9,23 +9,8 @@
 #      same command until its output, as a ratio.
 #   bench/hibernation/run.sh          (OC_BENCH_ROUNDS=10, OC_BENCH_PORT=18121, OC_BENCH_IDLE=1s)
 set -euo pipefail
-OC_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-source "$OC_ROOT/bin/lib/common.sh"
-source "$OC_ROOT/bin/lib/postgres.sh"
-source "$OC_ROOT/bin/lib/engine.sh"
-cd "$OC_ROOT"
-
-find_jdk
-ensure_engine
-ensure_images
-export DOCKER_HOST
-
-pg_port=${OC_BENCH_PG_PORT:-${OC_TEST_PG_PORT:-54330}}
-OC_PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  ensure_postgres "$OC_DATA_DIR/test-pg" "$pg_port" >/dev/null
-psql=("$(pg_bin_dir)/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres)
-"${psql[@]}" -c "drop database if exists oc_bench_hibernation with (force)" -c "create database oc_bench_hibernation" >/dev/null
-db="jdbc:postgresql://127.0.0.1:$pg_port/oc_bench_hibernation?user=postgres"
+source "$(dirname "$0")/../lib.sh"
+db=$(bench_database oc_bench_hibernation)
 
 jar=api-server/target/opencomputer.jar
 models_jar=model-server/target/model-server-exec.jar
@@ -33,9 +18,7 @@ if [ ! -f "$jar" ] || [ ! -f "$models_jar" ] || [ -n "$(find api-server/src brai
   say "building the server and the model server"
   ./mvnw -B -q -ntp -o -DskipTests package -pl api-server,model-server -am
 fi
-lib=$OC_DATA_DIR/bench-lib
-rm -rf "$lib" && mkdir -p "$lib"
-(cd "$lib" && "$JAVA_HOME/bin/jar" xf "$OC_ROOT/$jar" BOOT-INF/lib)
+bench_server_classpath
 
 port=${OC_BENCH_PORT:-18121}
 models_port=$((port + 10))

@@ -4,35 +4,19 @@
 # Docker Engine API doing the same on the same image, in one run, and prints the ratios.
 #   bench/sandboxes/run.sh            (OC_BENCH_ROUNDS=20, OC_BENCH_PORT=18081)
 set -euo pipefail
-OC_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-source "$OC_ROOT/bin/lib/common.sh"
-source "$OC_ROOT/bin/lib/postgres.sh"
-source "$OC_ROOT/bin/lib/engine.sh"
-cd "$OC_ROOT"
-
-find_jdk
-ensure_engine
-ensure_images
-export DOCKER_HOST
-
-pg_port=${OC_BENCH_PG_PORT:-${OC_TEST_PG_PORT:-54330}}
-OC_PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  ensure_postgres "$OC_DATA_DIR/test-pg" "$pg_port" >/dev/null
-psql=("$(pg_bin_dir)/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres)
-"${psql[@]}" -c "drop database if exists oc_bench with (force)" -c "create database oc_bench" >/dev/null
+source "$(dirname "$0")/../lib.sh"
+db=$(bench_database oc_bench)
 
 jar=api-server/target/opencomputer.jar
 if [ ! -f "$jar" ] || [ -n "$(find api-server/src sandbox-driver/src -newer "$jar" -print -quit)" ]; then
   say "building the server"
   ./mvnw -B -q -ntp -o -DskipTests package -pl api-server -am
 fi
-lib=$OC_DATA_DIR/bench-lib
-rm -rf "$lib" && mkdir -p "$lib"
-(cd "$lib" && "$JAVA_HOME/bin/jar" xf "$OC_ROOT/$jar" BOOT-INF/lib)
+bench_server_classpath
 
 port=${OC_BENCH_PORT:-18081}
 operator="oc_op_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/oc_bench?user=postgres" SERVER_PORT=$port \
+DATABASE_URL=$db SERVER_PORT=$port \
 OPENCOMPUTER_OPERATOR_KEY=$operator OPENCOMPUTER_SECRETS_MASTER_KEY="1:$(head -c 32 /dev/urandom | base64)" \
   java -jar "$jar" --opencomputer.sandbox.default-image="$OC_SANDBOX_IMAGE" --opencomputer.sandbox.instance=bench \
     --opencomputer.api.tiers.standard.max-live-sandboxes=1000 --logging.level.root=WARN ${OC_BENCH_SERVER_ARGS:-} \
