@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 public enum ProblemType {
     CREDENTIAL_MISSING("credential-missing", HttpStatus.UNAUTHORIZED, "Credential missing"),
     CREDENTIAL_INVALID("credential-invalid", HttpStatus.UNAUTHORIZED, "Credential invalid"),
+    SIGNATURE_INVALID("signature-invalid", HttpStatus.UNAUTHORIZED, "Signature invalid"),
     FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Not allowed for this credential"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),

@@ -54,6 +54,7 @@ public final class Problems {
                     Map.of(), bearerChallenge());
             case AuthenticationFailedException e -> new Problem(ProblemType.CREDENTIAL_INVALID, e.getMessage(),
                     Map.of(), bearerChallenge());
+            case SignatureInvalidException e -> Problem.of(ProblemType.SIGNATURE_INVALID, e.getMessage());
             case ForbiddenException e -> Problem.of(ProblemType.FORBIDDEN, e.getMessage());
             case ResourceNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
             case ResourceConflictException e -> Problem.of(ProblemType.CONFLICT, e.getMessage());
