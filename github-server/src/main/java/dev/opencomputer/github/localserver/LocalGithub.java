@@ -155,7 +155,7 @@ public final class LocalGithub implements AutoCloseable {
             String path = uri.getPath();
             Matcher git = GIT.matcher(path);
             if (git.matches()) {
-                boolean authorized = tokens.contains(basicPassword(exchange));
+                boolean authorized = accepted(basicPassword(exchange));
                 calls.add(new RecordedCall(method, uri.toString(), authorized, ""));
                 serveGit(exchange, git.group(1), git.group(2), uri.getRawQuery(), authorized);
                 return;
@@ -175,7 +175,7 @@ public final class LocalGithub implements AutoCloseable {
                 reply(exchange, 201, Map.of("token", token, "expires_at", Instant.now().plusSeconds(3600).toString()));
                 return;
             }
-            boolean authorized = tokens.contains(bearer(exchange));
+            boolean authorized = accepted(bearer(exchange));
             calls.add(new RecordedCall(method, uri.toString(), authorized, text));
             if (path.equals("/_local/requests") && method.equals("GET")) {
                 reply(exchange, 200, Map.of("calls", calls, "pulls", pulls, "comments", comments, "pushes", pushes));
@@ -191,8 +191,11 @@ public final class LocalGithub implements AutoCloseable {
                 return;
             }
             rest(exchange, method, repo.group(1), repo.group(2) == null ? "" : repo.group(2), uri, body);
-        } catch (RuntimeException e) {
-            reply(exchange, 500, Map.of("message", "local GitHub failed: " + e));
+        } catch (RuntimeException | IOException e) {
+            System.err.println("local GitHub: " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                    + " failed: " + e);
+            e.printStackTrace();
+            throw e;
         }
     }
 
@@ -296,6 +299,10 @@ public final class LocalGithub implements AutoCloseable {
             default -> GitHttp.receive(exchange, repository,
                     command -> pushes.add(fullName + " " + command.getRefName() + " " + command.getNewId().name()));
         }
+    }
+
+    private boolean accepted(String token) {
+        return token != null && tokens.contains(token);
     }
 
     private boolean validAppJwt(String token) {
