@@ -78,7 +78,7 @@ class GithubWorkspaceIT {
         // The canary: the token is nowhere in the sandbox — files (incl. .git), environment, processes.
         // (The token is searched for in two halves, so that the search command itself does not hold it.)
         String half = TOKEN.substring(0, 12);
-        ExecResult search = sh("a='" + half + "'; b='" + TOKEN.substring(12) + "'; grep -r -l -a \"$a$b\" /workspace /tmp /etc"
+        ExecResult search = sh("a='" + half + "'; b='" + TOKEN.substring(12) + "'; grep -r -a -o -h \"$a$b\" /workspace /tmp /etc"
                 + " 2>/dev/null; env; ps -ef 2>/dev/null; cat /workspace/app/.git/config; ls -a /workspace /workspace/.opencomputer");
         assertThat(search.stdout().text()).doesNotContain(TOKEN).doesNotContain("checkout.bundle")
                 .doesNotContain("credential").doesNotContain("x-access-token");
