@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.session.AgentMessage;
 import dev.opencomputer.session.CommandExited;
 import dev.opencomputer.session.CommandRun;
+import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
@@ -148,6 +149,8 @@ final class Conversation {
             case SessionHibernated hibernated -> this.hibernated = true;
             case SessionWoke woke -> this.hibernated = false;
             case WebhookSent sent -> {
+            }
+            case PullRequestOpened opened -> {
             }
             case UnknownEvent unknown -> {
             }

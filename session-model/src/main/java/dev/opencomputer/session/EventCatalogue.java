@@ -36,6 +36,7 @@ public final class EventCatalogue {
         STORED.put(SessionClosed.TYPE, SessionClosed.class);
         STORED.put(WebhookSent.TYPE, WebhookSent.class);
         STORED.put(SessionConfigChanged.TYPE, SessionConfigChanged.class);
+        STORED.put(PullRequestOpened.TYPE, PullRequestOpened.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

@@ -15,7 +15,7 @@ public sealed interface SessionEvent
         permits SessionStarted, UserMessage, AgentMessage, ToolCalled, ToolResult, CommandRun,
                 CommandExited, FileWritten, RuntimeCrashed, RuntimeRestarted, RunStarted, SessionIdle,
                 SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed, SessionClosed,
-                WebhookSent, SessionConfigChanged, UnknownEvent {
+                WebhookSent, SessionConfigChanged, PullRequestOpened, UnknownEvent {
 
     /** The wire name, {@code domain.action}. */
     String type();

@@ -69,6 +69,7 @@ public enum SessionStatus {
             case RuntimeCrashed e -> this;
             case RuntimeRestarted e -> this;
             case WebhookSent e -> this;
+            case PullRequestOpened e -> this;
             case SessionConfigChanged e -> this;
             case UnknownEvent e -> this;
         };

@@ -13,6 +13,7 @@ import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.EventCatalogue;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -80,7 +81,9 @@ class EventJsonTest {
                 new SessionFailed("credential_revoked", "the model key was rejected"),
                 new SessionClosed("done"),
                 new WebhookSent("whe_1", "msg_9", "session.idle", 12, 200, 1),
-                new SessionConfigChanged("claude-opus-4", null, "high"));
+                new SessionConfigChanged("claude-opus-4", null, "high"),
+                new PullRequestOpened("acme/app", 101, "https://github.com/acme/app/pull/101", "opencomputer/issue-7",
+                        "0123456789abcdef0123456789abcdef01234567"));
     }
 
     @Test

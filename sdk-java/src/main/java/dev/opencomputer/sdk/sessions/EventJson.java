@@ -39,6 +39,7 @@ final class EventJson {
             Map.entry(SessionFailed.TYPE, SessionFailed.class),
             Map.entry(SessionClosed.TYPE, SessionClosed.class),
             Map.entry(WebhookSent.TYPE, WebhookSent.class),
+            Map.entry(PullRequestOpened.TYPE, PullRequestOpened.class),
             Map.entry(SessionConfigChanged.TYPE, SessionConfigChanged.class),
             Map.entry(AgentDelta.TYPE, AgentDelta.class),
             Map.entry(AgentThinkingDelta.TYPE, AgentThinkingDelta.class),
