@@ -120,9 +120,13 @@ class GithubHooks implements DisposableBean {
         if (earlier.isPresent()) {
             return earlier.get();
         }
-        Map<String, String> metadata = Map.of("github.repository", trigger.repository(),
+        Map<String, String> metadata = new java.util.HashMap<>(Map.of("github.repository", trigger.repository(),
                 "github.issue", Long.toString(issue.number()), "github.delivery", delivery,
-                "github.trigger", trigger.id());
+                "github.trigger", trigger.id(), "github.credential", trigger.credential(),
+                "github.branch-prefix", trigger.branchPrefix()));
+        if (trigger.ref() != null) {
+            metadata.put("github.ref", trigger.ref());
+        }
         StartSession start = new StartSession(trigger.agentId(), InputTemplate.render(trigger.inputTemplate(), issue),
                 null, null, null, null, metadata);
         CompletableFuture<SessionView> started = CompletableFuture.supplyAsync(() -> sessions.start(tenant, start), starts)

@@ -11,7 +11,7 @@ final class InputTemplate {
 
     /** Leaves room under the sessions' message limit for the template's own text. */
     static final int MAX_FIELD = 60_000;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(title|number|url|repository|body)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(title|number|url|repository|checkout|body)}");
 
     private InputTemplate() {
     }
@@ -25,6 +25,7 @@ final class InputTemplate {
                 case "number" -> Long.toString(issue.number());
                 case "url" -> clip(issue.url());
                 case "repository" -> issue.repository();
+                case "checkout" -> "/workspace/" + issue.repository().substring(issue.repository().indexOf('/') + 1);
                 default -> clip(issue.body());
             };
             matcher.appendReplacement(out, Matcher.quoteReplacement(value));

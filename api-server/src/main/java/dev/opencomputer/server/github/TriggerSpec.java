@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param agent                 the agent to run, by id or by name (stored as its id)
  * @param credential            the secret holding a token or GitHub App credentials
  * @param inputTemplate         the session's first message; {@code {title}}, {@code {body}},
- *                              {@code {number}}, {@code {url}}, {@code {repository}} are replaced
+ *                              {@code {number}}, {@code {url}}, {@code {repository}}, {@code {checkout}} are replaced
  * @param branchPrefix          the prefix of the branch a pull request is opened from
  * @param ref                   the branch to check out (default: the repository's default branch)
  * @param steeringAssociations  which {@code author_association}s may steer a session by commenting
@@ -29,7 +29,10 @@ public record TriggerSpec(String repository, String label, String agent, String 
             GitHub issue #{number} in {repository}: {title}
             {url}
 
-            {body}""";
+            {body}
+
+            The repository is checked out at {checkout}. Commit your changes there with git, then call \
+            open_pull_request.""";
     static final String DEFAULT_BRANCH_PREFIX = "opencomputer/";
     static final List<String> DEFAULT_STEERING = List.of("OWNER", "MEMBER", "COLLABORATOR");
 

@@ -171,13 +171,15 @@ class GithubTriggersIT extends ApiIntegrationTest {
             assertThat(session).containsEntry("id", sessionId).containsEntry("agentId", trigger.agentId());
             assertThat((Map<String, Object>) session.get("metadata")).containsEntry("github.repository", "acme/app")
                     .containsEntry("github.issue", "7").containsEntry("github.delivery", delivery)
-                    .containsEntry("github.trigger", trigger.id());
+                    .containsEntry("github.trigger", trigger.id()).containsEntry("github.credential", "repo-token")
+                    .containsEntry("github.branch-prefix", "opencomputer/").doesNotContainKey("github.ref");
         });
         assertThat(events(trigger, sessionId)).extracting(e -> e.get("type"))
                 .containsExactly("session.started", "user.message");
         assertThat(events(trigger, sessionId).get(1).get("data")).isEqualTo(Map.of("text",
                 "GitHub issue #7 in acme/app: Fix the greeting\nhttps://github.com/acme/app/issues/7\n\n"
-                        + "hello.sh prints the wrong text"));
+                        + "hello.sh prints the wrong text\n\nThe repository is checked out at /workspace/app. "
+                        + "Commit your changes there with git, then call open_pull_request."));
     }
 
     @Test

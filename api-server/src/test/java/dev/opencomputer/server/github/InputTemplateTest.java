@@ -14,7 +14,9 @@ class InputTemplateTest {
     @Test
     void theDefaultTemplateNamesTheIssueAndCarriesItsBody() {
         assertThat(InputTemplate.render(TriggerSpec.DEFAULT_TEMPLATE, issue("Fix the typo", "In README.")))
-                .isEqualTo("GitHub issue #42 in acme/app: Fix the typo\nhttps://github.com/acme/app/issues/42\n\nIn README.");
+                .isEqualTo("GitHub issue #42 in acme/app: Fix the typo\nhttps://github.com/acme/app/issues/42\n\nIn README."
+                        + "\n\nThe repository is checked out at /workspace/app. Commit your changes there with git, "
+                        + "then call open_pull_request.");
     }
 
     @Test
