@@ -122,7 +122,7 @@ final class Testbed implements AutoCloseable {
                 .instance("brain-it-" + UUID.randomUUID().toString().substring(0, 8))
                 .defaultImage(TestEngine.hostUsrImage())
                 .imageMounts(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr")))
-                .defaultMemory(DataSize.ofMegabytes(256))
+                .defaultMemory(dev.opencomputer.sandbox.ByteSize.ofMegabytes(256))
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());
         models = ModelServer.start(script);

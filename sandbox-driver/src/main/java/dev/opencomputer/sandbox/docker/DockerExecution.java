@@ -33,7 +33,7 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     private static final Duration KILL_RETRY = Duration.ofSeconds(3);
     private static final Duration KILL_GIVE_UP = Duration.ofSeconds(10);
 
-    private final DockerSandboxDriver driver;
+    private final DockerExecs driver;
     private final SandboxId sandbox;
     private final String id;
     private final String engineExecId;
@@ -50,7 +50,7 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     private volatile Throwable streamError;
     private volatile ScheduledFuture<?> timeout;
 
-    DockerExecution(DockerSandboxDriver driver, SandboxId sandbox, String id, String engineExecId,
+    DockerExecution(DockerExecs driver, SandboxId sandbox, String id, String engineExecId,
                     OutputListener listener, int tailBytes) {
         this.driver = driver;
         this.sandbox = sandbox;
