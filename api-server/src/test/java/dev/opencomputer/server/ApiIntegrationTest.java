@@ -1,6 +1,6 @@
 package dev.opencomputer.server;
 
-import dev.opencomputer.secrets.MasterKeyring;
+import dev.opencomputer.secrets.MasterKeys;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.security.SecureRandom;
@@ -34,7 +34,7 @@ public abstract class ApiIntegrationTest {
 
     public static final String OPERATOR_KEY = "oc_op_test_operator_key_0123456789abcdef";
     /** The secret store's master keyring for the shared test database (one fresh version-1 key per run). */
-    public static final String MASTER_KEY = MasterKeyring.newEntry(1, new SecureRandom());
+    public static final String MASTER_KEY = MasterKeys.newEntry(1, new SecureRandom());
     private static final TestDatabase DATABASE = TestDatabase.create();
     /**
      * Labels the sandboxes of this run's application (session sandboxes included) on the shared

@@ -20,8 +20,8 @@ import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.sandbox.SandboxState;
 import dev.opencomputer.sandbox.WorkspacePath;
 import dev.opencomputer.sandbox.docker.DockerSandboxDriver;
-import dev.opencomputer.secrets.EnvelopeCipher;
-import dev.opencomputer.secrets.MasterKeyring;
+import dev.opencomputer.secrets.MasterKeys;
+import dev.opencomputer.secrets.SecretStoreProperties;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretValue;
@@ -113,8 +113,8 @@ final class Testbed implements AutoCloseable {
         eventLog = new PostgresEventLog(pool, new SimpleDriverDataSource(new org.postgresql.Driver(), database.url()),
                 EventLogProperties.defaults(), Clock.systemUTC()).start();
         SecureRandom random = new SecureRandom();
-        secrets = new PostgresSecretStore(pool, new EnvelopeCipher(MasterKeyring.parse(MasterKeyring.newEntry(1, random),
-                null, "test"), random), DataSize.ofKilobytes(64), Clock.systemUTC());
+        secrets = new PostgresSecretStore(pool, new SecretStoreProperties(MasterKeys.newEntry(1, random), null, null,
+                false, DataSize.ofKilobytes(64)), random, Clock.systemUTC());
         secrets.verifyKeyring();
         secrets.put(tenant.value(), CREDENTIAL, SecretValue.of(modelKey));
         sandboxes = new DockerSandboxDriver(SandboxConfig.builder()
