@@ -34,6 +34,7 @@ import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.UserMessage;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +53,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -228,13 +227,7 @@ final class Testbed implements AutoCloseable {
     }
 
     void await(BooleanSupplier condition, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + PATIENCE + " waiting for " + what.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        Await.until(PATIENCE, what, condition);
     }
 
     SessionStatus status(SessionId id) {

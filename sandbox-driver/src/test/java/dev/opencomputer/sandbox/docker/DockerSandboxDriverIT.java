@@ -242,7 +242,8 @@ class DockerSandboxDriverIT {
         assertThat(result.termination()).isEqualTo(Termination.TIMED_OUT);
         assertThat(result.exitCode()).isEqualTo(137);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
-        Await.until(Duration.ofSeconds(5), "the killed command is gone", () -> !sh(id, "ps -o args").contains("sleep 100"));
+        Await.until(Duration.ofSeconds(5), "the killed command is gone",
+                () -> !sh(id, "ps -o args").contains("sleep 100"));
     }
 
     @Test
@@ -253,7 +254,8 @@ class DockerSandboxDriverIT {
         Await.until(Duration.ofSeconds(10), "the command runs", () -> sh(id, "ps -o args").contains("sleep 2003"));
         execution.kill();
         assertThat(execution.await().termination()).isEqualTo(Termination.KILLED);
-        Await.until(Duration.ofSeconds(5), "the whole process tree is gone", () -> !sh(id, "ps -o args").contains("sleep 200"));
+        Await.until(Duration.ofSeconds(5), "the whole process tree is gone",
+                () -> !sh(id, "ps -o args").contains("sleep 200"));
     }
 
     @Test
@@ -327,7 +329,8 @@ class DockerSandboxDriverIT {
         driver.create(spec);
         driver.writeFile(spec.id(), WorkspacePath.parse("state.txt"), "before the crash".getBytes(StandardCharsets.UTF_8));
         Execution execution = driver.exec(spec.id(), ExecRequest.shell("echo working; sleep 600"), (k, c) -> { });
-        Await.until(Duration.ofSeconds(10), "the command runs", () -> sh(spec.id(), "ps -o args").contains("sleep 600"));
+        Await.until(Duration.ofSeconds(10), "the command runs",
+                () -> sh(spec.id(), "ps -o args").contains("sleep 600"));
 
         engine.killContainerCmd(SandboxLabels.containerName(spec.id())).withSignal("KILL").exec();
 

@@ -30,7 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "opencomputer.sandbox.default-image=${OC_TEST_SANDBOX_IMAGE:localhost/opencomputer-sandbox-bb:latest}",
         "opencomputer.sandbox.default-memory=64MB",
         "opencomputer.sandbox.stop-timeout=2s"})
-public abstract class ApiIntegrationTest {
+public abstract class ApiITBase {
 
     public static final String OPERATOR_KEY = "oc_op_test_operator_key_0123456789abcdef";
     /** The secret store's master keyring for the shared test database (one fresh version-1 key per run). */
@@ -45,7 +45,7 @@ public abstract class ApiIntegrationTest {
     static {
         System.setProperty("oc.test.sandbox-instance", SANDBOX_INSTANCE);
         System.setProperty("oc.test.database-url", DATABASE.url());
-        Runtime.getRuntime().addShutdownHook(new Thread(ApiIntegrationTest::removeSandboxesOfThisRun));
+        Runtime.getRuntime().addShutdownHook(new Thread(ApiITBase::removeSandboxesOfThisRun));
     }
 
     /** Generous: the first OpenAPI document is built on demand and CI machines are shared. */
