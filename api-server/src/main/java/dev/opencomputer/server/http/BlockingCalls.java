@@ -23,11 +23,20 @@ import reactor.core.scheduler.Schedulers;
 public class BlockingCalls implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingCalls.class);
-    private static final Duration GRACE = Duration.ofSeconds(5);
 
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("oc-blocking-", 0).factory());
     private final Scheduler scheduler = Schedulers.fromExecutor(executor);
+    private final Duration grace;
+
+    /** Shuts down giving running calls 5 s to finish. */
+    public BlockingCalls() {
+        this(Duration.ofSeconds(5));
+    }
+
+    BlockingCalls(Duration grace) {
+        this.grace = grace;
+    }
 
     /** The executor, for code that takes one. */
     public Executor executor() {
@@ -42,7 +51,7 @@ public class BlockingCalls implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         executor.shutdown();
-        if (!executor.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             log.info("interrupting the blocking calls still running at shutdown");
             executor.shutdownNow();
         }
