@@ -20,12 +20,12 @@ import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.UserMessage;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -183,14 +182,7 @@ class PostgresSessionLeasesIT {
     }
 
     private List<Lease> awaitClaim(String owner) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Lease> claimed = leases.claim(owner, 10, LONG);
-            if (!claimed.isEmpty()) {
-                return claimed;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-        return Collections.emptyList();
+        return Await.value(Duration.ofSeconds(10), owner + " claims a lease", () -> leases.claim(owner, 10, LONG),
+                claimed -> !claimed.isEmpty());
     }
 }

@@ -1,5 +1,8 @@
-package dev.opencomputer.secrets;
+package dev.opencomputer.secrets.postgres;
 
+import dev.opencomputer.secrets.SecretDecryptionException;
+import dev.opencomputer.secrets.SecretName;
+import dev.opencomputer.secrets.SecretValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Thread-safe. Plaintext and data keys live only in short-lived arrays that are zeroed after use.
  */
-public final class EnvelopeCipher {
+final class EnvelopeCipher {
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final byte FORMAT = 1;
@@ -35,18 +38,18 @@ public final class EnvelopeCipher {
     private final MasterKeyring keyring;
     private final SecureRandom random;
 
-    public EnvelopeCipher(MasterKeyring keyring, SecureRandom random) {
+    EnvelopeCipher(MasterKeyring keyring, SecureRandom random) {
         this.keyring = Objects.requireNonNull(keyring, "keyring");
         this.random = Objects.requireNonNull(random, "random");
     }
 
     /** The keyring this cipher wraps and unwraps with. */
-    public MasterKeyring keyring() {
+    MasterKeyring keyring() {
         return keyring;
     }
 
     /** Encrypts {@code value} for the secret {@code name} of {@code tenant} under the active master key. */
-    public SealedSecret seal(String tenant, SecretName name, SecretValue value) {
+    SealedSecret seal(String tenant, SecretName name, SecretValue value) {
         byte[] dataKey = new byte[DATA_KEY_BYTES];
         random.nextBytes(dataKey);
         byte[] plaintext = value.bytes();
@@ -67,7 +70,7 @@ public final class EnvelopeCipher {
      * @throws SecretDecryptionException when its master key version is not in the ring or either
      *                                   blob fails authentication (tampered, swapped, wrong key)
      */
-    public SecretValue open(String tenant, SecretName name, SealedSecret sealed) {
+    SecretValue open(String tenant, SecretName name, SealedSecret sealed) {
         byte[] dataKey = unwrap(tenant, name, sealed);
         try {
             byte[] plaintext = decrypt(new SecretKeySpec(dataKey, "AES"), sealed.ciphertext(), valueContext(tenant, name));
@@ -91,7 +94,7 @@ public final class EnvelopeCipher {
      *
      * @throws SecretDecryptionException when the current wrapping cannot be undone
      */
-    public SealedSecret rewrap(String tenant, SecretName name, SealedSecret sealed) {
+    SealedSecret rewrap(String tenant, SecretName name, SealedSecret sealed) {
         MasterKey master = keyring.active();
         if (sealed.keyVersion() == master.version()) {
             return sealed;
@@ -106,7 +109,7 @@ public final class EnvelopeCipher {
     }
 
     /** Whether the data key of {@code sealed} unwraps with the keyring (the value itself is not decrypted). */
-    public boolean unwraps(String tenant, SecretName name, SealedSecret sealed) {
+    boolean unwraps(String tenant, SecretName name, SealedSecret sealed) {
         try {
             Arrays.fill(unwrap(tenant, name, sealed), (byte) 0);
             return true;
@@ -119,12 +122,12 @@ public final class EnvelopeCipher {
      * A key check value for a master key: a known text encrypted with it. Stored once per version,
      * it lets a later start-up prove that the key configured under that version is the same key.
      */
-    public byte[] keyCheck(MasterKey master) {
+    byte[] keyCheck(MasterKey master) {
         return encrypt(master.key(), KEY_CHECK_PLAINTEXT, keyCheckContext(master.version()));
     }
 
     /** Whether {@code check} was made by {@link #keyCheck} with exactly this key. */
-    public boolean verifiesKeyCheck(MasterKey master, byte[] check) {
+    boolean verifiesKeyCheck(MasterKey master, byte[] check) {
         byte[] plaintext = decrypt(master.key(), check, keyCheckContext(master.version()));
         return plaintext != null && Arrays.equals(plaintext, KEY_CHECK_PLAINTEXT);
     }

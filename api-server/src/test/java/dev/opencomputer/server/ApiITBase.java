@@ -1,6 +1,6 @@
 package dev.opencomputer.server;
 
-import dev.opencomputer.secrets.MasterKeyring;
+import dev.opencomputer.secrets.MasterKeys;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.security.SecureRandom;
@@ -30,11 +30,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "opencomputer.sandbox.default-image=${OC_TEST_SANDBOX_IMAGE:localhost/opencomputer-sandbox-bb:latest}",
         "opencomputer.sandbox.default-memory=64MB",
         "opencomputer.sandbox.stop-timeout=2s"})
-public abstract class ApiIntegrationTest {
+public abstract class ApiITBase {
 
     public static final String OPERATOR_KEY = "oc_op_test_operator_key_0123456789abcdef";
     /** The secret store's master keyring for the shared test database (one fresh version-1 key per run). */
-    public static final String MASTER_KEY = MasterKeyring.newEntry(1, new SecureRandom());
+    public static final String MASTER_KEY = MasterKeys.newEntry(1, new SecureRandom());
     private static final TestDatabase DATABASE = TestDatabase.create();
     /**
      * Labels the sandboxes of this run's application (session sandboxes included) on the shared
@@ -45,7 +45,7 @@ public abstract class ApiIntegrationTest {
     static {
         System.setProperty("oc.test.sandbox-instance", SANDBOX_INSTANCE);
         System.setProperty("oc.test.database-url", DATABASE.url());
-        Runtime.getRuntime().addShutdownHook(new Thread(ApiIntegrationTest::removeSandboxesOfThisRun));
+        Runtime.getRuntime().addShutdownHook(new Thread(ApiITBase::removeSandboxesOfThisRun));
     }
 
     /** Generous: the first OpenAPI document is built on demand and CI machines are shared. */

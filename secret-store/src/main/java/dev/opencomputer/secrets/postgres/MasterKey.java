@@ -1,5 +1,7 @@
-package dev.opencomputer.secrets;
+package dev.opencomputer.secrets.postgres;
 
+import dev.opencomputer.secrets.InvalidMasterKeyException;
+import dev.opencomputer.secrets.MasterKeys;
 import java.util.Arrays;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -8,16 +10,16 @@ import javax.crypto.spec.SecretKeySpec;
  * One version of the master key: 256 bits of AES key material under a positive version number.
  * {@link #toString()} shows only the version.
  */
-public final class MasterKey {
+final class MasterKey {
 
     /** The length of a master key in bytes. */
-    public static final int LENGTH = 32;
+    static final int LENGTH = 32;
 
     private final int version;
     private final SecretKey key;
 
     /** A master key; {@code material} is copied and then overwritten with zeros. */
-    public MasterKey(int version, byte[] material) {
+    MasterKey(int version, byte[] material) {
         if (version < 1) {
             throw new InvalidMasterKeyException("master key versions are positive integers, got " + version);
         }
@@ -30,7 +32,7 @@ public final class MasterKey {
         Arrays.fill(material, (byte) 0);
     }
 
-    public int version() {
+    int version() {
         return version;
     }
 

@@ -1,7 +1,7 @@
 package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.brain.modelserver.ModelServer;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.time.Duration;
@@ -10,7 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Session tests: a tenant with an agent, sessions started through the API. */
-abstract class SessionApiTest extends ApiIntegrationTest {
+abstract class SessionApiITBase extends ApiITBase {
 
     static final String PROBLEMS = "https://opencomputer.dev/problems/";
     static final Duration WAIT = Duration.ofSeconds(30);

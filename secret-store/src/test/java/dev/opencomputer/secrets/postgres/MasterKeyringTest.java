@@ -1,5 +1,9 @@
-package dev.opencomputer.secrets;
+package dev.opencomputer.secrets.postgres;
 
+import dev.opencomputer.secrets.InvalidMasterKeyException;
+import dev.opencomputer.secrets.MasterKeyException;
+import dev.opencomputer.secrets.MasterKeyMissingException;
+import dev.opencomputer.secrets.SecretStoreProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

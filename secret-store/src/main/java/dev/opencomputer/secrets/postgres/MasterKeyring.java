@@ -1,5 +1,11 @@
-package dev.opencomputer.secrets;
+package dev.opencomputer.secrets.postgres;
 
+import dev.opencomputer.secrets.InvalidMasterKeyException;
+import dev.opencomputer.secrets.MasterKeyException;
+import dev.opencomputer.secrets.MasterKeyMissingException;
+import dev.opencomputer.secrets.MasterKeys;
+import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.secrets.SecretStoreProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * lines; {@code #} starts a comment. The active version is the highest unless chosen explicitly.
  * Immutable and thread-safe; {@link #toString()} shows versions only.
  */
-public final class MasterKeyring {
+final class MasterKeyring {
 
     private static final Logger log = LoggerFactory.getLogger(MasterKeyring.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -55,7 +61,7 @@ public final class MasterKeyring {
     }
 
     /** A keyring of the given keys; {@code activeVersion} may be {@code null} for the highest version. */
-    public static MasterKeyring of(List<MasterKey> keys, Integer activeVersion) {
+    static MasterKeyring of(List<MasterKey> keys, Integer activeVersion) {
         SortedMap<Integer, MasterKey> byVersion = new TreeMap<>();
         for (MasterKey key : keys) {
             if (byVersion.putIfAbsent(key.version(), key) != null) {
@@ -69,7 +75,7 @@ public final class MasterKeyring {
      * Parses the text form. {@code source} names where the text came from for error messages
      * (for example a file name); the messages never contain key material.
      */
-    public static MasterKeyring parse(String text, Integer activeVersion, String source) {
+    static MasterKeyring parse(String text, Integer activeVersion, String source) {
         List<MasterKey> keys = new ArrayList<>();
         if (text != null) {
             for (String line : text.split("\\R")) {
@@ -117,7 +123,7 @@ public final class MasterKeyring {
      *
      * @throws MasterKeyException when nothing usable is configured; never falls back to a default key
      */
-    public static MasterKeyring load(SecretStoreProperties config, SecureRandom random) {
+    static MasterKeyring load(SecretStoreProperties config, SecureRandom random) {
         boolean inline = config.masterKey() != null && !config.masterKey().isBlank();
         if (inline && config.masterKeyFile() != null) {
             throw new InvalidMasterKeyException("both opencomputer.secrets.master-key and "
@@ -145,7 +151,7 @@ public final class MasterKeyring {
     }
 
     /** Reads a key file; warns when its permissions let anyone but the owner read it. */
-    public static MasterKeyring loadFile(Path file, Integer activeVersion) {
+    static MasterKeyring loadFile(Path file, Integer activeVersion) {
         try {
             warnIfShared(file);
             return parse(Files.readString(file, StandardCharsets.UTF_8), activeVersion, "the master key file " + file);
@@ -158,7 +164,7 @@ public final class MasterKeyring {
      * Creates {@code file} with a fresh version-1 key, readable and writable by its owner only.
      * Returns {@code false} and leaves the file alone when it already exists.
      */
-    public static boolean generateFile(Path file, SecureRandom random) {
+    static boolean generateFile(Path file, SecureRandom random) {
         String content = "# OpenComputer secret store master keyring: <version>:<base64 key>, highest version active.\n"
                 + "# Keep it secret and back it up; see docs/operations.md for rotation.\n"
                 + newEntry(1, random) + "\n";
@@ -181,18 +187,9 @@ public final class MasterKeyring {
         }
     }
 
-    /** A new keyring entry in the text form: {@code <version>:<base64 of 32 random bytes>}. */
-    public static String newEntry(int version, SecureRandom random) {
-        if (version < 1) {
-            throw new IllegalArgumentException("master key versions are positive integers, got " + version);
-        }
-        byte[] material = new byte[MasterKey.LENGTH];
-        random.nextBytes(material);
-        try {
-            return version + ":" + Base64.getEncoder().encodeToString(material);
-        } finally {
-            java.util.Arrays.fill(material, (byte) 0);
-        }
+    /** A new keyring entry in the text form (see {@link MasterKeys#newEntry}). */
+    static String newEntry(int version, SecureRandom random) {
+        return MasterKeys.newEntry(version, random);
     }
 
     private static void warnIfShared(Path file) throws IOException {
@@ -206,22 +203,22 @@ public final class MasterKeyring {
     }
 
     /** The version that new secrets are wrapped with. */
-    public MasterKey active() {
+    MasterKey active() {
         return active;
     }
 
     /** The key of a version, if it is in the ring. */
-    public Optional<MasterKey> version(int version) {
+    Optional<MasterKey> version(int version) {
         return Optional.ofNullable(keys.get(version));
     }
 
     /** Every version in the ring, ascending. */
-    public SortedSet<Integer> versions() {
+    SortedSet<Integer> versions() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(keys.keySet()));
     }
 
     /** Every key in the ring, by ascending version. */
-    public List<MasterKey> keys() {
+    List<MasterKey> keys() {
         return List.copyOf(keys.values());
     }
 

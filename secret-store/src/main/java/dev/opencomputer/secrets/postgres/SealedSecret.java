@@ -1,4 +1,4 @@
-package dev.opencomputer.secrets;
+package dev.opencomputer.secrets.postgres;
 
 import java.util.Objects;
 
@@ -8,9 +8,9 @@ import java.util.Objects;
  * ciphertext and 128-bit tag}, authenticated together with the tenant and the secret's name, so
  * neither blob decrypts in another row or tenant. Safe to store and to log (lengths only).
  */
-public record SealedSecret(int keyVersion, byte[] wrappedKey, byte[] ciphertext) {
+record SealedSecret(int keyVersion, byte[] wrappedKey, byte[] ciphertext) {
 
-    public SealedSecret {
+    SealedSecret {
         Objects.requireNonNull(wrappedKey, "wrappedKey");
         Objects.requireNonNull(ciphertext, "ciphertext");
     }

@@ -1,5 +1,8 @@
-package dev.opencomputer.secrets;
+package dev.opencomputer.secrets.postgres;
 
+import dev.opencomputer.secrets.SecretDecryptionException;
+import dev.opencomputer.secrets.SecretName;
+import dev.opencomputer.secrets.SecretValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
