@@ -41,6 +41,7 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case SessionFailed e -> this;
             case SessionClosed e -> this;
             case WebhookSent e -> this;
+            case PullRequestOpened e -> this;
             case UnknownEvent e -> this;
         };
     }

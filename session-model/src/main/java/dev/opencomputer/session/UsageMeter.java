@@ -73,6 +73,7 @@ public final class UsageMeter {
             case SessionHibernated e -> { }
             case SessionWoke e -> { }
             case WebhookSent e -> { }
+            case PullRequestOpened e -> { }
             case SessionConfigChanged e -> { }
             case UnknownEvent e -> { }
         }

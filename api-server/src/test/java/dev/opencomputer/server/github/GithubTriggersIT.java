@@ -2,7 +2,7 @@ package dev.opencomputer.server.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * sessions (with a real sandbox on the engine), comments steer them, and everything unsigned,
  * tampered, unrelated or malformed is refused or ignored without a session.
  */
-class GithubTriggersIT extends ApiIntegrationTest {
+class GithubTriggersIT extends ApiITBase {
 
     private static final String PROBLEMS = "https://opencomputer.dev/problems/";
     private static final JsonMapper JSON = JsonMapper.builder().build();
