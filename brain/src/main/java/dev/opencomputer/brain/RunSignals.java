@@ -125,7 +125,12 @@ final class RunSignals {
      * model call, a command) and the run unwinds. A stop that raced with the wait's end is honoured.
      */
     <T, E extends Exception> T await(Wait<T, E> wait, Runnable abandon) throws E {
-        beginWait();
+        try {
+            beginWait();
+        } catch (Stopped stopped) {
+            abandon.run(); // told to stop before the wait began: what was started must not go on
+            throw stopped;
+        }
         try {
             return wait.get();
         } catch (InterruptedException e) {

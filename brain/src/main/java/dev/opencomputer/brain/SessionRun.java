@@ -18,11 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker's turn at one session, under one lease: plain imperative code on its own virtual
- * thread. It folds the log, marks the run as started (or resumed), makes sure the sandbox runs, and
- * then decides one step at a time — after re-reading the log, so a message that arrived meanwhile
- * reaches the next model request (steering) — until the agent ends its turn: answer a call that
- * will not run, let the {@link AgentRuntime} take a step, or end the run (idle, a limit reached).
+ * One worker's turn at one session, under one lease, on its own virtual thread: fold the log, mark
+ * the run as started (or resumed), make sure the sandbox runs, then decide one step at a time, after
+ * re-reading the log (steering): answer a call that will not run, let the {@link AgentRuntime} take
+ * a step, or end the run (idle, a limit reached).
  *
  * <p>Appends are fenced ({@link RunLog}) and made before the next thing happens, so a run that dies
  * anywhere resumes from the log alone; stops from outside arrive through {@link RunSignals}.
@@ -153,9 +152,7 @@ final class SessionRun implements Runnable {
         calls = new OpenCalls(runLog, tools);
         watchdog.limits(setup.agent());
         cancels = CancelWatch.start(context.eventLog(), id, conversation.lastSeq(), signals);
-        if (lease.resumes()) {
-            log.info("resuming {} from seq {}", id, conversation.lastSeq());
-        }
+        log.info("{} {} from seq {}", lease.resumes() ? "resuming" : "starting", id, conversation.lastSeq());
         begin(lease.resumes() ? new RuntimeRestarted(conversation.lastSeq()) : new RunStarted());
         if (conversation.restartsWithoutProgress() > context.properties().maxRestarts()) {
             calls.answerNotRun("not run: the session failed first");
@@ -209,11 +206,13 @@ final class SessionRun implements Runnable {
 
     /** A cancel or the watchdog stopped the step: the run handles it and goes on; anything harder unwinds it. */
     private void handle(Stopped stopped) {
+        if (stopped.reason() == Stop.STUCK) {
+            watchdog.windDown(); // before the stop is cleared: the watchdog must not stop the run twice
+        }
         if (stopped.reason() == Stop.CANCELLED && signals.clear(Stop.CANCELLED)) {
             log.info("run of {} cancelled", id);
         } else if (stopped.reason() == Stop.STUCK && signals.clear(Stop.STUCK)) {
             RunStuck why = signals.takeStuck();
-            watchdog.windDown();
             log.info("run of {} stuck: {}", id, why.reason());
             runLog.catchUp();
             calls.answerStopped("not finished: the run was stopped (" + why.reason() + ")");
