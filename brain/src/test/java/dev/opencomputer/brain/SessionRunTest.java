@@ -79,6 +79,13 @@ class SessionRunTest {
         return ending.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** Starts {@code run} on its own thread and waits until it reached {@code point}. */
+    private SessionRun startedInBackground(SessionRun run, String point, java.util.function.BooleanSupplier reached) {
+        Thread.ofVirtual().start(run);
+        Await.until(WAIT, point, reached);
+        return run;
+    }
+
     private void started(String input) {
         log.append(session, List.of(new SessionStarted(setup(Duration.ofMinutes(10), 50).agent().id(), 1,
                 "test-model", sandboxId, Map.of()), new UserMessage(input)));
@@ -144,9 +151,8 @@ class SessionRunTest {
     void aCancelDuringAModelCallAbandonsItAndStoresNothingOfIt() throws Exception {
         started("think long");
         models.thenHang();
-        SessionRun run = run(setup(Duration.ofMinutes(10), 50), SessionStatus.PENDING, 1);
-        Thread.ofVirtual().start(run);
-        Await.until(WAIT, "the model call", () -> models.requests.size() == 1);
+        startedInBackground(run(setup(Duration.ofMinutes(10), 50), SessionStatus.PENDING, 1), "the model call",
+                () -> models.requests.size() == 1);
 
         log.append(session, List.of(new RunCancelled("cancelled by the user")));
 
@@ -161,9 +167,8 @@ class SessionRunTest {
         started("two commands");
         models.thenRespond(bash("sleep 600", "echo two"));
         sandbox.hang("sleep 600");
-        SessionRun run = run(setup(Duration.ofMinutes(10), 50), SessionStatus.PENDING, 1);
-        Thread.ofVirtual().start(run);
-        Await.until(WAIT, "the command", () -> sandbox.toolCommands().contains("sleep 600"));
+        startedInBackground(run(setup(Duration.ofMinutes(10), 50), SessionStatus.PENDING, 1), "the command",
+                () -> sandbox.toolCommands().contains("sleep 600"));
 
         log.append(session, List.of(new RunCancelled("cancelled by the user")));
 
@@ -211,9 +216,8 @@ class SessionRunTest {
         started("hang");
         models.thenRespond(bash("sleep 600", "echo two"));
         sandbox.hang("sleep 600");
-        SessionRun run = run(setup(Duration.ofHours(5), 50), SessionStatus.PENDING, 1);
-        Thread.ofVirtual().start(run);
-        Await.until(WAIT, "the command", () -> sandbox.toolCommands().contains("sleep 600"));
+        SessionRun run = startedInBackground(run(setup(Duration.ofHours(5), 50), SessionStatus.PENDING, 1),
+                "the command", () -> sandbox.toolCommands().contains("sleep 600"));
 
         run.watch();
         assertThat(ending.isDone()).as("still within the no-progress timeout").isFalse();
