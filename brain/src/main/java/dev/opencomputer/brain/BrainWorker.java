@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,7 +62,7 @@ public final class BrainWorker implements AutoCloseable {
                 NativeRuntime::new));
     }
 
-    /** A worker whose runs reach everything through {@code context} (tests pass fakes and their own runtime). */
+    /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */
     BrainWorker(RunContext context) {
         this.context = context;
         this.properties = context.properties();
