@@ -57,9 +57,15 @@ public final class BrainWorker implements AutoCloseable {
 
     public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
             SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock) {
+        this(properties, leases, eventLog, setups, sandboxes, secrets, models, clock, BrainTools.NONE);
+    }
+
+    /** A worker whose sessions may also get {@code brainTools} (GitHub's, when the session has a repository). */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools) {
         this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
                 setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
-                NativeRuntime::new));
+                NativeRuntime::new, brainTools));
     }
 
     /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */

@@ -82,6 +82,7 @@ final class Conversation {
     private boolean awaitingInput;
     private final java.util.Set<String> cancelledCalls = new java.util.HashSet<>();
     private boolean hibernated;
+    private Map<String, String> metadata = Map.of();
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -140,8 +141,7 @@ final class Conversation {
             case RunStuck stuck -> restartsWithoutProgress = 0;
             case SessionFailed failed -> restartsWithoutProgress = 0;
             case SessionClosed close -> closed = true;
-            case SessionStarted start -> {
-            }
+            case SessionStarted start -> metadata = start.metadata() == null ? Map.of() : Map.copyOf(start.metadata());
             case FileWritten written -> {
             }
             case RuntimeCrashed crashed -> {
@@ -254,6 +254,11 @@ final class Conversation {
     }
 
     /** The seq of the last event folded. */
+    /** The metadata the session was started with. */
+    Map<String, String> metadata() {
+        return metadata;
+    }
+
     long lastSeq() {
         return lastSeq;
     }

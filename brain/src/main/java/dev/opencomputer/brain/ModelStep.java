@@ -81,6 +81,8 @@ final class ModelStep {
                 specs.add(tool.spec());
             }
         }
+        specs.addAll(PlanMode.brainTools(context, new BrainTools.Session(runLog.session(), setup,
+                conversation.metadata()), conversation.mode()));
         BrainProperties properties = context.properties();
         return ModelRequest.builder(properties.endpoint(agent.provider(), agent.baseUrl()),
                         conversation.model(agent.model()))

@@ -5,6 +5,7 @@ import dev.opencomputer.session.CommandRun;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.ToolResult;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,18 @@ final class OpenCalls {
 
     private final RunLog runLog;
     private final SandboxTools tools;
+    private final Predicate<ContentBlock.ToolUse> rerunnable;
 
     /** @param tools the session's tools, to kill leftovers with; null when the sandbox is not known */
     OpenCalls(RunLog runLog, SandboxTools tools) {
+        this(runLog, tools, call -> false);
+    }
+
+    /** @param rerunnable calls that run again when a crash interrupted them (idempotent brain tools) */
+    OpenCalls(RunLog runLog, SandboxTools tools, Predicate<ContentBlock.ToolUse> rerunnable) {
         this.runLog = runLog;
         this.tools = tools;
+        this.rerunnable = rerunnable;
     }
 
     /**
@@ -42,7 +50,7 @@ final class OpenCalls {
             answer(call, CANCELLED, true);
             return true;
         }
-        if (conversation.startOf(call.id()).isPresent()) {
+        if (conversation.startOf(call.id()).isPresent() && !rerunnable.test(call)) {
             // what is left of the command must not go on behind the model's back
             answer(call, INTERRUPTED, true);
             return true;

@@ -1,6 +1,7 @@
 package dev.opencomputer.brain;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** The live config's {@code plan} mode: the model may only look, not change anything. */
@@ -25,6 +26,11 @@ final class PlanMode {
             }
         }
         return tools;
+    }
+
+    /** The tools the brain runs itself for this session; none in plan mode (they change things). */
+    static List<ToolSpec> brainTools(RunContext context, BrainTools.Session session, String mode) {
+        return NAME.equals(mode) ? List.of() : context.brainTools().specs(session);
     }
 
     /** The system prompt, with the plan-mode note in plan mode. */

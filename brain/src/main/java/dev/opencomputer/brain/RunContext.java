@@ -11,14 +11,14 @@ import java.util.random.RandomGenerator;
 /**
  * Everything a run reaches outside itself, handed to it once: the worker's name and settings, the
  * ports (leases, log, setups, sandboxes, secrets, models), time and randomness, and the runtime
- * kind it works with. Tests pass fakes.
+ * kind it works with, and the tools the brain runs itself. Tests pass fakes.
  *
  * @param ticker monotonic nanoseconds ({@code System::nanoTime})
  * @param random the source of the retries' jitter
  */
 record RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
         SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime) {
+        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools) {
 
     RunContext {
         Objects.requireNonNull(workerId, "workerId");
@@ -33,5 +33,6 @@ record RunContext(String workerId, BrainProperties properties, SessionLeases lea
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(brainTools, "brainTools");
     }
 }

@@ -149,7 +149,7 @@ final class SessionRun implements Runnable {
         SessionSetup setup = loaded.get();
         SandboxTools tools = new SandboxTools(context.sandboxes(), setup, context.properties());
         SandboxRecovery sandbox = new SandboxRecovery(context.sandboxes(), setup, tools, runLog);
-        calls = new OpenCalls(runLog, tools);
+        calls = new OpenCalls(runLog, tools, BrainToolStep.rerunnable(context, setup, runLog));
         watchdog.limits(setup.agent());
         cancels = CancelWatch.start(context.eventLog(), id, conversation.lastSeq(), signals);
         log.info("{} {} from seq {}", lease.resumes() ? "resuming" : "starting", id, conversation.lastSeq());

@@ -69,7 +69,7 @@ class SessionRunTest {
         log.token = token;
         RunContext context = new RunContext("worker-1", BrainProperties.builder().noProgressTimeout(NO_PROGRESS)
                 .build(), leases, log, id -> Optional.of(setup), sandbox, new RunFakes.Secrets(), models, clock,
-                ticker::get, new Random(7), NativeRuntime::new);
+                ticker::get, new Random(7), NativeRuntime::new, BrainTools.NONE);
         Lease lease = new Lease(session, token, status, log.events.size());
         return new SessionRun(context, lease, ticker.get(), (run, how) -> ending.complete(how));
     }
