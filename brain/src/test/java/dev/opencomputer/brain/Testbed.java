@@ -2,11 +2,11 @@ package dev.opencomputer.brain;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.opencomputer.brain.anthropic.AnthropicModelClient;
 import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
-import dev.opencomputer.brain.openai.OpenAiModelClient;
 import dev.opencomputer.brain.postgres.PostgresSessionLeases;
+import dev.opencomputer.brain.providers.AnthropicModelClient;
+import dev.opencomputer.brain.providers.OpenAiModelClient;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.EventLogProperties;
 import dev.opencomputer.eventlog.NewSession;

@@ -155,6 +155,51 @@ class PostgresSessionLeasesIT {
     }
 
     @Test
+    void idleSessionsAreClaimedForHibernationOnlyWhenIdleLongEnoughAndUnleased() {
+        SessionId idle = session();
+        Lease run = leases.claim("w", 10, LONG).getFirst();
+        log.append(idle, List.of(new RunStarted(), new SessionIdle()), run.token());
+        assertThat(leases.release("w", run)).isTrue();
+        SessionId leased = session();
+        Lease held = leases.claim("w", 10, LONG).getFirst();
+        assertThat(held.sessionId()).isEqualTo(leased);
+        log.append(leased, List.of(new RunStarted(), new SessionIdle()), held.token());
+        SessionId pending = session();
+        List<SessionId> all = List.of(idle, leased, pending);
+
+        assertThat(leases.claimIdle("hibernation", all, Instant.now().minus(Duration.ofHours(1)), LONG))
+                .as("nothing idle for an hour").isEmpty();
+        List<Lease> claimed = leases.claimIdle("hibernation", all, Instant.now().plusSeconds(1), LONG);
+
+        assertThat(claimed).singleElement().satisfies(lease -> {
+            assertThat(lease.sessionId()).isEqualTo(idle);
+            assertThat(lease.token()).isEqualTo(run.token() + 1);
+            assertThat(lease.status()).isEqualTo(SessionStatus.IDLE);
+        });
+        assertThat(leases.claimIdle("hibernation", all, Instant.now().plusSeconds(1), LONG)).as("held").isEmpty();
+        assertThat(leases.claim("w", 10, LONG)).extracting(Lease::sessionId).containsExactly(pending);
+        assertThat(leases.release("hibernation", claimed.getFirst())).isTrue();
+        assertThat(leases.claimIdle("hibernation", all, Instant.now().plusSeconds(1), LONG)).hasSize(1);
+    }
+
+    @Test
+    void aTenantAtItsCapGetsNoMoreRunsUntilOneIsReleased() {
+        PostgresSessionLeases capped = new PostgresSessionLeases(pool, tenants -> {
+            assertThat(tenants).containsExactly(TENANT);
+            return Map.of(TENANT, 1);
+        });
+        session();
+        session();
+
+        List<Lease> first = capped.claim("a", 10, LONG);
+        assertThat(first).hasSize(1);
+        assertThat(capped.claim("b", 10, LONG)).as("the tenant is at its cap").isEmpty();
+        assertThat(capped.release("a", first.getFirst())).isTrue();
+        assertThat(capped.claim("b", 10, LONG)).hasSize(1);
+        assertThat(capped.claim("c", 10, LONG)).as("at its cap again").isEmpty();
+    }
+
+    @Test
     void aReleasedSessionIsClaimableAtOnceWhileItIsRunnable() {
         SessionId id = session();
         Lease lease = leases.claim("a", 1, LONG).getFirst();

@@ -1,4 +1,4 @@
-package dev.opencomputer.brain.openai;
+package dev.opencomputer.brain.providers;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -34,9 +34,6 @@ import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.ModelRequest;
 import dev.opencomputer.brain.ModelResponse;
 import dev.opencomputer.brain.ModelStreamListener;
-import dev.opencomputer.brain.ProviderErrorBody;
-import dev.opencomputer.brain.RetryAfter;
-import dev.opencomputer.brain.ThreadedModelCall;
 
 /**
  * Calls OpenAI Chat Completions, or any server compatible with it, through the official SDK
@@ -133,7 +130,7 @@ public final class OpenAiModelClient implements ModelClient {
             cause = cause.getCause();
         }
         if (cause instanceof OpenAIServiceException service) {
-            return ModelCallException.forHttpError(ModelProvider.OPENAI, service.statusCode(), errorBody(service),
+            return errorBody(service).failure(ModelProvider.OPENAI, service.statusCode(),
                     RetryAfter.parse(header(service.headers(), "retry-after-ms"),
                             header(service.headers(), "retry-after"), clock).orElse(null),
                     key);

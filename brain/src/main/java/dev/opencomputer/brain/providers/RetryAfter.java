@@ -1,4 +1,4 @@
-package dev.opencomputer.brain;
+package dev.opencomputer.brain.providers;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads a provider's {@code retry-after-ms} / {@code retry-after} response headers. */
-public final class RetryAfter {
+final class RetryAfter {
 
     private RetryAfter() {
     }

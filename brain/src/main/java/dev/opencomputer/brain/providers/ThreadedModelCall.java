@@ -1,4 +1,11 @@
-package dev.opencomputer.brain;
+package dev.opencomputer.brain.providers;
+
+import dev.opencomputer.brain.ModelCall;
+import dev.opencomputer.brain.ModelCallException;
+import dev.opencomputer.brain.ModelFailure;
+import dev.opencomputer.brain.ModelProvider;
+import dev.opencomputer.brain.ModelResponse;
+import dev.opencomputer.brain.ModelStreamListener;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * any stream the adapter registered with {@link #closeOnAbandon} is closed. Whatever the worker
  * produces afterwards is dropped.
  */
-public final class ThreadedModelCall implements ModelCall {
+final class ThreadedModelCall implements ModelCall {
 
     private static final Logger log = LoggerFactory.getLogger(ThreadedModelCall.class);
 

@@ -1,4 +1,4 @@
-package dev.opencomputer.brain.openai;
+package dev.opencomputer.brain.providers;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.opencomputer.brain.anthropic;
+package dev.opencomputer.brain.providers;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -35,9 +35,6 @@ import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.ModelRequest;
 import dev.opencomputer.brain.ModelResponse;
 import dev.opencomputer.brain.ModelStreamListener;
-import dev.opencomputer.brain.ProviderErrorBody;
-import dev.opencomputer.brain.RetryAfter;
-import dev.opencomputer.brain.ThreadedModelCall;
 
 /**
  * Calls the Anthropic Messages API through the official SDK ({@code com.anthropic:anthropic-java}).
@@ -129,8 +126,8 @@ public final class AnthropicModelClient implements ModelClient {
     private ModelCallException classify(Throwable failure, String key) {
         Throwable cause = unwrap(failure);
         if (cause instanceof AnthropicServiceException service) {
-            return ModelCallException.forHttpError(ModelProvider.ANTHROPIC, service.statusCode(),
-                    errorBody(service), RetryAfter.parse(header(service.headers(), "retry-after-ms"),
+            return errorBody(service).failure(ModelProvider.ANTHROPIC, service.statusCode(),
+                    RetryAfter.parse(header(service.headers(), "retry-after-ms"),
                             header(service.headers(), "retry-after"), clock).orElse(null),
                     key);
         }
