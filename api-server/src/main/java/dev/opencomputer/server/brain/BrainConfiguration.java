@@ -2,6 +2,8 @@ package dev.opencomputer.server.brain;
 
 import dev.opencomputer.brain.BrainProperties;
 import dev.opencomputer.brain.BrainWorker;
+import dev.opencomputer.brain.github.GithubSessions;
+import dev.opencomputer.brain.github.GithubTools;
 import dev.opencomputer.brain.ModelClient;
 import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.RoutingModelClient;
@@ -70,8 +72,10 @@ class BrainConfiguration {
     @Bean(destroyMethod = "")
     @Conditional(BrainRole.class)
     BrainWorker brainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog,
-            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock) {
-        return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock);
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+            GithubSessions github) {
+        return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock,
+                new GithubTools(github, eventLog));
     }
 
     /** Starts the worker once the application is up; stops it early in the shutdown. */
