@@ -9,8 +9,6 @@ import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,34 +56,7 @@ class ServerCrashIT extends SessionApiITBase {
 
     /** Starts a brain-only server process on the shared database, model server and engine. */
     static Process startServer(String name) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1"));
-        File jar = new File("target/opencomputer.jar");
-        if (jar.isFile()) {
-            command.addAll(List.of("-jar", jar.getPath()));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                    "dev.opencomputer.server.OpenComputerApplication"));
-        }
-        command.addAll(List.of(
-                "--server.port=0",
-                "--spring.datasource.url=" + DATABASE.url(),
-                "--opencomputer.roles=brain",
-                "--opencomputer.brain.worker-id=" + name,
-                "--opencomputer.brain.anthropic-base-url=" + MODELS.anthropicBaseUrl(),
-                "--opencomputer.brain.lease-duration=" + LEASE.toMillis() + "ms",
-                "--opencomputer.brain.heartbeat-interval=1s",
-                "--opencomputer.brain.claim-interval=200ms",
-                "--opencomputer.sandbox.docker-host=" + TestEngine.dockerHost(),
-                "--opencomputer.sandbox.instance=" + SANDBOX_INSTANCE,
-                "--opencomputer.sandbox.image-mounts[0].image=" + TestEngine.hostUsrImage(),
-                "--opencomputer.sandbox.image-mounts[0].source=/usr",
-                "--opencomputer.sandbox.image-mounts[0].target=/usr"));
-        Path log = Path.of("target", "server-crash-" + name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("OPENCOMPUTER_SECRETS_MASTER_KEY", MASTER_KEY);
-        Process process = builder.start();
+        Process process = BrainProcess.start(name, DATABASE.url(), MODELS, LEASE, List.of());
         CHILDREN.add(process);
         return process;
     }

@@ -23,9 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -65,6 +68,8 @@ public final class LocalGithub implements AutoCloseable {
     private final AtomicInteger numbers = new AtomicInteger(100);
     private final AtomicLong commentIds = new AtomicLong(1);
     private final JsonMapper json = JsonMapper.builder().build();
+    private volatile CountDownLatch pullLookupGate;
+    private final Semaphore heldPullLookups = new Semaphore(0);
 
     private LocalGithub(String host, int port, Path root) throws IOException {
         this.repositories = new Repositories(root);
@@ -130,6 +135,28 @@ public final class LocalGithub implements AutoCloseable {
     /** Every ref update pushed, as {@code owner/name refs/heads/x <sha>}. */
     public List<String> pushes() {
         return List.copyOf(pushes);
+    }
+
+    /**
+     * From now on, pull request look-ups ({@code GET …/pulls}) wait until {@link #releasePullLookups()}
+     * — for crash tests that kill a client between its push and its pull request.
+     */
+    public void holdPullLookups() {
+        pullLookupGate = new CountDownLatch(1);
+    }
+
+    /** Whether a look-up arrived and is being held, within {@code timeout}. */
+    public boolean awaitHeldPullLookup(java.time.Duration timeout) throws InterruptedException {
+        return heldPullLookups.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets held look-ups go on (to a client that may be gone) and stops holding new ones. */
+    public void releasePullLookups() {
+        CountDownLatch gate = pullLookupGate;
+        pullLookupGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     /** A file's text on a branch of a repository, if both exist. */
@@ -223,6 +250,15 @@ public final class LocalGithub implements AutoCloseable {
             return;
         }
         if (rest.equals("/pulls") && method.equals("GET")) {
+            CountDownLatch gate = pullLookupGate;
+            if (gate != null) {
+                heldPullLookups.release();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String head = query(uri, "head");
             List<Map<String, Object>> open = new ArrayList<>();
             for (PullRequest pull : pulls) {

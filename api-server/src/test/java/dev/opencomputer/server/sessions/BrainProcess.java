@@ -1,0 +1,53 @@
+package dev.opencomputer.server.sessions;
+
+import dev.opencomputer.brain.modelserver.ModelServer;
+import dev.opencomputer.server.ApiITBase;
+import dev.opencomputer.testing.TestEngine;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A brain-only server in a process of its own, for tests that {@code kill -9} it: the built jar
+ * ({@code target/opencomputer.jar}) or, without it, the test classpath, on the test's database,
+ * model server and engine. Its log goes to {@code target/server-crash-<name>.log}.
+ */
+final class BrainProcess {
+
+    private BrainProcess() {
+    }
+
+    static Process start(String name, String databaseUrl, ModelServer models, Duration lease, List<String> extra)
+            throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+        File jar = new File("target/opencomputer.jar");
+        if (jar.isFile()) {
+            command.addAll(List.of("-jar", jar.getPath()));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                    "dev.opencomputer.server.OpenComputerApplication"));
+        }
+        command.addAll(List.of(
+                "--server.port=0",
+                "--spring.datasource.url=" + databaseUrl,
+                "--opencomputer.roles=brain",
+                "--opencomputer.brain.worker-id=" + name,
+                "--opencomputer.brain.anthropic-base-url=" + models.anthropicBaseUrl(),
+                "--opencomputer.brain.lease-duration=" + lease.toMillis() + "ms",
+                "--opencomputer.brain.heartbeat-interval=1s",
+                "--opencomputer.brain.claim-interval=200ms",
+                "--opencomputer.sandbox.docker-host=" + TestEngine.dockerHost(),
+                "--opencomputer.sandbox.instance=" + ApiITBase.SANDBOX_INSTANCE,
+                "--opencomputer.sandbox.image-mounts[0].image=" + TestEngine.hostUsrImage(),
+                "--opencomputer.sandbox.image-mounts[0].source=/usr",
+                "--opencomputer.sandbox.image-mounts[0].target=/usr"));
+        command.addAll(extra);
+        Path log = Path.of("target", "server-crash-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("OPENCOMPUTER_SECRETS_MASTER_KEY", ApiITBase.MASTER_KEY);
+        return builder.start();
+    }
+}
