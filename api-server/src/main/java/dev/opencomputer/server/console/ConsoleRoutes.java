@@ -1,0 +1,54 @@
+package dev.opencomputer.server.console;
+
+import java.net.URI;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves the console from {@code classpath:/console/}: {@code /console/} and every watch link
+ * ({@code /console/watch/{sessionId}}) answer the same page, whose script decides what to show;
+ * the rest are its ES modules and style sheet. Nothing here authenticates: the page talks only
+ * to the public API, with the credential the user gives it.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsoleProperties.class)
+@ConditionalOnProperty(prefix = "opencomputer.console", name = "enabled", matchIfMissing = true)
+class ConsoleRoutes {
+
+    private static final Resource ROOT = new ClassPathResource("console/");
+    private static final Resource PAGE = new ClassPathResource("console/index.html");
+
+    @Bean
+    RouterFunction<ServerResponse> consoleRoutes(ConsoleProperties properties) {
+        ConsoleHeaders headers = new ConsoleHeaders(properties.watchFrameAncestors());
+        HandlerFilterFunction<ServerResponse, ServerResponse> console = (request, next) -> next.handle(request)
+                .doOnNext(response -> headers.console(response.headers()));
+        HandlerFilterFunction<ServerResponse, ServerResponse> watch = (request, next) -> next.handle(request)
+                .doOnNext(response -> headers.watch(response.headers()));
+        RouterFunction<ServerResponse> pages = RouterFunctions.route()
+                .GET("/console", request -> ServerResponse.permanentRedirect(URI.create("/console/")).build())
+                .GET("/console/", request -> page())
+                .build()
+                .and(RouterFunctions.resources("/console/**", ROOT))
+                .filter(console);
+        RouterFunction<ServerResponse> watchPages = RouterFunctions.route()
+                .GET("/console/watch/{sessionId}", request -> page())
+                .build()
+                .filter(watch);
+        return watchPages.and(pages);
+    }
+
+    private static Mono<ServerResponse> page() {
+        return ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(PAGE);
+    }
+}
