@@ -47,7 +47,8 @@ export function agentsPage(main) {
 export function agentPage(main, agentId) {
   const path = `/v1/agents/${encodeURIComponent(agentId)}`;
   const render = async () => {
-    const [agent, versions] = await Promise.all([api('GET', path), api('GET', `${path}/versions?limit=200`)]);
+    const [agent, answer] = await Promise.all([api('GET', path), api('GET', `${path}/versions`)]);
+    const versions = Array.isArray(answer) ? answer : answer.data;
     replace(main, el('h1', {}, 'Agent ', el('code', {}, agent.name)),
       el('p', {class: 'muted'}, `${agent.id} · version ${agent.version} · runtime ${agent.runtime}`),
       agentForm(agent, async changes => {
@@ -60,7 +61,7 @@ export function agentPage(main, agentId) {
       el('h2', {}, 'Versions'),
       el('table', {class: 'list', id: 'versions'},
         el('thead', {}, el('tr', {}, ['Version', 'Name', 'Model', 'Created'].map(h => el('th', {}, h)))),
-        el('tbody', {}, versions.data.map(v => el('tr', {}, el('td', {}, String(v.version)), el('td', {}, v.name),
+        el('tbody', {}, versions.map(v => el('tr', {}, el('td', {}, String(v.version)), el('td', {}, v.name),
           el('td', {}, v.model), el('td', {}, time(v.updatedAt || v.createdAt)))))),
       el('p', {}, el('button', {type: 'button', id: 'agent-delete', class: 'danger', onclick: async () => {
         if (await confirmAction(`Delete the agent ${agent.name}? Sessions that use it keep their version.`, 'Delete agent')) {

@@ -1,5 +1,6 @@
 // The one place failures are shown: a sentence at the top of the page.
 
+import {ApiError} from './api.js';
 import {el, replace} from './dom.js';
 
 export function notify(message, tone = 'bad') {
@@ -20,7 +21,12 @@ export async function attempt(action) {
   try {
     return await action();
   } catch (e) {
-    if (e.status !== 401) notify(e.message || String(e));
+    if (e instanceof ApiError) {
+      if (e.status !== 401) notify(e.message);
+    } else {
+      console.error(e);
+      notify('Something went wrong in the console. Reload the page and try again.');
+    }
     return undefined;
   }
 }

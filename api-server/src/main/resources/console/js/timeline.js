@@ -117,6 +117,9 @@ export class Timeline {
       else if (block.type === 'thinking') parts.push(el('details', {class: 'thinking'}, el('summary', {}, 'Thinking'), el('div', {class: 'text'}, block.thinking || '')));
       else if (block.type === 'tool_use') calls.push(block);
     }
+    if (parts.length === 1 && calls.length > 0) {
+      parts.push(el('div', {class: 'muted'}, calls.length === 1 ? 'Calls a tool:' : `Calls ${calls.length} tools:`));
+    }
     if (data.usage) {
       parts.push(el('div', {class: 'usage'}, `${count(data.usage.inputTokens)} in · ${count(data.usage.outputTokens)} out tokens · ${data.model || ''}`));
     }
@@ -130,7 +133,8 @@ export class Timeline {
     if (call) return call;
     const isCommand = name === 'bash';
     const status = el('span', {class: 'status running'}, 'pending');
-    const title = isCommand ? el('code', {class: 'command'}, (input && input.command) || '') : el('span', {class: 'tool-name'}, name || 'tool');
+    const title = isCommand ? el('code', {class: 'command'}, (input && input.command) || '')
+      : el('span', {class: 'tool-name'}, name || 'tool', input && input.path ? el('code', {class: 'muted'}, ` ${input.path}`) : '');
     const summary = el('summary', {}, el('span', {class: 'kind'}, isCommand ? '$' : 'Tool'), title, status);
     const output = el('pre', {class: 'output', hidden: !isCommand});
     const inputView = isCommand ? null : el('pre', {class: 'input'}, JSON.stringify(input ?? {}, null, 2));

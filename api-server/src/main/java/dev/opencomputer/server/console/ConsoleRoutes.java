@@ -27,14 +27,20 @@ class ConsoleRoutes {
 
     private static final Resource ROOT = new ClassPathResource("console/");
     private static final Resource PAGE = new ClassPathResource("console/index.html");
+    private static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
 
     @Bean
-    RouterFunction<ServerResponse> consoleRoutes(ConsoleProperties properties) {
+    RouterFunction<ServerResponse> consoleRouter(ConsoleProperties properties) {
         ConsoleHeaders headers = new ConsoleHeaders(properties.watchFrameAncestors());
-        HandlerFilterFunction<ServerResponse, ServerResponse> console = (request, next) -> next.handle(request)
-                .doOnNext(response -> headers.console(response.headers()));
-        HandlerFilterFunction<ServerResponse, ServerResponse> watch = (request, next) -> next.handle(request)
-                .doOnNext(response -> headers.watch(response.headers()));
+        // on the exchange's response, before the handler writes: a built ServerResponse's headers are read-only
+        HandlerFilterFunction<ServerResponse, ServerResponse> console = (request, next) -> {
+            headers.console(request.exchange().getResponse().getHeaders());
+            return next.handle(request);
+        };
+        HandlerFilterFunction<ServerResponse, ServerResponse> watch = (request, next) -> {
+            headers.watch(request.exchange().getResponse().getHeaders());
+            return next.handle(request);
+        };
         RouterFunction<ServerResponse> pages = RouterFunctions.route()
                 .GET("/console", request -> ServerResponse.permanentRedirect(URI.create("/console/")).build())
                 .GET("/console/", request -> page())
@@ -49,6 +55,6 @@ class ConsoleRoutes {
     }
 
     private static Mono<ServerResponse> page() {
-        return ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(PAGE);
+        return ServerResponse.ok().contentType(HTML).bodyValue(PAGE);
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -58,7 +59,8 @@ class ConsoleBrowserIT extends SessionApiTest {
     }
 
     @AfterEach
-    void closeBrowser() {
+    void closeBrowser(TestInfo test) throws Exception {
+        browser.screenshot("last-" + test.getTestMethod().orElseThrow().getName());
         assertThat(browser.severeLogs()).as("script errors or CSP violations in the page")
                 .noneMatch(line -> line.contains("Uncaught") || line.contains("Content Security Policy")
                         || line.contains("Refused to"));
@@ -136,7 +138,7 @@ class ConsoleBrowserIT extends SessionApiTest {
         browser.screenshot("session-running");
 
         browser.click("#cancel");
-        browser.awaitTexts("#timeline .row.system", texts -> texts.stream().anyMatch(t -> t.startsWith("Cancelled")),
+        browser.awaitTexts("#timeline .row.system", texts -> texts.stream().anyMatch(t -> t.contains("Cancelled: requested")),
                 "the cancellation is in the timeline");
         browser.awaitText("#status", "idle"::equals, "the session is idle");
         browser.awaitText("#cost", text -> text.matches(".*tokens [1-9][0-9,]* in.*"), "the session's tokens are shown");
@@ -219,7 +221,7 @@ class ConsoleBrowserIT extends SessionApiTest {
         assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
 
         browser.open(base() + "/console/watch/" + other + "#token=" + token);
-        browser.awaitText("#page-error", text -> text.startsWith("Forbidden"), "another session is forbidden");
+        browser.awaitText("#page-error", text -> text.contains("scoped to another session"), "another session is forbidden");
 
         browser.open(base() + "/console/watch/" + id);
         browser.awaitText("#page-error", "has no token");
