@@ -16,9 +16,9 @@ function dayStarts(now) {
 
 /** A bar chart: one bar per day, its value in a <title> for hovering. */
 export function barChart(id, title, days, values, label) {
-  const width = 640, height = 160, top = 20, bottom = 24, left = 8;
+  const width = 640, height = 160, top = 20, bottom = 24, left = 8, right = 8;
   const max = Math.max(1, ...values);
-  const slot = (width - left) / values.length;
+  const slot = (width - left - right) / values.length;
   const chart = svg('svg', {id, class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title});
   chart.append(svg('text', {x: left, y: 14, class: 'chart-title'}, `${title} (max ${label(max)})`));
   values.forEach((value, i) => {
@@ -27,12 +27,12 @@ export function barChart(id, title, days, values, label) {
     const bar = svg('rect', {x, y: height - bottom - h, width: Math.max(1, slot - 4), height: Math.max(h, value > 0 ? 1 : 0), class: 'bar'},
       svg('title', {}, `${days[i].toISOString().slice(0, 10)}: ${label(value)}`));
     chart.append(bar);
-    if (i % 2 === 0 || values.length <= 7) {
+    if ((values.length - 1 - i) % 2 === 0 || values.length <= 7) {
       chart.append(svg('text', {x: x + slot / 2 - 2, y: height - 8, class: 'axis', 'text-anchor': 'middle'},
         days[i].toISOString().slice(5, 10)));
     }
   });
-  chart.append(svg('line', {x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: 'baseline'}));
+  chart.append(svg('line', {x1: left, x2: width - right, y1: height - bottom, y2: height - bottom, class: 'baseline'}));
   return chart;
 }
 
