@@ -25,6 +25,7 @@ final class ConsoleHeaders {
     void console(HttpHeaders headers) {
         common(headers, consolePolicy);
         headers.set("X-Frame-Options", "DENY");
+        headers.set("Cross-Origin-Resource-Policy", "same-origin");
     }
 
     /** Headers of a watch page, which an embedder may frame. */
@@ -38,7 +39,6 @@ final class ConsoleHeaders {
         // A watch link's token rides in the fragment, which browsers never send; no-referrer also keeps
         // the path of the page out of any request to elsewhere.
         headers.set("Referrer-Policy", "no-referrer");
-        headers.set("Cross-Origin-Resource-Policy", "same-origin");
         headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
         headers.setCacheControl("no-cache");
     }

@@ -124,6 +124,10 @@ class ConsoleBrowserIT extends SessionApiTest {
         assertThat(browser.text("#timeline .row.command pre.output")).doesNotContain("second-line");
         assertThat(browser.text("#stream-state")).isEqualTo("live");
 
+        browser.choose("#config-mode", "plan");
+        browser.awaitText("#notice", "mode plan");
+        browser.choose("#config-mode", "auto");
+        browser.awaitText("#notice", "mode auto");
         browser.type("#message-text", "use python instead");
         browser.click("#send");
         browser.awaitTexts("#timeline .row.user .text", texts -> texts.contains("use python instead"),
