@@ -101,7 +101,6 @@ export class Timeline {
     const target = kind === 'thinking' ? this.typing.thinking : this.typing.body;
     target.hidden = false;
     target.append(document.createTextNode(text));
-    window.scrollTo(0, document.body.scrollHeight);
   }
 
   message(event) {
