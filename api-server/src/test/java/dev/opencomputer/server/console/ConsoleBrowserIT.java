@@ -236,7 +236,7 @@ class ConsoleBrowserIT extends SessionApiTest {
 
     @Test
     void whatASessionPrintsAndTheFilesItWritesAreShownAsText() throws Exception {
-        String script = "echo '" + XSS + "'";
+        String script = "echo '" + XSS + "'; sleep 6";
         MODELS.play(ModelScript.of(
                 ScriptedTurn.text("Trying " + XSS).withToolCall("bash",
                         "{\"command\":\"" + script.replace("\"", "\\\"") + "\"}"),
@@ -245,8 +245,13 @@ class ConsoleBrowserIT extends SessionApiTest {
         Setup setup = tenantWithKeyedAgent("console-xss", "sk-ant-console");
         String id = (String) startThroughApi(setup, "print some html").get("id");
         browser.signIn(base(), setup.tenant().key());
+        // the list follows the session's status without a reload
+        String row = "#sessions-rows tr[data-session='" + id + "']";
+        browser.awaitText(row, "running");
+        browser.awaitText(row, "idle");
         browser.open(base() + "/console/#/sessions/" + id);
         browser.awaitText("#timeline .row.command pre.output", XSS);
+        assertThat(browser.text("#timeline .row.command .status")).isEqualTo("exit 0");
         browser.awaitText("#timeline .row.file button.file", XSS + ".txt");
         browser.awaitText("#status", "idle"::equals, "the session is idle");
         browser.click("#timeline .row.file button.file");
