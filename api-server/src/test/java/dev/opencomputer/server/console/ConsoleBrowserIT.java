@@ -6,7 +6,7 @@ import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.server.sdk.CuttableProxy;
-import dev.opencomputer.server.sessions.SessionApiTest;
+import dev.opencomputer.server.sessions.SessionApiITBase;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
-class ConsoleBrowserIT extends SessionApiTest {
+class ConsoleBrowserIT extends SessionApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final ModelServer MODELS = ModelServer.start(ModelScript.of(ScriptedTurn.text("unused")));

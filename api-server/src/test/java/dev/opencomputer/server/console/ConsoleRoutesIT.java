@@ -1,10 +1,10 @@
 package dev.opencomputer.server.console;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import org.junit.jupiter.api.Test;
 
 /** The console's files and their security headers, over plain HTTP. */
-class ConsoleRoutesIT extends ApiIntegrationTest {
+class ConsoleRoutesIT extends ApiITBase {
 
     private static final String POLICY = "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'";
 
