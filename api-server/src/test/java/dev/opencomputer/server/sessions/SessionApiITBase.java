@@ -10,16 +10,16 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Session tests: a tenant with an agent, sessions started through the API. */
-abstract class SessionApiITBase extends ApiITBase {
+public abstract class SessionApiITBase extends ApiITBase {
 
-    static final String PROBLEMS = "https://opencomputer.dev/problems/";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    protected static final String PROBLEMS = "https://opencomputer.dev/problems/";
+    protected static final Duration WAIT = Duration.ofSeconds(30);
 
     /** A tenant with one agent named {@code coder}. */
-    record Setup(TestTenant tenant, String agentId) {
+    protected record Setup(TestTenant tenant, String agentId) {
     }
 
-    Setup tenantWithAgent(String name) {
+    protected Setup tenantWithAgent(String name) {
         TestTenant tenant = newTenant(name);
         String agentId = (String) as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "coder", "model", "claude-sonnet-4-5")).exchange()
@@ -28,7 +28,7 @@ abstract class SessionApiITBase extends ApiITBase {
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> start(Setup setup, String input) {
+    protected Map<String, Object> start(Setup setup, String input) {
         return as(setup.tenant().key()).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("agent", "coder", "input", input)).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
@@ -38,7 +38,7 @@ abstract class SessionApiITBase extends ApiITBase {
      * Settings for a test class that runs sessions for real: its own database, the brain role
      * pointed at {@code models} with short leases, and the host-/usr sandbox image.
      */
-    static void registerBrain(DynamicPropertyRegistry registry, TestDatabase database, ModelServer models) {
+    protected static void registerBrain(DynamicPropertyRegistry registry, TestDatabase database, ModelServer models) {
         registry.add("spring.datasource.url", database::url);
         registry.add("opencomputer.roles", () -> "api,brain,dispatcher");
         registry.add("opencomputer.brain.anthropic-base-url", () -> models.anthropicBaseUrl().toString());
@@ -54,7 +54,7 @@ abstract class SessionApiITBase extends ApiITBase {
     }
 
     /** A tenant whose agent {@code coder} calls the model with {@code modelKey}, kept in the secret store. */
-    Setup tenantWithKeyedAgent(String name, String modelKey) {
+    protected Setup tenantWithKeyedAgent(String name, String modelKey) {
         TestTenant tenant = newTenant(name);
         putSecret(tenant, "model-key", modelKey);
         String agentId = (String) as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
@@ -64,19 +64,19 @@ abstract class SessionApiITBase extends ApiITBase {
         return new Setup(tenant, agentId);
     }
 
-    String startId(Setup setup) {
+    protected String startId(Setup setup) {
         return (String) start(setup, "hello").get("id");
     }
 
     /** Posts a message through the API and returns its seq. */
-    long post(String key, String sessionId, String text) {
+    protected long post(String key, String sessionId, String text) {
         return ((Number) as(key).post().uri("/v1/sessions/" + sessionId + "/messages")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", text)).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("seq"))
                 .longValue();
     }
 
-    String url(String path) {
+    protected String url(String path) {
         return "http://localhost:" + port + path;
     }
 }
