@@ -10,7 +10,7 @@ export const EVENT_TYPES = [
   'session.started', 'user.message', 'run.started', 'agent.message', 'tool.call', 'tool.result',
   'command.run', 'command.exited', 'file.write', 'runtime.crashed', 'runtime.restarted', 'session.idle',
   'session.hibernated', 'session.woke', 'run.cancelled', 'run.stuck', 'session.failed', 'session.closed',
-  'webhook.sent', 'session.config_changed', 'permission.requested', 'permission.answered', 'permission.expired',
+  'webhook.sent', 'session.config_changed', 'pull_request.opened', 'permission.requested', 'permission.answered', 'permission.expired',
   'budget.warning', 'budget.exhausted',
   'agent.delta', 'agent.thinking_delta', 'command.output',
 ];

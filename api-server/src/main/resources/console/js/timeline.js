@@ -19,6 +19,7 @@ const SYSTEM = {
   'runtime.restarted': e => `Runtime restarted, resuming after event #${e.data.resumedFromSeq ?? '?'}`,
   'session.config_changed': e => `Configuration changed: ${Object.entries(e.data).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   'webhook.sent': e => `Webhook sent for #${e.data.eventSeq ?? '?'} ${e.data.eventType ?? ''} (status ${e.data.statusCode ?? '?'}, attempt ${e.data.attempt ?? 1})`,
+  'pull_request.opened': e => `Pull request #${e.data.number ?? '?'} opened on ${e.data.repository ?? ''} from ${e.data.branch ?? ''}: ${e.data.url ?? ''}`,
   'budget.warning': e => `Budget warning: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'budget.exhausted': e => `Budget exhausted: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'permission.expired': e => `Permission request ${e.data.requestId ?? ''} expired`,
