@@ -19,6 +19,21 @@ final class BrainProcess {
     private BrainProcess() {
     }
 
+    /**
+     * Settings of a test's own application when brains run in processes of their own: the API only,
+     * on its own database, with the host-/usr sandbox image the brain processes use too.
+     */
+    static void registerApiOnly(org.springframework.test.context.DynamicPropertyRegistry registry,
+            dev.opencomputer.testing.TestDatabase database) {
+        registry.add("spring.datasource.url", database::url);
+        registry.add("opencomputer.roles", () -> "api");
+        registry.add("opencomputer.sandbox.default-image", TestEngine::hostUsrImage);
+        registry.add("opencomputer.sandbox.default-memory", () -> "256MB");
+        registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
+        registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
+        registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
+    }
+
     static Process start(String name, String databaseUrl, ModelServer models, Duration lease, List<String> extra)
             throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");

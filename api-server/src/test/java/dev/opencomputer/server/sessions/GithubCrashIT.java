@@ -8,7 +8,6 @@ import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.github.localserver.LocalGithub;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
-import dev.opencomputer.testing.TestEngine;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +47,7 @@ class GithubCrashIT extends SessionApiITBase {
 
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::url);
-        registry.add("opencomputer.roles", () -> "api");
-        registry.add("opencomputer.sandbox.default-image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
-        registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
+        BrainProcess.registerApiOnly(registry, DATABASE);
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
-import dev.opencomputer.testing.TestEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,13 +38,7 @@ class ServerCrashIT extends SessionApiITBase {
 
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::url);
-        registry.add("opencomputer.roles", () -> "api");
-        registry.add("opencomputer.sandbox.default-image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.default-memory", () -> "256MB");
-        registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
-        registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
-        registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
+        BrainProcess.registerApiOnly(registry, DATABASE);
     }
 
     @AfterAll
