@@ -1,0 +1,37 @@
+package dev.opencomputer.webhooks;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.StringJoiner;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">}, one per
+ * secret, space-separated (two during a rotation's overlap).
+ */
+public final class Signatures {
+
+    private Signatures() {
+    }
+
+    /** The {@code webhook-signature} header value for {@code body}, signed with each of {@code keys}. */
+    public static String header(String messageId, long timestamp, byte[] body, List<byte[]> keys) {
+        byte[] prefix = (messageId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+        StringJoiner header = new StringJoiner(" ");
+        for (byte[] key : keys) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                mac.update(prefix);
+                header.add("v1," + Base64.getEncoder().encodeToString(mac.doFinal(body)));
+            } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+                throw new IllegalStateException("HmacSHA256 is unavailable", e);
+            }
+        }
+        return header.toString();
+    }
+}

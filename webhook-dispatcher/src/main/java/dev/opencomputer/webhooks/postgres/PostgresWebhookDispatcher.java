@@ -1,0 +1,234 @@
+package dev.opencomputer.webhooks.postgres;
+
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.LogTail;
+import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.webhooks.RetryPolicy;
+import dev.opencomputer.webhooks.UrlGuard;
+import dev.opencomputer.webhooks.WebhookProperties;
+import dev.opencomputer.webhooks.http.Courier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dispatcher process's webhook work: derives messages from the log ({@link MessageDeriver}),
+ * claims due messages with a lease (several dispatchers share the table; a dispatcher that dies
+ * loses its claims when the lease runs out, and another delivers them again), delivers each on a
+ * virtual thread within the process's and each endpoint's concurrency limits, and records the
+ * attempts in batches. Delivery is at least once: a kill at any moment leads to a repeat, never to
+ * a loss. Call {@link #start()} once and {@link #close()} at shutdown.
+ */
+public final class PostgresWebhookDispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresWebhookDispatcher.class);
+    private static final int MAX_CLAIM = 500;
+    private static final int MAX_SETTLE = 1000;
+
+    private final String id;
+    private final WebhookProperties properties;
+    private final Clock clock;
+    private final MessageQueue queue;
+    private final MessageDeriver deriver;
+    private final Deliveries deliveries;
+    private final Courier courier;
+    private final LogTail tail;
+    private final Semaphore deriveWake = new Semaphore(0);
+    private final Semaphore claimWake = new Semaphore(0);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, AtomicInteger> perEndpoint = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<MessageQueue.Settlement> settlements = new LinkedBlockingQueue<>();
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private AutoCloseable wakeRegistration;
+
+    public PostgresWebhookDispatcher(String id, DataSource dataSource, LogTail tail, EventLog eventLog,
+            SecretStore secrets, WebhookProperties properties, Clock clock) {
+        this.id = id;
+        this.properties = properties;
+        this.clock = clock;
+        this.tail = tail;
+        RetryPolicy retries = RetryPolicy.of(properties);
+        this.queue = new MessageQueue(dataSource);
+        this.deriver = new MessageDeriver(tail, queue, dataSource, retries, clock);
+        this.courier = new Courier(UrlGuard.of(properties), properties.timeout(), properties.concurrency(),
+                properties.endpointConcurrency(), clock);
+        this.deliveries = new Deliveries(new EndpointSecrets(secrets, "webhooks:dispatcher " + id), courier, eventLog,
+                retries, clock);
+    }
+
+    /** This dispatcher's id, as it appears in attempts and leases. */
+    public String id() {
+        return id;
+    }
+
+    public synchronized PostgresWebhookDispatcher start() {
+        if (running) {
+            return this;
+        }
+        running = true;
+        wakeRegistration = tail.onCommit(deriveWake::release);
+        threads.add(Thread.ofPlatform().daemon().name("oc-webhook-derive").start(this::deriveLoop));
+        threads.add(Thread.ofPlatform().daemon().name("oc-webhook-claim").start(this::claimLoop));
+        threads.add(Thread.ofPlatform().daemon().name("oc-webhook-settle").start(this::settleLoop));
+        log.info("webhook dispatcher {} started (concurrency {}, {} per endpoint)", id, properties.concurrency(),
+                properties.endpointConcurrency());
+        return this;
+    }
+
+    /** How many deliveries this process runs right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void deriveLoop() {
+        while (running) {
+            try {
+                int consumed = deriver.derive();
+                if (consumed > 0) {
+                    claimWake.release();
+                    continue;
+                }
+                deriveWake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                deriveWake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                backOff("derive webhook messages", e);
+            }
+        }
+    }
+
+    private void claimLoop() {
+        while (running) {
+            try {
+                int free = properties.concurrency() - inFlight.get();
+                int claimed = free > 0 ? claim(Math.min(free, MAX_CLAIM)) : 0;
+                if (claimed > 0 && claimed == Math.min(free, MAX_CLAIM)) {
+                    continue;
+                }
+                claimWake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                claimWake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                backOff("claim webhook messages", e);
+            }
+        }
+    }
+
+    private int claim(int limit) {
+        int perLimit = properties.endpointConcurrency();
+        Set<String> saturated = perEndpoint.entrySet().stream().filter(e -> e.getValue().get() >= perLimit)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        Instant now = clock.instant();
+        List<MessageQueue.Claimed> claimed = queue.claim(id, limit, saturated,
+                endpoint -> perLimit - count(endpoint).get(), now, now.plus(properties.lease()));
+        for (MessageQueue.Claimed message : claimed) {
+            inFlight.incrementAndGet();
+            count(message.endpointId()).incrementAndGet();
+            workers.execute(() -> deliver(message));
+        }
+        return claimed.size();
+    }
+
+    private AtomicInteger count(String endpoint) {
+        return perEndpoint.computeIfAbsent(endpoint, e -> new AtomicInteger());
+    }
+
+    private void deliver(MessageQueue.Claimed message) {
+        try {
+            settlements.add(deliveries.deliver(message));
+        } catch (RuntimeException e) {
+            log.warn("delivery of webhook message {} failed unexpectedly; it is retried after its lease", message.id(), e);
+        } finally {
+            count(message.endpointId()).decrementAndGet();
+            inFlight.decrementAndGet();
+            claimWake.release();
+        }
+    }
+
+    private void settleLoop() {
+        List<MessageQueue.Settlement> batch = new ArrayList<>();
+        while (running || !settlements.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    MessageQueue.Settlement first = settlements.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                }
+                settlements.drainTo(batch, MAX_SETTLE - batch.size());
+                Instant now = clock.instant();
+                queue.settle(id, batch, now, now.minus(properties.disableAfter()));
+                boolean retrySoon = batch.stream().anyMatch(s -> "pending".equals(s.status()));
+                batch.clear();
+                if (retrySoon) {
+                    claimWake.release();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                backOff("record webhook attempts", e); // the batch is kept and recorded later
+            }
+        }
+    }
+
+    private void backOff(String task, RuntimeException e) {
+        if (!running) {
+            return;
+        }
+        log.warn("cannot {} ({}); trying again shortly", task, e.toString());
+        try {
+            Thread.sleep(Duration.ofMillis(500));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops claiming, lets running deliveries finish (up to the timeout) and records them. */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            if (wakeRegistration != null) {
+                wakeRegistration.close();
+            }
+        } catch (Exception ignored) {
+            // only removes a callback
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(properties.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            for (Thread thread : threads) {
+                if (!thread.getName().equals("oc-webhook-settle")) {
+                    thread.interrupt();
+                }
+                thread.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        courier.close();
+    }
+}
