@@ -22,7 +22,7 @@ import java.util.List;
 public record WebhookProperties(
         Duration timeout,
         List<Duration> retrySchedule,
-        double jitter,
+        Double jitter,
         Duration retryAfterCap,
         Duration secretOverlap,
         Duration disableAfter,
@@ -40,6 +40,7 @@ public record WebhookProperties(
 
     public WebhookProperties {
         timeout = timeout == null ? Duration.ofSeconds(15) : timeout;
+        jitter = jitter == null ? 0.2 : jitter;
         retrySchedule = retrySchedule == null || retrySchedule.isEmpty() ? STANDARD_SCHEDULE : List.copyOf(retrySchedule);
         retryAfterCap = retryAfterCap == null ? Duration.ofHours(1) : retryAfterCap;
         secretOverlap = secretOverlap == null ? Duration.ofHours(24) : secretOverlap;
@@ -72,6 +73,6 @@ public record WebhookProperties(
 
     /** Every default. */
     public static WebhookProperties defaults() {
-        return new WebhookProperties(null, null, 0.2, null, null, null, false, null, 0, 0, null, null);
+        return new WebhookProperties(null, null, null, null, null, null, false, null, 0, 0, null, null);
     }
 }
