@@ -58,6 +58,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private volatile Answer fallback = Answer.status(200);
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxOpen = new java.util.concurrent.atomic.AtomicInteger();
 
     private WebhookReceiver(HttpServer server) {
         this.server = server;
@@ -69,6 +71,7 @@ public final class WebhookReceiver implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
             WebhookReceiver receiver = new WebhookReceiver(server);
             server.createContext("/", exchange -> {
+                receiver.maxOpen.accumulateAndGet(receiver.open.incrementAndGet(), Math::max);
                 try (exchange; InputStream in = exchange.getRequestBody()) {
                     String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     Map<String, List<String>> headers = new TreeMap<>();
@@ -92,6 +95,8 @@ public final class WebhookReceiver implements AutoCloseable {
                     if (bytes.length > 0) {
                         exchange.getResponseBody().write(bytes);
                     }
+                } finally {
+                    receiver.open.decrementAndGet();
                 }
             });
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -129,6 +134,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public List<Received> received() {
         return new ArrayList<>(received);
+    }
+
+    /** The most requests this receiver has had open at once. */
+    public int maxConcurrent() {
+        return maxOpen.get();
     }
 
     /** Requests received for {@code path}. */

@@ -93,7 +93,7 @@ public final class PostgresWebhookEndpoints implements WebhookEndpoints {
 
     @Override
     public List<WebhookEndpoint> list(String tenant, String beforeId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE tenant_id = ? AND (? IS NULL OR id < ?) "
+        return jdbc.sql("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE tenant_id = ? AND (CAST(? AS text) IS NULL OR id < ?) "
                         + "ORDER BY id DESC LIMIT ?")
                 .params(tenant, beforeId, beforeId, limit).query((rs, n) -> endpoint(rs)).list();
     }
@@ -127,7 +127,7 @@ public final class PostgresWebhookEndpoints implements WebhookEndpoints {
                         disabled_at = ?, disabled_reason = ?, failing_since = ?, updated_at = ?
                     WHERE id = ?""")
                     .params(url != null ? url : current.url(),
-                            change.events().map(PostgresWebhookEndpoints::events).orElse(events(current.filter())),
+                            events(change.events().orElse(current.filter())),
                             change.description().orElse(current.description()),
                             json.writeValueAsString(change.metadata().orElse(current.metadata())),
                             disabledAt, reason, failingSince, Timestamp.from(now), id)
