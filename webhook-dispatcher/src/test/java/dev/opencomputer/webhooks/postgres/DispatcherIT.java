@@ -124,10 +124,14 @@ class DispatcherIT {
         return id;
     }
 
+    private PostgresWebhookMessages messages;
+
     private PostgresWebhookMessages messages() {
-        PostgresWebhookMessages messages = new PostgresWebhookMessages(pool, secrets, log,
-                properties(true, 1, 1, QUICK, null), Clock.systemUTC());
-        opened.add(messages);
+        if (messages == null) {
+            messages = new PostgresWebhookMessages(pool, secrets, log, properties(true, 1, 1, QUICK, null),
+                    Clock.systemUTC());
+            opened.add(messages);
+        }
         return messages;
     }
 
@@ -175,8 +179,8 @@ class DispatcherIT {
         assertThat(slow.received().size()).as("the slow endpoint is still behind").isLessThan(12);
         Await.until(WAIT, "the slow endpoint has all 12", () -> slow.received().size() == 12);
         assertThat(slow.maxConcurrent()).isEqualTo(2);
-        assertThat(messages().list(tenant.value(), slowEndpoint.endpoint().id(), MessageStatus.DELIVERED, null, 100))
-                .hasSize(12);
+        Await.until(WAIT, "all 12 recorded as delivered", () -> messages().list(tenant.value(),
+                slowEndpoint.endpoint().id(), MessageStatus.DELIVERED, null, 100).size() == 12);
     }
 
     @Test
