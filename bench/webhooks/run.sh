@@ -25,10 +25,18 @@ concurrency=${OC_BENCH_CONCURRENCY:-64}
 operator="oc_op_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 master="1:$(head -c 32 /dev/urandom | base64)"
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 $p 2>/dev/null || true; done' EXIT
+stop_all() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 40); do
+    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && return; sleep 0.25
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+trap stop_all EXIT
 
 DATABASE_URL=$db SERVER_PORT=$port OPENCOMPUTER_OPERATOR_KEY=$operator OPENCOMPUTER_SECRETS_MASTER_KEY=$master \
-  java -Xmx768m -jar "$jar" --opencomputer.roles=api,dispatcher \
+  java -Xmx768m ${OC_BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" --opencomputer.roles=api,dispatcher \
     --opencomputer.webhooks.allow-http=true --opencomputer.webhooks.allowed-networks[0]=127.0.0.1/32 \
     --opencomputer.webhooks.endpoint-concurrency="$concurrency" --opencomputer.webhooks.concurrency="$concurrency" \
     --opencomputer.sandbox.instance=bench-webhooks \

@@ -19,10 +19,42 @@ public record TailedSession(SessionId sessionId, TenantId tenantId, AgentId agen
     }
 
     /**
-     * One stored event as its wire JSON ({@code {seq, sessionId, type, time, data}}).
-     *
-     * @param json the event exactly as the log serves it
+     * One stored event; its wire JSON ({@code {seq, sessionId, type, time, data}}) is rendered
+     * when first asked for, so a consumer that skips an event never pays for it.
      */
-    public record Event(long seq, String type, Instant time, String json) {
+    public static final class Event {
+
+        private final long seq;
+        private final String type;
+        private final Instant time;
+        private final java.util.function.Supplier<String> render;
+        private String json;
+
+        public Event(long seq, String type, Instant time, java.util.function.Supplier<String> render) {
+            this.seq = seq;
+            this.type = type;
+            this.time = time;
+            this.render = render;
+        }
+
+        public long seq() {
+            return seq;
+        }
+
+        public String type() {
+            return type;
+        }
+
+        public Instant time() {
+            return time;
+        }
+
+        /** The event exactly as the log serves it. Not thread-safe. */
+        public String json() {
+            if (json == null) {
+                json = render.get();
+            }
+            return json;
+        }
     }
 }

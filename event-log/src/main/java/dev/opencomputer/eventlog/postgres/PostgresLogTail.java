@@ -78,10 +78,10 @@ final class PostgresLogTail implements LogTail {
                     long seq = rs.getLong(4);
                     String type = rs.getString(5);
                     var time = EventTable.instant(rs.getLong(7));
-                    byte[] data = rs.getString(6).getBytes(StandardCharsets.UTF_8);
-                    String wire = new String(json.envelopeUtf8(SessionId.parse(id), seq, type, time, data),
-                            StandardCharsets.UTF_8);
-                    events.add(new TailedSession.Event(seq, type, time, wire));
+                    byte[] data = rs.getBytes(6);
+                    SessionId session = SessionId.parse(id);
+                    events.add(new TailedSession.Event(seq, type, time,
+                            () -> new String(json.envelopeUtf8(session, seq, type, time, data), StandardCharsets.UTF_8)));
                 }
                 if (current != null) {
                     sessions.add(new TailedSession(SessionId.parse(current), tenant, agent, events));

@@ -53,13 +53,15 @@ public final class Courier implements AutoCloseable {
     private final Clock clock;
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("oc-webhook-deadlines").factory());
+    private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                    Thread.ofPlatform().daemon().name("oc-webhook-deadlines").factory());
 
     public Courier(UrlGuard guard, Duration timeout, int maxConnections, int maxPerEndpoint, Clock clock) {
         this.guard = guard;
         this.timeout = timeout;
         this.clock = clock;
+        deadlines.setRemoveOnCancelPolicy(true); // most deadlines are cancelled long before they are due
         Timeout limit = Timeout.of(timeout);
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new GuardedResolver(guard))

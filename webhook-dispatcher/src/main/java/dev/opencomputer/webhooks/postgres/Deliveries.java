@@ -52,16 +52,35 @@ final class Deliveries {
         }
         outcome = courier.post(URI.create(message.url()), message.id(), message.body().getBytes(StandardCharsets.UTF_8),
                 keys, message.attempt());
-        if (outcome.attempt().succeeded() && message.sessionId() != null) {
-            try {
-                eventLog.append(SessionId.parse(message.sessionId()), new WebhookSent(message.endpointId(), message.id(),
-                        message.type(), message.eventSeq(), outcome.attempt().statusCode(), message.attempt()));
-            } catch (RuntimeException e) {
-                // delivered all the same; only the log's record of it is missing
-                log.warn("delivered webhook message {} but cannot log webhook.sent: {}", message.id(), e.toString());
+        return settle(message, outcome);
+    }
+
+    /**
+     * Appends {@code webhook.sent} for the delivered session events of {@code batch}: one append per
+     * session, the sessions in parallel (the log commits them together). Before the messages are
+     * settled, so a crash in between repeats the delivery rather than loses the record.
+     */
+    void logSent(List<MessageQueue.Settlement> batch, java.util.concurrent.Executor executor) {
+        java.util.Map<String, List<WebhookSent>> bySession = new java.util.LinkedHashMap<>();
+        for (MessageQueue.Settlement s : batch) {
+            MessageQueue.Claimed m = s.message();
+            if ("delivered".equals(s.status()) && m.sessionId() != null) {
+                bySession.computeIfAbsent(m.sessionId(), k -> new java.util.ArrayList<>()).add(new WebhookSent(
+                        m.endpointId(), m.id(), m.type(), m.eventSeq(), s.attempt().statusCode(), s.attempt().attempt()));
             }
         }
-        return settle(message, outcome);
+        List<java.util.concurrent.CompletableFuture<Void>> appends = new java.util.ArrayList<>();
+        bySession.forEach((session, events) -> appends.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                eventLog.append(SessionId.parse(session), events);
+            } catch (RuntimeException e) {
+                // delivered all the same; only the log's record of it is missing
+                log.warn("delivered {} webhook message(s) of session {} but cannot log webhook.sent: {}",
+                        events.size(), session, e.toString());
+            }
+        }, executor)));
+        java.util.concurrent.CompletableFuture.allOf(appends.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .join();
     }
 
     private MessageQueue.Settlement settle(MessageQueue.Claimed message, Courier.Outcome outcome) {

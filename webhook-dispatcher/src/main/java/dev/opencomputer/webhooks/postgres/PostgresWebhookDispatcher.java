@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,9 +50,12 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
     private final Semaphore deriveWake = new Semaphore(0);
     private final Semaphore claimWake = new Semaphore(0);
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<String, AtomicInteger> perEndpoint = new ConcurrentHashMap<>();
+    /** Guarded by itself, as is {@link #heldTotal}. */
+    private final Map<String, Held> held = new java.util.HashMap<>();
+    private int heldTotal;
     private final LinkedBlockingQueue<MessageQueue.Settlement> settlements = new LinkedBlockingQueue<>();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService appenders = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private AutoCloseable wakeRegistration;
@@ -118,9 +120,13 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
     private void claimLoop() {
         while (running) {
             try {
-                int free = properties.concurrency() - inFlight.get();
-                int claimed = free > 0 ? claim(Math.min(free, MAX_CLAIM)) : 0;
-                if (claimed > 0 && claimed == Math.min(free, MAX_CLAIM)) {
+                int room;
+                synchronized (held) {
+                    room = 2 * properties.concurrency() - heldTotal;
+                }
+                int asked = Math.min(room, MAX_CLAIM);
+                int claimed = asked > 0 ? claim(asked) : 0;
+                if (claimed > 0 && claimed == asked) {
                     continue;
                 }
                 claimWake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -133,23 +139,53 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims up to {@code limit} due messages, holding at most twice the concurrency limits (the
+     * extra half waits here for a free slot, at most about one attempt's time, well within its lease).
+     */
     private int claim(int limit) {
-        int perLimit = properties.endpointConcurrency();
-        Set<String> saturated = perEndpoint.entrySet().stream().filter(e -> e.getValue().get() >= perLimit)
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        int perHeld = 2 * properties.endpointConcurrency();
+        Set<String> saturated;
+        Map<String, Integer> heldNow;
+        synchronized (held) {
+            heldNow = held.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().held));
+        }
+        saturated = heldNow.entrySet().stream().filter(e -> e.getValue() >= perHeld).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
         Instant now = clock.instant();
         List<MessageQueue.Claimed> claimed = queue.claim(id, limit, saturated,
-                endpoint -> perLimit - count(endpoint).get(), now, now.plus(properties.lease()));
-        for (MessageQueue.Claimed message : claimed) {
-            inFlight.incrementAndGet();
-            count(message.endpointId()).incrementAndGet();
-            workers.execute(() -> deliver(message));
+                endpoint -> perHeld - heldNow.getOrDefault(endpoint, 0), now, now.plus(properties.lease()));
+        synchronized (held) {
+            for (MessageQueue.Claimed message : claimed) {
+                Held endpoint = held.computeIfAbsent(message.endpointId(), e -> new Held());
+                endpoint.waiting.add(message);
+                endpoint.held++;
+                heldTotal++;
+            }
+            pump();
         }
         return claimed.size();
     }
 
-    private AtomicInteger count(String endpoint) {
-        return perEndpoint.computeIfAbsent(endpoint, e -> new AtomicInteger());
+    /** Messages of one endpoint this process holds: waiting for a slot, or being delivered. */
+    private static final class Held {
+        final java.util.ArrayDeque<MessageQueue.Claimed> waiting = new java.util.ArrayDeque<>();
+        int held;
+        int delivering;
+    }
+
+    /** Starts deliveries while the process and the endpoints have free slots (holding {@code held}). */
+    private void pump() {
+        int perLimit = properties.endpointConcurrency();
+        for (Held endpoint : held.values()) {
+            while (!endpoint.waiting.isEmpty() && endpoint.delivering < perLimit
+                    && inFlight.get() < properties.concurrency()) {
+                MessageQueue.Claimed message = endpoint.waiting.poll();
+                endpoint.delivering++;
+                inFlight.incrementAndGet();
+                workers.execute(() -> deliver(message));
+            }
+        }
     }
 
     private void deliver(MessageQueue.Claimed message) {
@@ -158,9 +194,22 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("delivery of webhook message {} failed unexpectedly; it is retried after its lease", message.id(), e);
         } finally {
-            count(message.endpointId()).decrementAndGet();
-            inFlight.decrementAndGet();
-            claimWake.release();
+            boolean refill;
+            synchronized (held) {
+                Held endpoint = held.get(message.endpointId());
+                endpoint.delivering--;
+                endpoint.held--;
+                heldTotal--;
+                if (endpoint.held == 0) {
+                    held.remove(message.endpointId());
+                }
+                inFlight.decrementAndGet();
+                pump();
+                refill = heldTotal <= properties.concurrency();
+            }
+            if (refill) {
+                claimWake.release();
+            }
         }
     }
 
@@ -176,6 +225,7 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
                     batch.add(first);
                 }
                 settlements.drainTo(batch, MAX_SETTLE - batch.size());
+                deliveries.logSent(batch, appenders);
                 Instant now = clock.instant();
                 queue.settle(id, batch, now, now.minus(properties.disableAfter()));
                 boolean retrySoon = batch.stream().anyMatch(s -> "pending".equals(s.status()));
@@ -229,6 +279,7 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        appenders.shutdown();
         courier.close();
     }
 }
