@@ -45,7 +45,8 @@ public record WebhookProperties(
         retryAfterCap = retryAfterCap == null ? Duration.ofHours(1) : retryAfterCap;
         secretOverlap = secretOverlap == null ? Duration.ofHours(24) : secretOverlap;
         disableAfter = disableAfter == null ? Duration.ofDays(5) : disableAfter;
-        allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+        allowedNetworks = allowedNetworks == null ? List.of()
+                : allowedNetworks.stream().filter(n -> n != null && !n.isBlank()).map(String::strip).toList();
         concurrency = concurrency == 0 ? 256 : concurrency;
         endpointConcurrency = endpointConcurrency == 0 ? 16 : endpointConcurrency;
         lease = lease == null ? timeout.plusSeconds(45) : lease;
