@@ -159,6 +159,14 @@ class WebhookEndpointsIT extends WebhookApiTest {
     }
 
     @Test
+    void theOpenApiDocumentListsTheWebhookRoutes() {
+        String document = anonymous().get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(document).contains("/v1/webhook-endpoints/{id}/rotate-secret", "/v1/webhook-endpoints/{id}/recover",
+                "/v1/webhook-messages/{id}/retry", "/v1/webhook-endpoints/{id}/messages");
+    }
+
+    @Test
     void badInputIsAProblemNeverA500() {
         TestTenant tenant = newTenant("wh-bad");
         Endpoint endpoint = endpoint(tenant, RECEIVER.url("/bad"), null);
