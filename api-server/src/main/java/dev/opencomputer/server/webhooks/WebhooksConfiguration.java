@@ -6,6 +6,8 @@ import dev.opencomputer.webhooks.WebhookProperties;
 import dev.opencomputer.webhooks.postgres.PostgresWebhookDispatcher;
 import dev.opencomputer.webhooks.postgres.PostgresWebhookEndpoints;
 import dev.opencomputer.webhooks.postgres.PostgresWebhookMessages;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -45,14 +47,22 @@ class WebhooksConfiguration {
         return new PostgresWebhookMessages(dataSource, secrets, eventLog, properties, clock);
     }
 
-    /** Closed by {@link #webhookDispatcherLifecycle}, early in the shutdown. */
-    @Bean(destroyMethod = "")
+    /** Stopped by {@link #webhookDispatcherLifecycle} early in the shutdown (or a pause), closed at the end. */
+    @Bean(destroyMethod = "close")
     @Conditional(DispatcherRole.class)
     PostgresWebhookDispatcher webhookDispatcher(DataSource dataSource, PostgresEventLog eventLog, SecretStore secrets,
             WebhookProperties properties, Clock clock, Environment environment) {
         String id = environment.getProperty(PREFIX + ".dispatcher-id",
                 ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
         return new PostgresWebhookDispatcher(id, dataSource, eventLog.tail(), eventLog, secrets, properties, clock);
+    }
+
+    @Bean
+    @Conditional(DispatcherRole.class)
+    MeterBinder webhookDispatcherMetrics(PostgresWebhookDispatcher dispatcher) {
+        return registry -> Gauge.builder("opencomputer.webhooks.in_flight", dispatcher,
+                PostgresWebhookDispatcher::inFlight).description("webhook deliveries running in this process")
+                .register(registry);
     }
 
     @Bean
@@ -70,7 +80,7 @@ class WebhooksConfiguration {
             @Override
             public void stop() {
                 running = false;
-                dispatcher.close();
+                dispatcher.stop();
             }
 
             @Override

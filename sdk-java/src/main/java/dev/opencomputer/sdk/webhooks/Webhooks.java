@@ -42,8 +42,9 @@ public final class Webhooks {
     /**
      * Creates an endpoint; the answer carries its signing secret, shown only this once.
      *
-     * @throws dev.opencomputer.sdk.ValidationException for an unknown event type, or a URL the SSRF
-     *         guard refuses (problem type {@code url-rejected})
+     * @throws dev.opencomputer.sdk.ValidationException for an unknown event type
+     * @throws dev.opencomputer.sdk.ApiException with problem type {@code url-rejected} (422) for a URL
+     *         the SSRF guard refuses
      * @throws dev.opencomputer.sdk.RateLimitException when the tenant has its tier's number of endpoints
      */
     public WebhookEndpoint create(EndpointRequest request) {

@@ -49,7 +49,8 @@ final class MessageQueue {
             INSERT INTO webhook_attempts (message_id, attempt, started_at, duration_ms, status_code, response_body, error,
                 dispatcher)
             SELECT m, a, s, d, c, r, x, ? FROM unnest(?::text[], ?::int[], ?::text[]::timestamptz[], ?::int[], ?::int[],
-                ?::text[], ?::text[]) AS u(m, a, s, d, c, r, x)""";
+                ?::text[], ?::text[]) AS u(m, a, s, d, c, r, x)
+            WHERE EXISTS (SELECT 1 FROM webhook_messages WHERE id = u.m)""";
     private static final String SETTLE = """
             UPDATE webhook_messages m SET status = u.st, attempts = greatest(m.attempts, u.a), next_attempt_at = u.n,
                 delivered_at = CASE WHEN u.st = 'delivered' THEN ?::timestamptz ELSE m.delivered_at END,
@@ -262,6 +263,25 @@ final class MessageQueue {
             }
             return null;
         }));
+    }
+
+    /** Gives up leases this dispatcher holds but will not use (it is stopping), so others claim them at once. */
+    void release(List<Claimed> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        String[] ids = messages.stream().map(Claimed::id).toArray(String[]::new);
+        Long[] tokens = messages.stream().map(Claimed::claimToken).toArray(Long[]::new);
+        execute(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    UPDATE webhook_messages m SET lease_owner = NULL, lease_expires_at = NULL
+                    FROM unnest(?::text[], ?::bigint[]) AS u(i, k) WHERE m.id = u.i AND m.claim_token = u.k""")) {
+                s.setArray(1, c.createArrayOf("text", ids));
+                s.setArray(2, c.createArrayOf("bigint", tokens));
+                s.executeUpdate();
+            }
+            return null;
+        });
     }
 
     private static void update(Connection c, String sql, List<String> ids, Timestamp first) throws SQLException {

@@ -54,8 +54,9 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
     private final Map<String, Held> held = new java.util.HashMap<>();
     private int heldTotal;
     private final LinkedBlockingQueue<MessageQueue.Settlement> settlements = new LinkedBlockingQueue<>();
-    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-    private final ExecutorService appenders = Executors.newVirtualThreadPerTaskExecutor();
+    /** New on every {@link #start()}: a stopped dispatcher may be started again. */
+    private volatile ExecutorService workers;
+    private volatile ExecutorService appenders;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private AutoCloseable wakeRegistration;
@@ -85,6 +86,9 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
             return this;
         }
         running = true;
+        workers = Executors.newVirtualThreadPerTaskExecutor();
+        appenders = Executors.newVirtualThreadPerTaskExecutor();
+        threads.clear();
         wakeRegistration = tail.onCommit(deriveWake::release);
         threads.add(Thread.ofPlatform().daemon().name("oc-webhook-derive").start(this::deriveLoop));
         threads.add(Thread.ofPlatform().daemon().name("oc-webhook-claim").start(this::claimLoop));
@@ -197,11 +201,13 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
             boolean refill;
             synchronized (held) {
                 Held endpoint = held.get(message.endpointId());
-                endpoint.delivering--;
-                endpoint.held--;
-                heldTotal--;
-                if (endpoint.held == 0) {
-                    held.remove(message.endpointId());
+                if (endpoint != null) { // null only after a stop gave up waiting for this delivery
+                    endpoint.delivering--;
+                    endpoint.held--;
+                    heldTotal--;
+                    if (endpoint.held == 0) {
+                        held.remove(message.endpointId());
+                    }
                 }
                 inFlight.decrementAndGet();
                 pump();
@@ -215,7 +221,9 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
 
     private void settleLoop() {
         List<MessageQueue.Settlement> batch = new ArrayList<>();
-        while (running || !settlements.isEmpty()) {
+        boolean logged = false;
+        int failures = 0;
+        while (running || !settlements.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
                     MessageQueue.Settlement first = settlements.poll(200, TimeUnit.MILLISECONDS);
@@ -223,11 +231,15 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
                         continue;
                     }
                     batch.add(first);
+                    settlements.drainTo(batch, MAX_SETTLE - batch.size());
+                    logged = false;
+                    failures = 0;
                 }
-                settlements.drainTo(batch, MAX_SETTLE - batch.size());
-                deliveries.logSent(batch, appenders);
-                Instant now = clock.instant();
-                queue.settle(id, batch, now, now.minus(properties.disableAfter()));
+                if (!logged) {
+                    deliveries.logSent(batch, appenders);
+                    logged = true;
+                }
+                settle(batch, failures >= 3);
                 boolean retrySoon = batch.stream().anyMatch(s -> "pending".equals(s.status()));
                 batch.clear();
                 if (retrySoon) {
@@ -236,7 +248,35 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                failures++;
+                if (!running && failures > 3) {
+                    log.warn("dropping {} unrecorded webhook attempts at shutdown; their messages are sent again "
+                            + "after their leases", batch.size());
+                    batch.clear();
+                }
                 backOff("record webhook attempts", e); // the batch is kept and recorded later
+            }
+        }
+    }
+
+    /**
+     * Records a batch in one transaction; after repeated failures one by one, dropping any that
+     * still fails (e.g. its endpoint was deleted meanwhile): its message, if it still exists, is
+     * delivered again after its lease.
+     */
+    private void settle(List<MessageQueue.Settlement> batch, boolean singly) {
+        Instant now = clock.instant();
+        Instant failingBefore = now.minus(properties.disableAfter());
+        if (!singly) {
+            queue.settle(id, batch, now, failingBefore);
+            return;
+        }
+        for (MessageQueue.Settlement settlement : batch) {
+            try {
+                queue.settle(id, List.of(settlement), now, failingBefore);
+            } catch (RuntimeException e) {
+                log.warn("cannot record attempt {} of webhook message {} ({}); dropped", settlement.attempt().attempt(),
+                        settlement.message().id(), e.toString());
             }
         }
     }
@@ -253,9 +293,18 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** Stops claiming, lets running deliveries finish (up to the timeout) and records them. */
+    /** {@link #stop()}, then closes the HTTP client: for good. */
     @Override
     public synchronized void close() {
+        stop();
+        courier.close();
+    }
+
+    /**
+     * Stops claiming, lets running deliveries finish (up to the timeout) and records them; held
+     * messages not yet started are left to their leases. {@link #start()} may follow.
+     */
+    public synchronized void stop() {
         if (!running) {
             return;
         }
@@ -267,19 +316,40 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         } catch (Exception ignored) {
             // only removes a callback
         }
-        workers.shutdown();
         try {
-            workers.awaitTermination(properties.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            // first nothing new is claimed, then running deliveries finish, then their attempts are recorded
             for (Thread thread : threads) {
                 if (!thread.getName().equals("oc-webhook-settle")) {
                     thread.interrupt();
+                    thread.join(Duration.ofSeconds(5));
                 }
+            }
+            List<MessageQueue.Claimed> unstarted = new ArrayList<>();
+            synchronized (held) {
+                for (Held endpoint : held.values()) {
+                    unstarted.addAll(endpoint.waiting);
+                    endpoint.held -= endpoint.waiting.size();
+                    heldTotal -= endpoint.waiting.size();
+                    endpoint.waiting.clear();
+                }
+            }
+            try {
+                queue.release(unstarted);
+            } catch (RuntimeException e) {
+                log.warn("cannot release {} webhook leases at stop; they expire on their own", unstarted.size());
+            }
+            workers.shutdown();
+            workers.awaitTermination(properties.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            for (Thread thread : threads) {
                 thread.join(Duration.ofSeconds(5));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         appenders.shutdown();
-        courier.close();
+        synchronized (held) {
+            held.clear();
+            heldTotal = 0;
+        }
     }
 }

@@ -184,6 +184,19 @@ class DispatcherIT {
     }
 
     @Test
+    void aStoppedDispatcherCanBeStartedAgainAndDeliversWhatCameMeanwhile() {
+        WebhookReceiver receiver = receiver();
+        endpoint(receiver.url("/restart"));
+        PostgresWebhookDispatcher dispatcher = dispatcher("restarted", properties(true, 4, 4, QUICK, null));
+        session(2);
+        Await.until(WAIT, "2 deliveries", () -> receiver.received().size() == 2);
+        dispatcher.stop(); // as Spring does when it pauses a context
+        session(3);
+        dispatcher.start();
+        Await.until(WAIT, "5 deliveries", () -> receiver.received().size() == 5);
+    }
+
+    @Test
     void theGuardIsAppliedAgainAtDeliveryAndARefusalIsAFailedAttempt() {
         WebhookReceiver receiver = receiver();
         CreatedEndpoint endpoint = endpoint(receiver.url("/moved")); // allowed when created
