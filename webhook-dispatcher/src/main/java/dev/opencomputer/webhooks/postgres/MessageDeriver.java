@@ -38,8 +38,11 @@ final class MessageDeriver {
     private final JdbcClient jdbc;
     private final RetryPolicy retries;
     private final Clock clock;
+    private final Runnable stored;
 
-    MessageDeriver(LogTail tail, MessageQueue queue, DataSource dataSource, RetryPolicy retries, Clock clock) {
+    MessageDeriver(LogTail tail, MessageQueue queue, DataSource dataSource, RetryPolicy retries, Clock clock,
+            Runnable stored) {
+        this.stored = stored;
         this.tail = tail;
         this.queue = queue;
         this.jdbc = JdbcClient.create(dataSource);
@@ -79,6 +82,9 @@ final class MessageDeriver {
             consumed.put(session.sessionId(), session.lastSeq());
         }
         queue.insert(messages, now);
+        if (!messages.isEmpty()) {
+            stored.run(); // the claimer may start before the cursor moves
+        }
         tail.advance(CONSUMER, consumed);
         return events;
     }

@@ -69,7 +69,7 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         this.tail = tail;
         RetryPolicy retries = RetryPolicy.of(properties);
         this.queue = new MessageQueue(dataSource);
-        this.deriver = new MessageDeriver(tail, queue, dataSource, retries, clock);
+        this.deriver = new MessageDeriver(tail, queue, dataSource, retries, clock, claimWake::release);
         this.courier = new Courier(UrlGuard.of(properties), properties.timeout(), properties.concurrency(),
                 properties.endpointConcurrency(), clock);
         this.deliveries = new Deliveries(new EndpointSecrets(secrets, "webhooks:dispatcher " + id), courier, eventLog,
