@@ -51,8 +51,12 @@ CONF
     if [ -n "$old" ] && grep -q "system.service" "/proc/$old/cmdline" 2>/dev/null; then kill "$old"; sleep 1; fi
     rm -f "$sock"
     say "starting Podman's Docker-compatible API on unix://$sock"
-    TMPDIR=$OC_PODMAN_BASE/tmp setsid podman system service --time=0 "unix://$sock" >>"$OC_PODMAN_BASE/service.log" 2>&1 </dev/null &
-    echo $! >"$OC_PODMAN_BASE/service.pid"
+    # Run it from its own directory: conmon (the per-container monitor it starts) creates an empty
+    # file "oom" in its working directory whenever a container is OOM-killed, which is how a stray
+    # "oom" kept appearing at the root of the checkout the tests were started from.
+    (cd "$OC_PODMAN_BASE" || exit 1
+     TMPDIR=$OC_PODMAN_BASE/tmp setsid podman system service --time=0 "unix://$sock" >>"$OC_PODMAN_BASE/service.log" 2>&1 </dev/null &
+     echo $! >"$OC_PODMAN_BASE/service.pid")
     for _ in $(seq 1 150); do engine_ping "unix://$sock" && break; sleep 0.1; done
     engine_ping "unix://$sock" || { tail -20 "$OC_PODMAN_BASE/service.log" >&2; die "Podman API did not come up"; }
   fi

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The tools every agent has: they act on the session's sandbox. Paths are relative to the
- * session's working directory unless absolute. {@link ToolInvocation#parse} turns a model's call
+ * session's working directory unless absolute. The brain turns a model's call
  * into the typed invocation to run.
  */
 public enum AgentTool {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,12 +44,7 @@ public final class BrainWorker implements AutoCloseable {
 
     private final BrainProperties properties;
     private final SessionLeases leases;
-    private final EventLog eventLog;
-    private final SessionSetups setups;
-    private final SandboxDriver sandboxes;
-    private final SecretStore secrets;
-    private final ModelClient models;
-    private final Clock clock;
+    private final RunContext context;
     private final Map<SessionId, SessionRun> runs = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -61,14 +57,16 @@ public final class BrainWorker implements AutoCloseable {
 
     public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
             SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock) {
-        this.properties = Objects.requireNonNull(properties, "properties");
-        this.leases = Objects.requireNonNull(leases, "leases");
-        this.eventLog = Objects.requireNonNull(eventLog, "eventLog");
-        this.setups = Objects.requireNonNull(setups, "setups");
-        this.sandboxes = Objects.requireNonNull(sandboxes, "sandboxes");
-        this.secrets = Objects.requireNonNull(secrets, "secrets");
-        this.models = Objects.requireNonNull(models, "models");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                NativeRuntime::new));
+    }
+
+    /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */
+    BrainWorker(RunContext context) {
+        this.context = context;
+        this.properties = context.properties();
+        this.leases = context.leases();
         this.claimer = Thread.ofPlatform().daemon().name("oc-brain-claim-" + properties.workerId())
                 .unstarted(this::claimLoop);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(
@@ -139,11 +137,11 @@ public final class BrainWorker implements AutoCloseable {
             leases.release(id(), lease);
             return;
         }
-        SessionRun run = new SessionRun(this, lease, claimedAtNanos);
+        SessionRun run = new SessionRun(context, lease, claimedAtNanos, this::finished);
         SessionRun previous = runs.put(lease.sessionId(), run);
         if (previous != null) {
             // this worker's earlier run of the session lost its lease (it could not be renewed in time)
-            previous.stop(SessionRun.Stop.LEASE_LOST);
+            previous.stop(RunSignals.Stop.LEASE_LOST);
         }
         log.debug("worker {} runs {} (token {}, {})", id(), lease.sessionId(), lease.token(), lease.status());
         Thread.ofVirtual().name("oc-brain-run-" + lease.sessionId()).start(run);
@@ -173,7 +171,7 @@ public final class BrainWorker implements AutoCloseable {
         long now = System.nanoTime();
         for (SessionRun run : active) {
             try {
-                run.watch(now);
+                run.watch();
             } catch (RuntimeException e) {
                 log.warn("watchdog of {} failed: {}", run.sessionId(), e.toString());
             }
@@ -185,7 +183,7 @@ public final class BrainWorker implements AutoCloseable {
                 if (held.contains(run.sessionId())) {
                     run.renewed(now);
                 } else {
-                    run.stop(SessionRun.Stop.LEASE_LOST);
+                    run.stop(RunSignals.Stop.LEASE_LOST);
                 }
             }
             renewFailing = false;
@@ -198,7 +196,7 @@ public final class BrainWorker implements AutoCloseable {
             for (SessionRun run : active) {
                 if (now - run.renewedAtNanos() >= expired) {
                     // the lease may have been claimed by another worker by now: stop before doing harm
-                    run.stop(SessionRun.Stop.LEASE_LOST);
+                    run.stop(RunSignals.Stop.LEASE_LOST);
                 }
             }
         }
@@ -224,7 +222,7 @@ public final class BrainWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        runs.values().forEach(run -> run.stop(SessionRun.Stop.SHUTDOWN));
+        runs.values().forEach(run -> run.stop(RunSignals.Stop.SHUTDOWN));
         long deadline = System.nanoTime() + properties.shutdownGrace().toNanos();
         lock.lock();
         try {
@@ -241,37 +239,5 @@ public final class BrainWorker implements AutoCloseable {
         }
         heartbeats.shutdownNow();
         log.info("brain worker {} stopped", id());
-    }
-
-    BrainProperties properties() {
-        return properties;
-    }
-
-    SessionLeases leases() {
-        return leases;
-    }
-
-    EventLog eventLog() {
-        return eventLog;
-    }
-
-    SessionSetups setups() {
-        return setups;
-    }
-
-    SandboxDriver sandboxes() {
-        return sandboxes;
-    }
-
-    SecretStore secrets() {
-        return secrets;
-    }
-
-    ModelClient models() {
-        return models;
-    }
-
-    Clock clock() {
-        return clock;
     }
 }

@@ -5,7 +5,7 @@ package dev.opencomputer.brain;
  * mistyped field). The message is written for the model, which gets it as an error result and
  * can correct the call.
  */
-public class InvalidToolInputException extends Exception {
+final class InvalidToolInputException extends Exception {
 
     private final String toolName;
 

@@ -29,38 +29,11 @@ public class ModelCallException extends Exception {
         this.retryAfter = retryAfter;
     }
 
-    /**
-     * The failure for an HTTP error response (or, with status 200, an error event in a stream).
-     * The message quotes the provider's message with {@code apiKey} redacted from it, except for
-     * credential errors, whose provider messages can quote parts of the key and are left out.
-     * The SDK's exception is deliberately not kept as the cause: its message holds the raw body.
-     */
-    public static ModelCallException forHttpError(ModelProvider provider, int status, ProviderErrorBody body,
-            Duration retryAfter, String apiKey) {
-        ModelFailure failure = status == 200 || status == 0 ? ModelFailure.forErrorType(body.type())
-                : ModelFailure.forStatus(status);
-        String where = status == 200 || status == 0 ? " in the response stream" : " (HTTP " + status + ")";
-        String message = switch (failure) {
-            case AUTHENTICATION -> provider + ": the API key was rejected" + where;
-            case PERMISSION -> provider + ": the API key is not permitted to do this" + where;
-            default -> provider + ": " + failure.describe() + where + quote(body.message(), apiKey);
-        };
-        return new ModelCallException(provider, failure, message, status == 200 ? 0 : status, retryAfter, null);
-    }
-
     /** The failure for a connection that could not be made or broke ({@code timedOut}: a read timeout). */
     public static ModelCallException forConnectionError(ModelProvider provider, boolean timedOut, Throwable cause) {
         return new ModelCallException(provider, timedOut ? ModelFailure.TIMEOUT : ModelFailure.CONNECTION,
                 provider + ": " + (timedOut ? "timed out waiting for the provider" : "connection failed") + ": "
                         + cause, 0, null, cause);
-    }
-
-    private static String quote(String message, String apiKey) {
-        if (message == null || message.isBlank()) {
-            return "";
-        }
-        String safe = apiKey == null || apiKey.isBlank() ? message : message.replace(apiKey, "[redacted]");
-        return ": " + (safe.length() > 500 ? safe.substring(0, 500) + "…" : safe);
     }
 
     public ModelProvider provider() {

@@ -31,6 +31,9 @@ import java.util.Map;
  */
 final class SandboxTools {
 
+    /** The environment variable marking every process of a tool call with its call id. */
+    static final String TOOL_CALL_MARKER = "OC_TOOL_CALL";
+
     /** The longest a listing or a clean-up command may take. */
     private static final Duration HOUSEKEEPING_TIMEOUT = Duration.ofSeconds(60);
     /** Files larger than this are not edited in memory. */
@@ -87,7 +90,7 @@ final class SandboxTools {
     /** Starts a {@code bash} call: {@code /bin/sh -c} in the session's working directory, marked with its call id. */
     Execution startCommand(String callId, ToolInvocation.Bash bash, OutputListener listener) {
         Map<String, String> env = new HashMap<>(setup.env());
-        env.put(SessionRun.TOOL_CALL_MARKER, callId);
+        env.put(TOOL_CALL_MARKER, callId);
         ExecRequest request = new ExecRequest(List.of("/bin/sh", "-c", bash.command()), setup.cwd(), env,
                 commandTimeout(bash));
         return driver.exec(sandbox(), request, listener);
@@ -102,7 +105,7 @@ final class SandboxTools {
     /** Kills whatever is still running of the tool call {@code callId} (a command whose worker died). */
     void killLeftovers(String callId) {
         ExecRequest kill = new ExecRequest(List.of("/bin/sh", "-c", KILL_LEFTOVERS, "kill-leftovers",
-                SessionRun.TOOL_CALL_MARKER + "=" + callId), null, Map.of(), HOUSEKEEPING_TIMEOUT);
+                TOOL_CALL_MARKER + "=" + callId), null, Map.of(), HOUSEKEEPING_TIMEOUT);
         driver.run(sandbox(), kill);
     }
 

@@ -2,6 +2,7 @@ package dev.opencomputer.brain;
 
 import dev.opencomputer.session.SessionId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +24,15 @@ public interface SessionLeases {
      * come first, then those whose lease expired longest ago.
      */
     List<Lease> claim(String owner, int limit, Duration duration);
+
+    /**
+     * Claims for {@code owner}, for {@code duration}, those of {@code sessions} that are still
+     * {@code idle}, have had no event since {@code idleBefore} and hold no live lease, skipping sessions
+     * another claimer holds at the same moment. While the lease lasts no worker claims the session (a
+     * message arriving meanwhile makes it {@code pending}, and it is claimed once the lease is
+     * released): this is how the idle sweeper hibernates a session without racing a run.
+     */
+    List<Lease> claimIdle(String owner, Collection<SessionId> sessions, Instant idleBefore, Duration duration);
 
     /**
      * Extends each lease of {@code owner} that is still its own (same token, not released) to

@@ -38,8 +38,8 @@ public record SessionSetup(
         env = env == null ? Map.of() : Map.copyOf(env);
         // the same checks commands get, so a bad variable fails here and not at the first command
         new ExecRequest(java.util.List.of("true"), null, env, null);
-        if (env.containsKey(SessionRun.TOOL_CALL_MARKER)) {
-            throw new IllegalArgumentException(SessionRun.TOOL_CALL_MARKER + " is reserved");
+        if (env.containsKey(SandboxTools.TOOL_CALL_MARKER)) {
+            throw new IllegalArgumentException(SandboxTools.TOOL_CALL_MARKER + " is reserved");
         }
         cwd = cwd == null || cwd.isBlank() ? null : cwd.strip();
         additionalInstructions = additionalInstructions == null ? "" : additionalInstructions;

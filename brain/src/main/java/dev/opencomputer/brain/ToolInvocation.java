@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * A model's tool call, checked and typed: what to do in the sandbox. Unknown fields in the input
  * are ignored; missing or mistyped ones make {@link #parse} fail with a message for the model.
  */
-public sealed interface ToolInvocation {
+sealed interface ToolInvocation {
 
     /** {@code bash}: run a command. */
     record Bash(String command, Optional<Duration> timeout) implements ToolInvocation {

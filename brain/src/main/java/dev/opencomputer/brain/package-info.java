@@ -1,5 +1,7 @@
 /**
- * The agent loop's brain: the provider-neutral model port ({@link dev.opencomputer.brain.ModelClient}),
- * the agent's tools and, built on them, the loop that runs sessions.
+ * The brain's public API — the worker ({@link dev.opencomputer.brain.BrainWorker}), its ports
+ * (leases, session setups, tenant run caps) and the provider-neutral model port
+ * ({@link dev.opencomputer.brain.ModelClient}) — and, package-private, the loop that runs sessions
+ * behind its runtime seam.
  */
 package dev.opencomputer.brain;

@@ -99,7 +99,7 @@ class ConversationTest {
         assertThat(conversation.startOf("t1")).containsInstanceOf(CommandRun.class);
         assertThat(conversation.startOf("t2")).isEmpty();
 
-        fold(new RuntimeRestarted(3), new ToolResult("t1", "bash", SessionRun.INTERRUPTED, true));
+        fold(new RuntimeRestarted(3), new ToolResult("t1", "bash", OpenCalls.INTERRUPTED, true));
 
         assertThat(conversation.pendingCalls()).extracting(ContentBlock.ToolUse::id).containsExactly("t2");
     }
@@ -185,7 +185,7 @@ class ConversationTest {
         assertThat(conversation.runStartedAt()).isEqualTo(T0.plusSeconds(2));
         assertThat(conversation.restartsWithoutProgress()).isEqualTo(2);
 
-        fold(new ToolResult("t1", "bash", SessionRun.INTERRUPTED, true));
+        fold(new ToolResult("t1", "bash", OpenCalls.INTERRUPTED, true));
         assertThat(conversation.restartsWithoutProgress()).isZero();
 
         fold(response("two"), new SessionIdle(), new UserMessage("more"), new RunStarted());

@@ -115,7 +115,7 @@ class CrashRecoveryIT {
         List<RecordedRequest> requests = bed.models.requests();
         assertThat(requests).hasSize(2);
         assertThat(requests.get(1).toolResults().values())
-                .containsExactly("Error: " + SessionRun.INTERRUPTED);
+                .containsExactly("Error: " + OpenCalls.INTERRUPTED);
         assertThat(bed.readFile(sandbox, "count.txt")).isEqualTo("started\n");
         assertThat(bed.sh(sandbox, "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done | "
                 + "grep -c 'sleep 60[0]'").strip()).as("the command left behind was killed").isEqualTo("0");

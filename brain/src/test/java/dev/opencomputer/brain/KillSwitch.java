@@ -104,6 +104,13 @@ final class KillSwitch {
             }
 
             @Override
+            public List<Lease> claimIdle(String owner, Collection<SessionId> sessions, java.time.Instant idleBefore,
+                    Duration duration) {
+                alive();
+                return leases.claimIdle(owner, sessions, idleBefore, duration);
+            }
+
+            @Override
             public Set<SessionId> renew(String owner, Collection<Lease> held, Duration duration) {
                 alive();
                 return leases.renew(owner, held, duration);

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.opencomputer.brain.anthropic.AnthropicModelClient;
 import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.modelserver.ScriptedError;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
-import dev.opencomputer.brain.openai.OpenAiModelClient;
+import dev.opencomputer.brain.providers.AnthropicModelClient;
+import dev.opencomputer.brain.providers.OpenAiModelClient;
 
 /**
  * The real SDKs, through the brain's {@link ModelClient}, against the scripted model server over

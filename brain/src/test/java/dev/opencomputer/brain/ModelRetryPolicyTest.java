@@ -2,10 +2,7 @@ package dev.opencomputer.brain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
@@ -54,17 +51,6 @@ class ModelRetryPolicyTest {
         assertThat(policy.delayAfter(1, failure(ModelFailure.AUTHENTICATION, null), NO_JITTER)).isEmpty();
         assertThat(policy.delayAfter(4, failure(ModelFailure.SERVER_ERROR, null), NO_JITTER)).isEmpty();
         assertThat(ModelRetryPolicy.none().delayAfter(1, failure(ModelFailure.TIMEOUT, null), NO_JITTER)).isEmpty();
-    }
-
-    @Test
-    void readsRetryAfterInMillisecondsSecondsOrAsADate() {
-        Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
-
-        assertThat(RetryAfter.parse("1500", "9", clock)).hasValue(Duration.ofMillis(1500));
-        assertThat(RetryAfter.parse(null, "2", clock)).hasValue(Duration.ofSeconds(2));
-        assertThat(RetryAfter.parse(null, "0.5", clock)).hasValue(Duration.ofMillis(500));
-        assertThat(RetryAfter.parse(null, "Wed, 01 Jan 2025 00:00:30 GMT", clock)).hasValue(Duration.ofSeconds(30));
-        assertThat(RetryAfter.parse("soon", "later", clock)).isEmpty();
     }
 
     @Test

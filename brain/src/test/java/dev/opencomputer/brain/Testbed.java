@@ -2,11 +2,11 @@ package dev.opencomputer.brain;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.opencomputer.brain.anthropic.AnthropicModelClient;
 import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
-import dev.opencomputer.brain.openai.OpenAiModelClient;
 import dev.opencomputer.brain.postgres.PostgresSessionLeases;
+import dev.opencomputer.brain.providers.AnthropicModelClient;
+import dev.opencomputer.brain.providers.OpenAiModelClient;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.EventLogProperties;
 import dev.opencomputer.eventlog.NewSession;
@@ -20,8 +20,8 @@ import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.sandbox.SandboxState;
 import dev.opencomputer.sandbox.WorkspacePath;
 import dev.opencomputer.sandbox.docker.DockerSandboxDriver;
-import dev.opencomputer.secrets.EnvelopeCipher;
-import dev.opencomputer.secrets.MasterKeyring;
+import dev.opencomputer.secrets.MasterKeys;
+import dev.opencomputer.secrets.SecretStoreProperties;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretValue;
@@ -34,6 +34,7 @@ import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.UserMessage;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +53,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -113,8 +112,8 @@ final class Testbed implements AutoCloseable {
         eventLog = new PostgresEventLog(pool, new SimpleDriverDataSource(new org.postgresql.Driver(), database.url()),
                 EventLogProperties.defaults(), Clock.systemUTC()).start();
         SecureRandom random = new SecureRandom();
-        secrets = new PostgresSecretStore(pool, new EnvelopeCipher(MasterKeyring.parse(MasterKeyring.newEntry(1, random),
-                null, "test"), random), DataSize.ofKilobytes(64), Clock.systemUTC());
+        secrets = new PostgresSecretStore(pool, new SecretStoreProperties(MasterKeys.newEntry(1, random), null, null,
+                false, DataSize.ofKilobytes(64)), random, Clock.systemUTC());
         secrets.verifyKeyring();
         secrets.put(tenant.value(), CREDENTIAL, SecretValue.of(modelKey));
         sandboxes = new DockerSandboxDriver(SandboxConfig.builder()
@@ -122,7 +121,7 @@ final class Testbed implements AutoCloseable {
                 .instance("brain-it-" + UUID.randomUUID().toString().substring(0, 8))
                 .defaultImage(TestEngine.hostUsrImage())
                 .imageMounts(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr")))
-                .defaultMemory(DataSize.ofMegabytes(256))
+                .defaultMemory(dev.opencomputer.sandbox.ByteSize.ofMegabytes(256))
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());
         models = ModelServer.start(script);
@@ -228,13 +227,7 @@ final class Testbed implements AutoCloseable {
     }
 
     void await(BooleanSupplier condition, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + PATIENCE + " waiting for " + what.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        Await.until(PATIENCE, what, condition);
     }
 
     SessionStatus status(SessionId id) {

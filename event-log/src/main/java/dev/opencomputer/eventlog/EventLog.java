@@ -4,7 +4,11 @@ import dev.opencomputer.session.EphemeralEvent;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Flow;
 
 /**
@@ -64,6 +68,42 @@ public interface EventLog {
      * in seq order. Empty for an unknown session or when nothing follows {@code afterSeq}.
      */
     List<LoggedEvent> readAfter(SessionId session, long afterSeq, int limit);
+
+    /**
+     * Every event of {@code session} whose type is one of {@code types}, in seq order, for folds that
+     * need a few types of a long log (its live configuration, say). Empty for an unknown session.
+     * The default pages through {@link #readAfter}; implementations that can filter in the store
+     * override it.
+     */
+    default List<LoggedEvent> readOfTypes(SessionId session, Set<Class<? extends SessionEvent>> types) {
+        List<LoggedEvent> matching = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<LoggedEvent> page = readAfter(session, after, 1000);
+            for (LoggedEvent e : page) {
+                if (types.contains(e.event().getClass())) {
+                    matching.add(e);
+                }
+            }
+            if (page.size() < 1000) {
+                return matching;
+            }
+            after = page.getLast().seq();
+        }
+    }
+
+    /**
+     * The events whose type is one of {@code types} that {@code tenant}'s sessions appended before
+     * {@code to}, for folds over a tenant's sessions in the window {@code [from, to)} (usage): of every
+     * session created before {@code to} that changed at or after {@code from} or is still pending or
+     * running. Ordered by session id, then seq; one snapshot.
+     *
+     * @throws UnsupportedOperationException when this log cannot read across sessions (the default)
+     */
+    default List<LoggedEvent> readTenantWindow(TenantId tenant, Instant from, Instant to,
+                                               Set<Class<? extends SessionEvent>> types) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot read across sessions");
+    }
 
     /**
      * A live view of {@code session}: every stored event with a seq greater than

@@ -3,7 +3,6 @@ package dev.opencomputer.sandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of sandboxes, bound from {@code opencomputer.sandbox.*}. Every component may be left
@@ -32,10 +31,10 @@ import org.springframework.util.unit.DataSize;
  * @param reapInterval       how often expired and orphaned sandboxes are removed (30s)
  */
 public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
-                            DataSize defaultMemory, DataSize maxMemory, Integer pidsLimit, Boolean allowEgress,
+                            ByteSize defaultMemory, ByteSize maxMemory, Integer pidsLimit, Boolean allowEgress,
                             String egressNetwork, List<ImageMount> imageMounts, Duration stopTimeout,
                             Duration engineTimeout, Duration connectTimeout, Duration defaultExecTimeout,
-                            Duration maxExecTimeout, DataSize outputTail, DataSize maxFileSize, Duration defaultTtl,
+                            Duration maxExecTimeout, ByteSize outputTail, ByteSize maxFileSize, Duration defaultTtl,
                             Duration maxTtl, Duration reapInterval) {
 
     public SandboxConfig {
@@ -46,8 +45,8 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         defaultImage = or(defaultImage, "opencomputer-sandbox:latest");
         defaultCpu = or(defaultCpu, 1.0);
         maxCpu = or(maxCpu, 4.0);
-        defaultMemory = or(defaultMemory, DataSize.ofGigabytes(1));
-        maxMemory = or(maxMemory, DataSize.ofGigabytes(8));
+        defaultMemory = or(defaultMemory, ByteSize.ofGigabytes(1));
+        maxMemory = or(maxMemory, ByteSize.ofGigabytes(8));
         pidsLimit = or(pidsLimit, 1024);
         allowEgress = or(allowEgress, false);
         egressNetwork = or(egressNetwork, "bridge");
@@ -57,14 +56,14 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         connectTimeout = or(connectTimeout, Duration.ofSeconds(5));
         defaultExecTimeout = or(defaultExecTimeout, Duration.ofMinutes(10));
         maxExecTimeout = or(maxExecTimeout, Duration.ofHours(2));
-        outputTail = or(outputTail, DataSize.ofKilobytes(64));
-        maxFileSize = or(maxFileSize, DataSize.ofMegabytes(64));
+        outputTail = or(outputTail, ByteSize.ofKilobytes(64));
+        maxFileSize = or(maxFileSize, ByteSize.ofMegabytes(64));
         defaultTtl = or(defaultTtl, Duration.ofHours(1));
         maxTtl = or(maxTtl, Duration.ofHours(24));
         reapInterval = or(reapInterval, Duration.ofSeconds(30));
 
         require(defaultCpu > 0 && defaultCpu <= maxCpu, "default-cpu must be positive and at most max-cpu");
-        require(defaultMemory.toBytes() >= DataSize.ofMegabytes(6).toBytes()
+        require(defaultMemory.toBytes() >= ByteSize.ofMegabytes(6).toBytes()
                 && defaultMemory.compareTo(maxMemory) <= 0, "default-memory must be at least 6MB and at most max-memory");
         require(pidsLimit >= 8, "pids-limit must be at least 8");
         require(positive(stopTimeout) && positive(engineTimeout) && positive(connectTimeout),
@@ -73,7 +72,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
                 "engine-timeout must exceed stop-timeout by at least 5s (a stop call waits for the grace period)");
         require(positive(defaultExecTimeout) && defaultExecTimeout.compareTo(maxExecTimeout) <= 0,
                 "default-exec-timeout must be positive and at most max-exec-timeout");
-        require(outputTail.toBytes() >= 1024 && outputTail.toBytes() <= DataSize.ofMegabytes(16).toBytes(),
+        require(outputTail.toBytes() >= 1024 && outputTail.toBytes() <= ByteSize.ofMegabytes(16).toBytes(),
                 "output-tail must be between 1KB and 16MB");
         require(maxFileSize.toBytes() > 0, "max-file-size must be positive");
         require(positive(defaultTtl) && defaultTtl.compareTo(maxTtl) <= 0, "default-ttl must be positive and at most max-ttl");
@@ -128,8 +127,8 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private String defaultImage;
         private Double defaultCpu;
         private Double maxCpu;
-        private DataSize defaultMemory;
-        private DataSize maxMemory;
+        private ByteSize defaultMemory;
+        private ByteSize maxMemory;
         private Integer pidsLimit;
         private Boolean allowEgress;
         private String egressNetwork;
@@ -139,8 +138,8 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private Duration connectTimeout;
         private Duration defaultExecTimeout;
         private Duration maxExecTimeout;
-        private DataSize outputTail;
-        private DataSize maxFileSize;
+        private ByteSize outputTail;
+        private ByteSize maxFileSize;
         private Duration defaultTtl;
         private Duration maxTtl;
         private Duration reapInterval;
@@ -177,8 +176,8 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder defaultImage(String v) { defaultImage = v; return this; }
         public Builder defaultCpu(double v) { defaultCpu = v; return this; }
         public Builder maxCpu(double v) { maxCpu = v; return this; }
-        public Builder defaultMemory(DataSize v) { defaultMemory = v; return this; }
-        public Builder maxMemory(DataSize v) { maxMemory = v; return this; }
+        public Builder defaultMemory(ByteSize v) { defaultMemory = v; return this; }
+        public Builder maxMemory(ByteSize v) { maxMemory = v; return this; }
         public Builder pidsLimit(int v) { pidsLimit = v; return this; }
         public Builder allowEgress(boolean v) { allowEgress = v; return this; }
         public Builder egressNetwork(String v) { egressNetwork = v; return this; }
@@ -188,8 +187,8 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder defaultExecTimeout(Duration v) { defaultExecTimeout = v; return this; }
         public Builder maxExecTimeout(Duration v) { maxExecTimeout = v; return this; }
-        public Builder outputTail(DataSize v) { outputTail = v; return this; }
-        public Builder maxFileSize(DataSize v) { maxFileSize = v; return this; }
+        public Builder outputTail(ByteSize v) { outputTail = v; return this; }
+        public Builder maxFileSize(ByteSize v) { maxFileSize = v; return this; }
         public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
         public Builder maxTtl(Duration v) { maxTtl = v; return this; }
         public Builder reapInterval(Duration v) { reapInterval = v; return this; }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 
 class SandboxConfigTest {
 
@@ -16,8 +15,8 @@ class SandboxConfigTest {
                 null, null, null, null, null, null, null, null, null, null);
         assertThat(config.instance()).isEqualTo("default");
         assertThat(config.allowEgress()).isFalse();
-        assertThat(config.defaultLimits()).isEqualTo(new SandboxLimits(1.0, DataSize.ofGigabytes(1).toBytes(), 1024));
-        assertThat(config.outputTail()).isEqualTo(DataSize.ofKilobytes(64));
+        assertThat(config.defaultLimits()).isEqualTo(new SandboxLimits(1.0, ByteSize.ofGigabytes(1).toBytes(), 1024));
+        assertThat(config.outputTail()).isEqualTo(ByteSize.ofKilobytes(64));
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The tenant secrets: written and listed by the API, revealed in-process to the brain just before
  * a model call. Every method is scoped to one tenant; another tenant's secret behaves exactly
- * like a missing one. Values are encrypted before they leave the process ({@link EnvelopeCipher})
+ * like a missing one. Values are encrypted (AES-256-GCM envelopes) before they leave the process
  * and come back only through {@link #reveal}, which leaves an audit record.
  *
  * <p>Implementations are thread-safe. Every operation first makes sure the configured master

@@ -6,7 +6,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings of the secret store, bound from {@code opencomputer.secrets.*}.
  *
- * @param masterKey         the keyring inline, in the text form described on {@link MasterKeyring}
+ * @param masterKey         the keyring inline, in the text form described on {@link MasterKeys}
  *                          (sensitive; prefer {@code masterKeyFile})
  * @param masterKeyFile     a file holding the keyring; exactly one of the two must be set
  * @param activeKeyVersion  the version new writes use; {@code null} means the highest in the ring

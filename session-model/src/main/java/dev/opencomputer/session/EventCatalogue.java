@@ -54,6 +54,16 @@ public final class EventCatalogue {
         return Optional.ofNullable(EPHEMERAL.get(type));
     }
 
+    /** The wire name of a stored type; fails for {@link UnknownEvent}, which has none of its own. */
+    public static String storedName(Class<? extends SessionEvent> type) {
+        for (Map.Entry<String, Class<? extends SessionEvent>> entry : STORED.entrySet()) {
+            if (entry.getValue() == type) {
+                return entry.getKey();
+            }
+        }
+        throw new IllegalArgumentException("not a stored event type: " + type.getName());
+    }
+
     /** The wire names of the stored types, in catalogue order. */
     public static Set<String> storedTypes() {
         return Collections.unmodifiableSet(STORED.keySet());

@@ -63,4 +63,13 @@ class EventCatalogueTest {
         Field field = type.getField("TYPE");
         return (String) field.get(null);
     }
+
+    @Test
+    void everyStoredTypeIsNamedByItsClass() {
+        for (String type : EventCatalogue.storedTypes()) {
+            assertThat(EventCatalogue.storedName(EventCatalogue.storedType(type).orElseThrow())).isEqualTo(type);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventCatalogue.storedName(UnknownEvent.class))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -23,6 +23,20 @@ public final class Await {
     }
 
     /**
+     * Returns once {@code condition} holds; fails with the description {@code what} gives at that moment
+     * (say, the state seen) when it does not within {@code limit}.
+     */
+    public static void until(Duration limit, Supplier<String> what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + limit + " waiting until " + what.get());
+            }
+            LockSupport.parkNanos(EVERY.toNanos());
+        }
+    }
+
+    /**
      * Probes until {@code done} accepts what {@code probe} returns, and returns that value;
      * fails with the last value seen when {@code limit} passes first.
      */

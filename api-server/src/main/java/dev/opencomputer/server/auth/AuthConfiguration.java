@@ -1,8 +1,8 @@
 package dev.opencomputer.server.auth;
 
 import dev.opencomputer.server.ApiProperties;
+import dev.opencomputer.server.http.BlockingCalls;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
@@ -14,12 +14,14 @@ class AuthConfiguration implements WebFluxConfigurer {
     private final ApiKeys apiKeys;
     private final ClientTokens clientTokens;
     private final ApiProperties properties;
-    private final Executor executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Executor executor;
 
-    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties) {
+    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties,
+            BlockingCalls blockingCalls) {
         this.apiKeys = apiKeys;
         this.clientTokens = clientTokens;
         this.properties = properties;
+        this.executor = blockingCalls.executor();
     }
 
     @Override

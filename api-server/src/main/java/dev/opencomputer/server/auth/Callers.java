@@ -1,7 +1,7 @@
 package dev.opencomputer.server.auth;
 
 import dev.opencomputer.server.ApiProperties;
-import java.util.concurrent.Executors;
+import dev.opencomputer.server.http.BlockingCalls;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -16,9 +16,8 @@ public class Callers {
 
     private final CallerArgumentResolver resolver;
 
-    Callers(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties) {
-        this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, properties,
-                Executors.newVirtualThreadPerTaskExecutor());
+    Callers(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties, BlockingCalls blockingCalls) {
+        this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, properties, blockingCalls.executor());
     }
 
     /** The caller, or an error (credential missing or invalid) to be answered as a problem. */

@@ -5,22 +5,19 @@ import dev.opencomputer.brain.BrainWorker;
 import dev.opencomputer.brain.ModelClient;
 import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.RoutingModelClient;
+import dev.opencomputer.brain.SessionLeases;
 import dev.opencomputer.brain.SessionSetups;
-import dev.opencomputer.brain.TenantRunLimit;
-import dev.opencomputer.brain.anthropic.AnthropicModelClient;
-import dev.opencomputer.brain.openai.OpenAiModelClient;
+import dev.opencomputer.brain.TenantRunCaps;
 import dev.opencomputer.brain.postgres.PostgresSessionLeases;
+import dev.opencomputer.brain.providers.AnthropicModelClient;
+import dev.opencomputer.brain.providers.OpenAiModelClient;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.sandbox.SandboxDriver;
 import dev.opencomputer.secrets.SecretStore;
-import dev.opencomputer.server.ApiProperties;
 import dev.opencomputer.server.Roles;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.SmartLifecycle;
@@ -60,32 +57,21 @@ class BrainConfiguration {
                 ModelProvider.OPENAI, new OpenAiModelClient(connectTimeout, clock)));
     }
 
+    /**
+     * The leases on every role: the worker claims runs through them, the hibernation sweeper idle
+     * sessions. Claims respect each tenant's {@code maxRunningSessions} ({@link TenantRunCaps}).
+     */
+    @Bean
+    SessionLeases sessionLeases(DataSource dataSource, TenantRunCaps caps) {
+        return new PostgresSessionLeases(dataSource, caps);
+    }
+
     /** Closed by {@link #brainWorkerLifecycle}, early in the shutdown; not again at bean destruction. */
     @Bean(destroyMethod = "")
     @Conditional(BrainRole.class)
-    BrainWorker brainWorker(BrainProperties properties, DataSource dataSource, EventLog eventLog,
-            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-            ApiProperties api) {
-        return new BrainWorker(properties, new PostgresSessionLeases(dataSource, runLimit(api)), eventLog, setups,
-                sandboxes, secrets, models, clock);
-    }
-
-    /**
-     * Each tenant runs at most its tier's {@code maxRunningSessions} sessions at once; more stay
-     * {@code pending} until a slot frees (a tenant whose tier is no longer configured gets the default
-     * tier's limit).
-     */
-    static TenantRunLimit runLimit(ApiProperties api) {
-        List<Object> params = new ArrayList<>();
-        StringJoiner rows = new StringJoiner(", ");
-        api.tiers().forEach((tier, limits) -> {
-            rows.add("(CAST(? AS text), CAST(? AS integer))");
-            params.add(tier);
-            params.add(limits.maxRunningSessions());
-        });
-        params.add(api.tiers().get(api.defaultTier()).maxRunningSessions());
-        return new TenantRunLimit("SELECT coalesce((SELECT l.cap FROM tenants t JOIN (VALUES " + rows
-                + ") AS l(tier, cap) ON l.tier = t.tier WHERE t.id = c.tenant_id), CAST(? AS integer))", params);
+    BrainWorker brainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog,
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock) {
+        return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock);
     }
 
     /** Starts the worker once the application is up; stops it early in the shutdown. */

@@ -4,6 +4,7 @@ import dev.opencomputer.sandbox.SandboxFile;
 import dev.opencomputer.sandbox.SandboxFileTooLargeException;
 import dev.opencomputer.sandbox.WorkspacePath;
 import dev.opencomputer.server.auth.Caller;
+import dev.opencomputer.server.http.BlockingCalls;
 import dev.opencomputer.server.http.Idempotency;
 import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Executors;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -36,7 +36,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /** {@code /v1/sandboxes}: create, inspect, stop/start and delete sandboxes, run commands, move files. */
 @RestController
@@ -47,11 +46,12 @@ class SandboxesController {
 
     private final Sandboxes sandboxes;
     private final Idempotency idempotency;
-    private final Scheduler blocking = Schedulers.fromExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    private final Scheduler blocking;
 
-    SandboxesController(Sandboxes sandboxes, Idempotency idempotency) {
+    SandboxesController(Sandboxes sandboxes, Idempotency idempotency, BlockingCalls blockingCalls) {
         this.sandboxes = sandboxes;
         this.idempotency = idempotency;
+        this.blocking = blockingCalls.scheduler();
     }
 
     @PostMapping

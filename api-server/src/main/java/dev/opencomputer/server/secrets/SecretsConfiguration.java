@@ -1,8 +1,6 @@
 package dev.opencomputer.server.secrets;
 
-import dev.opencomputer.secrets.EnvelopeCipher;
 import dev.opencomputer.secrets.KeyringStatus;
-import dev.opencomputer.secrets.MasterKeyring;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretStoreProperties;
 import dev.opencomputer.secrets.postgres.PostgresSecretStore;
@@ -33,17 +31,11 @@ class SecretsConfiguration {
         return Binder.get(environment).bindOrCreate("opencomputer.secrets", SecretStoreProperties.class);
     }
 
-    @Bean
-    EnvelopeCipher envelopeCipher(SecretStoreProperties properties) {
-        SecureRandom random = new SecureRandom();
-        return new EnvelopeCipher(MasterKeyring.load(properties, random), random);
-    }
-
     /** Runs after Flyway; verifying here makes a bad keyring fail the start, not the first request. */
     @Bean
     @DependsOnDatabaseInitialization
-    SecretStore secretStore(DataSource dataSource, EnvelopeCipher cipher, SecretStoreProperties properties, Clock clock) {
-        PostgresSecretStore store = new PostgresSecretStore(dataSource, cipher, properties.maxValueSize(), clock);
+    SecretStore secretStore(DataSource dataSource, SecretStoreProperties properties, Clock clock) {
+        PostgresSecretStore store = new PostgresSecretStore(dataSource, properties, new SecureRandom(), clock);
         KeyringStatus status = store.verifyKeyring();
         if (status.secretsByKeyVersion().keySet().stream().anyMatch(version -> version != status.activeVersion())) {
             log.warn("Some secrets are still wrapped with an older master key version ({} per version, active {}); "

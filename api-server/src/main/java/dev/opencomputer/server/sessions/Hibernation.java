@@ -1,5 +1,7 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.brain.Lease;
+import dev.opencomputer.brain.SessionLeases;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
 import dev.opencomputer.server.Roles;
@@ -11,6 +13,9 @@ import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,25 +47,25 @@ public class Hibernation implements SmartLifecycle {
     private static final int BATCH = 32;
     private static final String OWNER_PREFIX = "hibernation-";
 
-    private static final String CLAIM = """
-            UPDATE sessions s
-               SET lease_owner = ?, lease_expires_at = clock_timestamp() + interval '60 seconds',
-                   lease_token = s.lease_token + 1
-              FROM (SELECT c.id FROM sessions c JOIN session_setups u ON u.session_id = c.id
-                     WHERE c.status = 'idle' AND c.updated_at < ?
-                       AND (c.lease_expires_at IS NULL OR c.lease_expires_at < clock_timestamp())
-                       AND NOT EXISTS (SELECT 1 FROM session_setups o JOIN sessions os ON os.id = o.session_id
-                                        WHERE o.sandbox_id = u.sandbox_id AND os.id <> c.id
-                                          AND (os.status IN ('pending', 'running')
-                                               OR (os.status = 'idle' AND os.updated_at >= ?)))
-                     ORDER BY c.updated_at LIMIT ? FOR UPDATE OF c SKIP LOCKED) w
-             WHERE s.id = w.id
-            RETURNING s.id, s.tenant_id, s.lease_token""";
-    private static final String RELEASE = """
-            UPDATE sessions SET lease_owner = NULL, lease_expires_at = NULL
-             WHERE id = ? AND lease_token = ? AND lease_owner = ?""";
+    /** How long the sweeper holds a session while it stops its sandbox. */
+    private static final Duration LEASE = Duration.ofSeconds(60);
+
+    /*
+     * Idle sessions whose sandbox no other session needs: every other session on it (through
+     * session_setups) is hibernated, closed, failed, or idle for as long. The lease port claims them,
+     * re-checking under the row lock that they are still idle and unleased.
+     */
+    private static final String CANDIDATES = """
+            SELECT c.id, c.tenant_id, u.sandbox_id FROM sessions c JOIN session_setups u ON u.session_id = c.id
+             WHERE c.status = 'idle' AND c.updated_at < ?
+               AND NOT EXISTS (SELECT 1 FROM session_setups o JOIN sessions os ON os.id = o.session_id
+                                WHERE o.sandbox_id = u.sandbox_id AND os.id <> c.id
+                                  AND (os.status IN ('pending', 'running')
+                                       OR (os.status = 'idle' AND os.updated_at >= ?)))
+             ORDER BY c.updated_at LIMIT ?""";
 
     private final JdbcClient jdbc;
+    private final SessionLeases leases;
     private final EventLog eventLog;
     private final Sandboxes sandboxes;
     private final HibernationProperties properties;
@@ -70,9 +75,10 @@ public class Hibernation implements SmartLifecycle {
             System.identityHashCode(this));
     private ScheduledExecutorService scheduler;
 
-    Hibernation(JdbcClient jdbc, EventLog eventLog, Sandboxes sandboxes, HibernationProperties properties, Roles roles,
-            Clock clock) {
+    Hibernation(JdbcClient jdbc, SessionLeases leases, EventLog eventLog, Sandboxes sandboxes,
+            HibernationProperties properties, Roles roles, Clock clock) {
         this.jdbc = jdbc;
+        this.leases = leases;
         this.eventLog = eventLog;
         this.sandboxes = sandboxes;
         this.properties = properties;
@@ -80,22 +86,30 @@ public class Hibernation implements SmartLifecycle {
         this.clock = clock;
     }
 
-    private record Claimed(SessionId id, TenantId tenant, long token) {
+    private record Candidate(SessionId id, TenantId tenant, SandboxId sandbox) {
+    }
+
+    private record Claimed(Lease lease, TenantId tenant) {
+        SessionId id() {
+            return lease.sessionId();
+        }
     }
 
     /** Hibernates what is due now; answers how many sessions hibernated. */
     public int sweep() {
-        Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.idleHibernateAfter()));
-        List<Claimed> claimed = jdbc.sql(CLAIM).params(owner, cutoff, cutoff, BATCH)
-                .query((rs, row) -> new Claimed(SessionId.parse(rs.getString(1)), TenantId.parse(rs.getString(2)),
-                        rs.getLong(3)))
-                .list();
+        Instant cutoff = clock.instant().minus(properties.idleHibernateAfter());
+        Timestamp at = Timestamp.from(cutoff);
+        Map<SessionId, Candidate> candidates = new LinkedHashMap<>();
+        jdbc.sql(CANDIDATES).params(at, at, BATCH)
+                .query((rs, row) -> new Candidate(SessionId.parse(rs.getString(1)), TenantId.parse(rs.getString(2)),
+                        SandboxId.parse(rs.getString(3))))
+                .list().forEach(candidate -> candidates.put(candidate.id(), candidate));
+        List<Lease> claimed = leases.claimIdle(owner, candidates.keySet(), cutoff, LEASE);
         Map<SandboxId, List<Claimed>> bySandbox = new LinkedHashMap<>();
-        for (Claimed session : claimed) {
-            jdbc.sql("SELECT sandbox_id FROM session_setups WHERE session_id = ?").param(session.id().value())
-                    .query(String.class).optional().map(SandboxId::parse)
-                    .ifPresent(sandbox -> bySandbox.computeIfAbsent(sandbox, k -> new java.util.ArrayList<>())
-                            .add(session));
+        for (Lease lease : claimed) {
+            Candidate candidate = candidates.get(lease.sessionId());
+            bySandbox.computeIfAbsent(candidate.sandbox(), k -> new ArrayList<>())
+                    .add(new Claimed(lease, candidate.tenant()));
         }
         int hibernated = 0;
         for (Map.Entry<SandboxId, List<Claimed>> group : bySandbox.entrySet()) {
@@ -111,7 +125,7 @@ public class Hibernation implements SmartLifecycle {
             }
             for (Claimed session : sessions) {
                 try {
-                    eventLog.append(session.id(), List.of(new SessionHibernated()), session.token());
+                    eventLog.append(session.id(), List.of(new SessionHibernated()), session.lease().token());
                     hibernated++;
                 } catch (StaleFencingTokenException e) {
                     // taken over meanwhile (our lease expired): whoever holds it now decides
@@ -120,12 +134,11 @@ public class Hibernation implements SmartLifecycle {
                 }
             }
         }
-        claimed.stream().filter(c -> bySandbox.values().stream().noneMatch(g -> g.contains(c))).forEach(this::release);
         return hibernated;
     }
 
     private void release(Claimed session) {
-        jdbc.sql(RELEASE).params(session.id().value(), session.token(), owner).update();
+        leases.release(owner, session.lease());
     }
 
     private void sweepQuietly() {

@@ -7,6 +7,7 @@ import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.server.problems.FieldViolation;
 import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.session.LiveConfig;
 import dev.opencomputer.session.SessionConfigChanged;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
@@ -14,12 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A session's live configuration: model, mode and thinking level, changed with
@@ -44,17 +41,12 @@ public class SessionConfig {
     private final Sessions sessions;
     private final SessionSetups setups;
     private final EventLog eventLog;
-    private final JdbcClient jdbc;
-    private final JsonMapper json;
     private final SessionConfigProperties properties;
 
-    SessionConfig(Sessions sessions, SessionSetups setups, EventLog eventLog, JdbcClient jdbc, JsonMapper json,
-            SessionConfigProperties properties) {
+    SessionConfig(Sessions sessions, SessionSetups setups, EventLog eventLog, SessionConfigProperties properties) {
         this.sessions = sessions;
         this.setups = setups;
         this.eventLog = eventLog;
-        this.jdbc = jdbc;
-        this.json = json;
         this.properties = properties;
     }
 
@@ -110,22 +102,9 @@ public class SessionConfig {
 
     /** The fold of the session's {@code session.config_changed} events over the agent's defaults. */
     private Current current(SessionId id, SessionSetup setup) {
-        String model = setup.agent().model();
-        String mode = properties.modes().getFirst();
-        String thinking = ThinkingLevel.OFF.wireName();
-        List<String> changes = jdbc.sql("SELECT data::text FROM session_events WHERE session_id = ? AND type = ? "
-                + "ORDER BY seq").params(id.value(), SessionConfigChanged.TYPE).query(String.class).list();
-        for (String data : changes) {
-            JsonNode node = json.readTree(data);
-            model = text(node, "model", model);
-            mode = text(node, "mode", mode);
-            thinking = text(node, "thoughtLevel", thinking).toLowerCase(Locale.ROOT);
-        }
-        return new Current(model, mode, thinking);
-    }
-
-    private static String text(JsonNode node, String field, String fallback) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asString().isBlank() ? fallback : value.asString().strip();
+        LiveConfig defaults = new LiveConfig(setup.agent().model(), properties.modes().getFirst(),
+                ThinkingLevel.OFF.wireName());
+        LiveConfig live = defaults.after(eventLog.readOfTypes(id, LiveConfig.CHANGED_BY));
+        return new Current(live.model(), live.mode(), live.thoughtLevel());
     }
 }

@@ -3,6 +3,7 @@ package dev.opencomputer.server.sessions;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.StreamItem;
 import dev.opencomputer.server.auth.Callers;
+import dev.opencomputer.server.http.BlockingCalls;
 import dev.opencomputer.server.problems.ParameterInvalidException;
 import dev.opencomputer.server.problems.Problem;
 import dev.opencomputer.server.problems.Problems;
@@ -14,7 +15,6 @@ import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.springdoc.core.annotations.RouterOperation;
 import org.springframework.context.annotation.Bean;
@@ -33,7 +33,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -64,16 +63,17 @@ class SessionStream {
     private final SessionsProperties properties;
     private final Heartbeats heartbeats;
     private final JsonMapper json;
-    private final Scheduler blocking = Schedulers.fromExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    private final Scheduler blocking;
 
     SessionStream(Callers callers, Sessions sessions, EventLog eventLog, SessionsProperties properties,
-            Heartbeats heartbeats, JsonMapper json) {
+            Heartbeats heartbeats, JsonMapper json, BlockingCalls blockingCalls) {
         this.callers = callers;
         this.sessions = sessions;
         this.eventLog = eventLog;
         this.properties = properties;
         this.heartbeats = heartbeats;
         this.json = json;
+        this.blocking = blockingCalls.scheduler();
     }
 
     @Bean

@@ -2,7 +2,7 @@ package dev.opencomputer.server.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -12,7 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 /** Another tenant's agent must be indistinguishable from an agent that does not exist. */
-class AgentTenantIsolationIT extends ApiIntegrationTest {
+class AgentTenantIsolationIT extends ApiITBase {
 
     private static final String MISSING = "agt_0000000000000000deadbeef";
 

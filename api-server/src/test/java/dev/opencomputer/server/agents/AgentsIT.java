@@ -2,7 +2,7 @@ package dev.opencomputer.server.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
-class AgentsIT extends ApiIntegrationTest {
+class AgentsIT extends ApiITBase {
 
     private static final Map<String, Object> CODER = Map.of("name", "coder", "model", "claude-sonnet-4-5",
             "prompt", "You fix bugs.", "credential", "anthropic-key");

@@ -2,7 +2,7 @@ package dev.opencomputer.server.problems;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
 /** Every class of bad input gets an RFC 9457 problem with a stable type, and changes nothing. */
-class BadInputIT extends ApiIntegrationTest {
+class BadInputIT extends ApiITBase {
 
     private static final String BASE = "https://opencomputer.dev/problems/";
 

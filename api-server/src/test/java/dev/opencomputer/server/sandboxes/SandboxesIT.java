@@ -11,9 +11,10 @@ import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.SandboxConfig;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.sandbox.docker.DockerSandboxDriver;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.TenantId;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestEngine;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +43,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
 /** The sandbox API end to end: real PostgreSQL, real container engine. */
-class SandboxesIT extends ApiIntegrationTest {
+class SandboxesIT extends ApiITBase {
 
     private static final String BASE = "https://opencomputer.dev/problems/";
     private static final String INSTANCE = "api-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -270,7 +270,8 @@ class SandboxesIT extends ApiIntegrationTest {
         var first = stream.filter(e -> e.event() != null).next().block(Duration.ofSeconds(10));
         assertThat(first.event()).isEqualTo("stdout");
         assertThat(first.data()).containsEntry("text", "started\n");
-        awaitCondition(Duration.ofSeconds(15), () -> !sh(tenant.key(), id, "ps -o args").contains("sleep 3001"));
+        Await.until(Duration.ofSeconds(15), "the killed command is gone",
+                () -> !sh(tenant.key(), id, "ps -o args").contains("sleep 3001"));
     }
 
     @Test
@@ -367,9 +368,10 @@ class SandboxesIT extends ApiIntegrationTest {
     void anExpiredSandboxIsReapedWithItsContainer() {
         var tenant = newTenant("sbx-ttl");
         String id = (String) createSandbox(tenant.key(), Map.of("ttl", 1)).get("id");
-        awaitCondition(Duration.ofSeconds(20), () -> client(tenant.key()).get().uri("/v1/sandboxes/" + id).exchange()
+        Await.until(Duration.ofSeconds(20), "the expired sandbox is gone from the API",
+                () -> client(tenant.key()).get().uri("/v1/sandboxes/" + id).exchange()
                 .returnResult(byte[].class).getStatus().value() == 404);
-        awaitCondition(Duration.ofSeconds(10), () -> !containerExists(id));
+        Await.until(Duration.ofSeconds(10), "its container is removed", () -> !containerExists(id));
     }
 
     @Test
@@ -383,7 +385,7 @@ class SandboxesIT extends ApiIntegrationTest {
                     .withLabels(Map.of(Sandboxes.ORIGIN_LABEL, Sandboxes.ORIGIN_API)));
             driver.create(SandboxSpec.of(foreign, TenantId.next(Instant.now()))
                     .withLabels(Map.of(Sandboxes.ORIGIN_LABEL, Sandboxes.ORIGIN_API)));
-            awaitCondition(Duration.ofSeconds(15), () -> !containerExists(orphan.value()));
+            Await.until(Duration.ofSeconds(15), "the orphan is reaped", () -> !containerExists(orphan.value()));
             assertThat(driver.run(foreign, ExecRequest.of("true")).succeeded()).isTrue();
             driver.remove(foreign);
         }
@@ -471,16 +473,6 @@ class SandboxesIT extends ApiIntegrationTest {
                 return false;
             }
             throw e;
-        }
-    }
-
-    private static void awaitCondition(Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.opencomputer.server.sandboxes;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -8,7 +8,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** With the container engine unreachable, sandbox calls answer a 503 problem and leave nothing behind. */
-class SandboxesWithoutEngineIT extends ApiIntegrationTest {
+class SandboxesWithoutEngineIT extends ApiITBase {
 
     @DynamicPropertySource
     static void unreachableEngine(DynamicPropertyRegistry registry) {

@@ -14,30 +14,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP proxy in front of the test server whose open connections a test can cut, to see how a
  * client copes with a network failure in the middle of a stream.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
 
-    CuttableProxy(int target) throws IOException {
+    public CuttableProxy(int target) throws IOException {
         this.target = target;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("cuttable-proxy").start(this::accept);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + listener.getLocalPort();
     }
 
     /** Connections accepted so far. */
-    int connections() {
+    public int connections() {
         return accepted.get();
     }
 
     /** Breaks every open connection at once. */
-    void cut() {
+    public void cut() {
         for (Socket socket : open) {
             closeQuietly(socket);
         }

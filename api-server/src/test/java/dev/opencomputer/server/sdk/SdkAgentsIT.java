@@ -17,7 +17,7 @@ import dev.opencomputer.sdk.agents.Agent;
 import dev.opencomputer.sdk.agents.CreateAgentRequest;
 import dev.opencomputer.sdk.agents.UpdateAgentRequest;
 import dev.opencomputer.sdk.tenants.CreateTenantRequest;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Java SDK against the real server: agents end to end. */
-class SdkAgentsIT extends ApiIntegrationTest {
+class SdkAgentsIT extends ApiITBase {
 
     private final List<OpenComputer> clients = new ArrayList<>();
 

@@ -17,7 +17,8 @@ import dev.opencomputer.sdk.sandboxes.ExecRequest;
 import dev.opencomputer.sdk.sandboxes.ExecResult;
 import dev.opencomputer.sdk.sandboxes.Sandbox;
 import dev.opencomputer.sdk.tenants.CreateTenantRequest;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The Java SDK against the real server and the real container engine: sandboxes end to end. */
-class SdkSandboxesIT extends ApiIntegrationTest {
+class SdkSandboxesIT extends ApiITBase {
 
     private static final String INSTANCE = "sdk-it-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -192,11 +193,8 @@ class SdkSandboxesIT extends ApiIntegrationTest {
             var first = CompletableFuture.supplyAsync(() -> stream.iterator().next()).get(30, TimeUnit.SECONDS);
             assertThat(first).isEqualTo(new ExecEvent.Stdout("started\n"));
         }
-        Instant deadline = Instant.now().plusSeconds(30);
-        String processes;
-        do {
-            processes = oc.sandboxes().exec(id, "ps -o args").stdout();
-        } while (processes.contains("sleep 321") && Instant.now().isBefore(deadline));
+        String processes = Await.value(Duration.ofSeconds(30), "the command is killed with its stream",
+                () -> oc.sandboxes().exec(id, "ps -o args").stdout(), p -> !p.contains("sleep 321"));
         assertThat(processes).doesNotContain("sleep 321");
     }
 }

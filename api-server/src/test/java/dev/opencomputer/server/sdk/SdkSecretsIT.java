@@ -11,14 +11,14 @@ import dev.opencomputer.sdk.Problem;
 import dev.opencomputer.sdk.ValidationException;
 import dev.opencomputer.sdk.secrets.Secret;
 import dev.opencomputer.sdk.tenants.CreateTenantRequest;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Java SDK against the real server: secrets and master key rotation. */
-class SdkSecretsIT extends ApiIntegrationTest {
+class SdkSecretsIT extends ApiITBase {
 
     private final List<OpenComputer> clients = new ArrayList<>();
 

@@ -21,7 +21,7 @@ import dev.opencomputer.sdk.sessions.StoredEvent;
 import dev.opencomputer.sdk.sessions.UserMessage;
 import dev.opencomputer.sdk.sse.EventStream;
 import dev.opencomputer.sdk.tenants.CreateTenantRequest;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * needed: the events the API writes itself ({@code session.started}, {@code user.message}) are
  * enough. Assertions look only at those, so a worker appending events of its own does not matter.
  */
-class SdkSessionsIT extends ApiIntegrationTest {
+class SdkSessionsIT extends ApiITBase {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final Map<OpenComputer, String> keys = new java.util.IdentityHashMap<>();

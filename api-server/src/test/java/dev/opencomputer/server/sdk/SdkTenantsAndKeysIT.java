@@ -13,14 +13,14 @@ import dev.opencomputer.sdk.apikeys.CreateApiKeyRequest;
 import dev.opencomputer.sdk.tenants.CreateTenantRequest;
 import dev.opencomputer.sdk.tenants.Tenant;
 import dev.opencomputer.sdk.tenants.UpdateTenantRequest;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Java SDK against the real server: tenants (operator) and a tenant's API keys. */
-class SdkTenantsAndKeysIT extends ApiIntegrationTest {
+class SdkTenantsAndKeysIT extends ApiITBase {
 
     private final List<OpenComputer> clients = new ArrayList<>();
 

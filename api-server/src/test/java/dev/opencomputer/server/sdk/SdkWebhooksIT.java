@@ -12,7 +12,7 @@ import dev.opencomputer.sdk.tenants.CreateTenantRequest;
 import dev.opencomputer.sdk.webhooks.EndpointRequest;
 import dev.opencomputer.sdk.webhooks.WebhookEndpoint;
 import dev.opencomputer.sdk.webhooks.Webhooks;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.WebhookReceiver;
 import dev.opencomputer.testing.WebhookReceiver.Answer;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Java SDK against the real server: webhook endpoints, test sends, dead letters, replay, and verification. */
-class SdkWebhooksIT extends ApiIntegrationTest {
+class SdkWebhooksIT extends ApiITBase {
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opencomputer.secrets.MasterKeyMismatchException;
 import dev.opencomputer.secrets.MasterKeyMissingException;
-import dev.opencomputer.secrets.MasterKeyring;
+import dev.opencomputer.secrets.MasterKeys;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.server.OpenComputerApplication;
@@ -44,8 +44,8 @@ class MasterKeyStartupIT {
 
     private final SecureRandom random = new SecureRandom();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final String v1 = MasterKeyring.newEntry(1, random);
-    private final String v2 = MasterKeyring.newEntry(2, random);
+    private final String v1 = MasterKeys.newEntry(1, random);
+    private final String v2 = MasterKeys.newEntry(2, random);
     private TestDatabase database;
 
     @BeforeEach
@@ -98,7 +98,7 @@ class MasterKeyStartupIT {
             Tenant tenant = createTenant(app);
             assertThat(call(app, tenant.key(), "PUT", "/v1/secrets/k", "{\"value\":\"v\"}")).startsWith("201");
         }
-        String impostor = MasterKeyring.newEntry(1, random);
+        String impostor = MasterKeys.newEntry(1, random);
 
         assertThatThrownBy(() -> start("--opencomputer.secrets.master-key=" + impostor))
                 .rootCause()

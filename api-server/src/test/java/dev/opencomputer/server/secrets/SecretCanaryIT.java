@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretValue;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +38,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * Requests go through the JDK's HTTP client, whose logging is off, so only the server logs.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class SecretCanaryIT extends ApiIntegrationTest {
+class SecretCanaryIT extends ApiITBase {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> responses = new ArrayList<>();
@@ -74,9 +74,9 @@ class SecretCanaryIT extends ApiIntegrationTest {
             assertThat(send(tenant.key(), "PUT", "/v1/secrets/BROKEN",
                     "{\"value\":\"" + canary + "x".repeat(70_000) + "\"}")).isEqualTo(422);
             assertThat(send(tenant.key(), "PUT", "/v1/secrets/9bad", "{\"value\":\"" + canary + "\"}")).isEqualTo(422);
-            assertThat(send(ApiIntegrationTest.OPERATOR_KEY, "PUT", "/v1/secrets/X", "{\"value\":\"" + canary + "\"}"))
+            assertThat(send(ApiITBase.OPERATOR_KEY, "PUT", "/v1/secrets/X", "{\"value\":\"" + canary + "\"}"))
                     .isEqualTo(403);
-            assertThat(send(ApiIntegrationTest.OPERATOR_KEY, "POST", "/v1/admin/secrets/rewrap", null)).isEqualTo(200);
+            assertThat(send(ApiITBase.OPERATOR_KEY, "POST", "/v1/admin/secrets/rewrap", null)).isEqualTo(200);
 
             // What the brain does just before a model call.
             SecretValue revealed = store.reveal(tenant.id(), SecretName.parse("ANTHROPIC_API_KEY"),

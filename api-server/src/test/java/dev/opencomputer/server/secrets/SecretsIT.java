@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretStore;
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
-class SecretsIT extends ApiIntegrationTest {
+class SecretsIT extends ApiITBase {
 
     private static final String PROBLEMS = "https://opencomputer.dev/problems/";
 

@@ -52,7 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
-class AgentSessionsIT extends SessionApiTest {
+class AgentSessionsIT extends SessionApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final ModelServer MODELS = ModelServer.start(ModelScript.of(ScriptedTurn.text("unused")));

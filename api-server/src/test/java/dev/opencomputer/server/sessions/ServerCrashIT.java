@@ -6,6 +6,7 @@ import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.io.File;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * processes: the built jar ({@code target/opencomputer.jar}) or, without it, this test classpath.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class ServerCrashIT extends SessionApiTest {
+class ServerCrashIT extends SessionApiITBase {
 
     static final Duration LEASE = Duration.ofSeconds(3);
     private static final TestDatabase DATABASE = TestDatabase.create();
@@ -119,13 +119,15 @@ class ServerCrashIT extends SessionApiTest {
 
         // 2. a new process resumes; killed while its command sleeps (after the command's side effect)
         Process second = startServer("second");
-        await(() -> file(tenant.key(), sandbox, "second-count") != null, Duration.ofSeconds(120));
+        Await.until(Duration.ofSeconds(120), "the second process ran the command (server logs in target/server-crash-*.log)",
+                () -> file(tenant.key(), sandbox, "second-count") != null);
         second.destroyForcibly().waitFor();
         Instant secondKill = Instant.now();
 
         // 3. another new process resumes and finishes
         startServer("third");
-        await(() -> "idle".equals(status(tenant.key(), id)), Duration.ofSeconds(120));
+        Await.until(Duration.ofSeconds(120), "the third process finished the run (server logs in target/server-crash-*.log)",
+                () -> "idle".equals(status(tenant.key(), id)));
 
         List<Map<String, Object>> events = events(tenant.key(), id);
         List<Object> seqs = events.stream().map(e -> e.get("seq")).toList();
@@ -175,16 +177,5 @@ class ServerCrashIT extends SessionApiTest {
     private List<Map<String, Object>> events(String key, String id) {
         return (List<Map<String, Object>>) as(key).get().uri("/v1/sessions/" + id + "/events?limit=1000").exchange()
                 .expectBody(Map.class).returnResult().getResponseBody().get("data");
-    }
-
-    private static void await(Supplier<Boolean> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout + "; server logs in target/server-crash-*.log");
-            }
-            Thread.onSpinWait();
-            Thread.sleep(100); // polling interval of a deadline-bounded wait, not a wait for the condition
-        }
     }
 }

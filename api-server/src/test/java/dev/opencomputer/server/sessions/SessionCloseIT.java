@@ -15,7 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Closing and destroying sessions against a real engine, and listing what is left. */
-class SessionCloseIT extends SessionApiTest {
+class SessionCloseIT extends SessionApiITBase {
 
     @Autowired
     SandboxDriver driver;

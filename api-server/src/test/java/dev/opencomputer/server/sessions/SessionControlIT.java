@@ -6,13 +6,11 @@ import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -27,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * This application's worker runs the sessions in real sandboxes against the scripted model server.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class SessionControlIT extends SessionApiTest {
+class SessionControlIT extends SessionApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final ModelServer MODELS = ModelServer.start(ModelScript.of(ScriptedTurn.text("unused")));
@@ -66,16 +64,6 @@ class SessionControlIT extends SessionApiTest {
                 .expectBody(Map.class).returnResult().getResponseBody().get("status");
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
-    }
-
     private static List<RecordedRequest> requestsFor(String input) {
         return MODELS.requests().stream().filter(r -> !r.userTexts().isEmpty() && r.userTexts().getFirst().equals(input))
                 .toList();
@@ -91,12 +79,13 @@ class SessionControlIT extends SessionApiTest {
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "sleep long"));
         String id = (String) session.get("id");
         String token = (String) session.get("clientToken");
-        await(() -> types(key, id).contains("command.run"), "command.run");
+        Await.until(Duration.ofSeconds(60), "command.run", () -> types(key, id).contains("command.run"));
 
         long cancelledAt = System.nanoTime();
         anonymous().post().uri("/v1/sessions/" + id + "/cancel").header("Authorization", "Bearer " + token)
                 .exchange().expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("idle");
-        await(() -> types(key, id).getLast().equals("tool.result"), "the cancelled call's result");
+        Await.until(Duration.ofSeconds(60), "the cancelled call's result",
+                () -> types(key, id).getLast().equals("tool.result"));
         Duration took = Duration.ofNanos(System.nanoTime() - cancelledAt);
 
         assertThat(took).isLessThan(Duration.ofSeconds(10));
@@ -111,7 +100,8 @@ class SessionControlIT extends SessionApiTest {
                 .expectBody().jsonPath("$.status").isEqualTo("idle");
 
         post(key, id, "never mind");
-        await(() -> types(key, id).getLast().equals("session.idle"), "the answer to the next message");
+        Await.until(Duration.ofSeconds(60), "the answer to the next message",
+                () -> types(key, id).getLast().equals("session.idle"));
         List<RecordedRequest> requests = requestsFor("sleep long");
         assertThat(requests).hasSize(2);
         assertThat(requests.get(1).lastToolResult()).isEqualTo("cancelled");
@@ -125,12 +115,13 @@ class SessionControlIT extends SessionApiTest {
         Setup setup = tenantWithKeyedAgent("interrupt", "sk-test-cancel");
         String key = setup.tenant().key();
         String id = (String) startSession(setup, Map.of("agent", "coder", "input", "think hard")).get("id");
-        await(() -> requestsFor("think hard").size() == 1, "the first model request");
+        Await.until(Duration.ofSeconds(60), "the first model request", () -> requestsFor("think hard").size() == 1);
 
         as(key).post().uri("/v1/sessions/" + id + "/messages").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("text", "do this instead", "mode", "interrupt")).exchange()
                 .expectStatus().isCreated().expectBody().jsonPath("$.type").isEqualTo("user.message");
-        await(() -> types(key, id).getLast().equals("session.idle"), "the answer to the interrupting message");
+        Await.until(Duration.ofSeconds(60), "the answer to the interrupting message",
+                () -> types(key, id).getLast().equals("session.idle"));
 
         assertThat(types(key, id)).containsExactly("session.started", "user.message", "run.started", "run.cancelled",
                 "user.message", "run.started", "agent.message", "session.idle");
@@ -149,7 +140,9 @@ class SessionControlIT extends SessionApiTest {
 
         as(key).post().uri("/v1/sessions/" + id + "/messages").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("text", "x", "mode", "shout")).exchange().expectStatus().isEqualTo(422)
-                .expectBody().jsonPath("$.type").isEqualTo(PROBLEMS + "validation-failed");        await(() -> "idle".equals(status(key, id)) && types(key, id).contains("session.idle"), "the session idle");
+                .expectBody().jsonPath("$.type").isEqualTo(PROBLEMS + "validation-failed");
+        Await.until(Duration.ofSeconds(60), "the session idle",
+                        () -> "idle".equals(status(key, id)) && types(key, id).contains("session.idle"));
     }
 
     @Test
@@ -162,7 +155,7 @@ class SessionControlIT extends SessionApiTest {
         Map<String, Object> session = startSession(setup, Map.of("agent", "coder", "input", "configure me"));
         String id = (String) session.get("id");
         String token = (String) session.get("clientToken");
-        await(() -> types(key, id).contains("session.idle"), "the first answer");
+        Await.until(Duration.ofSeconds(60), "the first answer", () -> types(key, id).contains("session.idle"));
 
         anonymous().get().uri("/v1/sessions/" + id + "/config-options").header("Authorization", "Bearer " + token)
                 .exchange().expectStatus().isOk().expectBody()
@@ -184,7 +177,8 @@ class SessionControlIT extends SessionApiTest {
         assertThat(types(key, id)).endsWith("session.idle", "session.config_changed");
 
         post(key, id, "and now?");
-        await(() -> types(key, id).stream().filter("session.idle"::equals).count() == 2, "the second answer");
+        Await.until(Duration.ofSeconds(60), "the second answer",
+                () -> types(key, id).stream().filter("session.idle"::equals).count() == 2);
         assertThat(MODELS.requests()).hasSize(2);
         RecordedRequest next = MODELS.requests().getLast();
         assertThat(next.model()).isEqualTo("claude-opus-4-1");

@@ -9,6 +9,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * workspace before the run goes on.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class SessionHibernationIT extends SessionApiTest {
+class SessionHibernationIT extends SessionApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final ModelServer MODELS = ModelServer.start(ModelScript.of(ScriptedTurn.text("unused")));
@@ -64,19 +64,6 @@ class SessionHibernationIT extends SessionApiTest {
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("data");
     }
 
-    private static <T> T await(String what, Supplier<T> probe, java.util.function.Predicate<T> done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T value = probe.get();
-        while (!done.test(value)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; last seen " + value);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-            value = probe.get();
-        }
-        return value;
-    }
-
     private static InspectContainerResponse.ContainerState container(String sandboxId) throws Exception {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(TestEngine.dockerHost())
                 .build();
@@ -99,14 +86,14 @@ class SessionHibernationIT extends SessionApiTest {
         String id = (String) session.get("id");
         String sandbox = (String) session.get("sandboxId");
 
-        await("hibernation", () -> status(key, id), "hibernated"::equals);
+        Await.value(WAIT, "hibernation", () -> status(key, id), "hibernated"::equals);
         assertThat(container(sandbox).getRunning()).isFalse();
         assertThat(events(key, id)).extracting(e -> e.get("type")).endsWith("session.idle", "session.hibernated");
         assertThat(jdbc.sql("select lease_owner from sessions where id = ?").param(id).query(String.class).optional())
                 .isEmpty();
 
         post(key, id, "what did you note?");
-        List<Map<String, Object>> events = await("the second run", () -> events(key, id),
+        List<Map<String, Object>> events = Await.value(WAIT, "the second run", () -> events(key, id),
                 list -> "session.idle".equals(list.getLast().get("type")) && list.size() > 10);
         List<Object> types = events.stream().map(e -> e.get("type")).toList();
         assertThat(types.subList(types.lastIndexOf("session.hibernated"), types.size())).containsSubsequence(
@@ -123,7 +110,7 @@ class SessionHibernationIT extends SessionApiTest {
         String key = setup.tenant().key();
         Map<String, Object> session = start(setup, "hi");
         String id = (String) session.get("id");
-        await("hibernation", () -> status(key, id), "hibernated"::equals);
+        Await.value(WAIT, "hibernation", () -> status(key, id), "hibernated"::equals);
         assertThat(container((String) session.get("sandboxId")).getRunning()).isFalse();
 
         as(key).post().uri("/v1/sessions/" + id + "/wake").exchange().expectStatus().isOk()
@@ -131,7 +118,7 @@ class SessionHibernationIT extends SessionApiTest {
         assertThat(container((String) session.get("sandboxId")).getRunning()).isTrue();
         assertThat(events(key, id).getLast().get("type")).isEqualTo("session.woke");
         // idle again, it hibernates again
-        await("hibernation again", () -> status(key, id), "hibernated"::equals);
+        Await.value(WAIT, "hibernation again", () -> status(key, id), "hibernated"::equals);
     }
 
     @Test
@@ -142,14 +129,15 @@ class SessionHibernationIT extends SessionApiTest {
         Map<String, Object> first = start(setup, "one");
         String sandbox = (String) first.get("sandboxId");
         String firstId = (String) first.get("id");
-        await("the first run", () -> status(key, firstId), "idle"::equals);
+        Await.value(WAIT, "the first run", () -> status(key, firstId), "idle"::equals);
         // a second session joins before the first has been idle long enough, then keeps being poked
         String second = (String) as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("agent", "coder", "input", "two", "sandbox", sandbox)).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
-        await("the second run", () -> status(key, second), "idle"::equals);
+        Await.value(WAIT, "the second run", () -> status(key, second), "idle"::equals);
         assertThat(status(key, firstId)).isIn("idle", "hibernated");
-        await("both hibernated", () -> List.of(status(key, firstId), status(key, second)),
+        Await.value(WAIT, "both hibernated",
+                () -> List.of(status(key, firstId), status(key, second)),
                 both -> both.equals(List.of("hibernated", "hibernated")));
         assertThat(container(sandbox).getRunning()).isFalse();
     }
@@ -164,9 +152,9 @@ class SessionHibernationIT extends SessionApiTest {
         Setup other = tenantWithKeyedAgent("unmetered", "sk-ant-test");
         String key = setup.tenant().key();
         String id = startId(setup);
-        await("hibernation", () -> status(key, id), "hibernated"::equals);
+        Await.value(WAIT, "hibernation", () -> status(key, id), "hibernated"::equals);
         post(key, id, "once more");
-        await("the second run", () -> status(key, id), "idle"::equals);
+        Await.value(WAIT, "the second run", () -> status(key, id), "idle"::equals);
 
         List<Map<String, Object>> events = events(key, id);
         Instant created = Instant.parse((String) events.getFirst().get("time"));

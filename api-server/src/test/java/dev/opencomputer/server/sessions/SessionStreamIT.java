@@ -6,12 +6,10 @@ import dev.opencomputer.eventlog.postgres.PostgresEventLog;
 import dev.opencomputer.server.sessions.SseConnection.Frame;
 import dev.opencomputer.session.AgentMessageDelta;
 import dev.opencomputer.session.SessionId;
+import dev.opencomputer.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @TestPropertySource(properties = "opencomputer.sessions.heartbeat=1s")
-class SessionStreamIT extends SessionApiTest {
+class SessionStreamIT extends SessionApiITBase {
 
     @Autowired
     PostgresEventLog eventLog;
@@ -120,9 +118,9 @@ class SessionStreamIT extends SessionApiTest {
         int before = eventLog.activeSubscriptions();
         SseConnection stream = open(setup, id, "", Map.of());
         stream.awaitSeq(2, WAIT);
-        awaitTrue(() -> eventLog.activeSubscriptions() == before + 1, "the stream is subscribed");
+        Await.until(WAIT, "the stream is subscribed", () -> eventLog.activeSubscriptions() == before + 1);
         stream.close();
-        awaitTrue(() -> eventLog.activeSubscriptions() == before, "the subscription is freed");
+        Await.until(WAIT, "the subscription is freed", () -> eventLog.activeSubscriptions() == before);
     }
 
     @Test
@@ -177,15 +175,5 @@ class SessionStreamIT extends SessionApiTest {
     private static boolean isHeartbeat(Frame frame) {
         return frame.id() == null && frame.event() == null && frame.data() == null && frame.retry() == null
                 && frame.comments().equals(List.of(""));
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
     }
 }

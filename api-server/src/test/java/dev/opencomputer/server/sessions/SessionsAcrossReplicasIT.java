@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.eventlog.postgres.PostgresEventLog;
 import dev.opencomputer.server.OpenComputerApplication;
+import dev.opencomputer.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * either one with {@code Last-Event-ID} see every event exactly once, in order.
  */
 @TestPropertySource(properties = "opencomputer.sessions.heartbeat=1s")
-class SessionsAcrossReplicasIT extends SessionApiTest {
+class SessionsAcrossReplicasIT extends SessionApiITBase {
 
     private static ConfigurableApplicationContext replicaB;
 
@@ -136,8 +137,9 @@ class SessionsAcrossReplicasIT extends SessionApiTest {
             total += r;
         }
         assertThat(total).isGreaterThan(clients * 3);
-        SessionStreamIT.awaitTrue(() -> eventLogA.activeSubscriptions() == baselineA
-                && eventLogB.activeSubscriptions() == baselineB, "every subscription is freed on both replicas");
+        Await.until(WAIT, "every subscription is freed on both replicas",
+                () -> eventLogA.activeSubscriptions() == baselineA
+                && eventLogB.activeSubscriptions() == baselineB);
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
-class SessionsIT extends SessionApiTest {
+class SessionsIT extends SessionApiITBase {
 
     @Autowired
     EventLog eventLog;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opencomputer.brain.modelserver.ModelScript;
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.ScriptedTurn;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * another tenant is not held up, and the queued sessions run as slots free.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class TenantRunLimitIT extends SessionApiTest {
+class TenantRunLimitIT extends SessionApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final ModelServer MODELS = ModelServer.start(
@@ -107,11 +108,8 @@ class TenantRunLimitIT extends SessionApiTest {
             }
             assertThat(all).hasSize(7);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!all.stream().allMatch(id -> "idle".equals(statusOf(id)))) {
-                assertThat(System.nanoTime()).as("every session ran").isLessThan(deadline);
-                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-            }
+            Await.until(Duration.ofSeconds(60), "every session ran",
+                    () -> all.stream().allMatch(id -> "idle".equals(statusOf(id))));
         } finally {
             sampler.interrupt();
         }

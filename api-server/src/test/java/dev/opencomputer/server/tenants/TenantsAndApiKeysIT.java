@@ -2,7 +2,7 @@ package dev.opencomputer.server.tenants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opencomputer.server.ApiIntegrationTest;
+import dev.opencomputer.server.ApiITBase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 
 @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
-class TenantsAndApiKeysIT extends ApiIntegrationTest {
+class TenantsAndApiKeysIT extends ApiITBase {
 
     @Autowired
     JdbcTemplate jdbc;

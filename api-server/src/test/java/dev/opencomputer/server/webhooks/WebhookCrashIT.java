@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * test classpath), like {@code ServerCrashIT}'s brains.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class WebhookCrashIT extends WebhookApiTest {
+class WebhookCrashIT extends WebhookApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final WebhookReceiver RECEIVER = WebhookReceiver.start();

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * signed (verified by the Standard Webhooks reference library), retried on the configured
  * schedule with one {@code webhook-id}, dead after the last attempt and replayable.
  */
-class WebhookDeliveryIT extends WebhookApiTest {
+class WebhookDeliveryIT extends WebhookApiITBase {
 
     private static final WebhookReceiver RECEIVER = WebhookReceiver.start();
     private static final JsonMapper JSON = JsonMapper.builder().build();

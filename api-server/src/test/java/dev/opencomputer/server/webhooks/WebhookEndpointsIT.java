@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * idempotent replays and the database's plain columns, the tier limit, and the tenant matrix on
  * every route.
  */
-class WebhookEndpointsIT extends WebhookApiTest {
+class WebhookEndpointsIT extends WebhookApiITBase {
 
     private static final WebhookReceiver RECEIVER = WebhookReceiver.start();
 

@@ -2,19 +2,24 @@ package dev.opencomputer.brain.postgres;
 
 import dev.opencomputer.brain.Lease;
 import dev.opencomputer.brain.SessionLeases;
-import dev.opencomputer.brain.TenantRunLimit;
+import dev.opencomputer.brain.TenantRunCaps;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStatus;
+import dev.opencomputer.session.TenantId;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -56,24 +61,25 @@ public final class PostgresSessionLeases implements SessionLeases {
              WHERE id = ? AND lease_token = ? AND lease_owner = ?""";
 
     /*
-     * The claim under a per-tenant cap. The inner SELECT passes over tenants already at their cap
-     * (their live leases: pending or running sessions whose lease has not expired); the outer ranking
-     * keeps one batch from taking more of a tenant's sessions than its free slots. The transaction
-     * first takes an advisory lock so that claims of different workers, which would each count the
-     * same free slots, follow one another (a claim takes milliseconds).
+     * The claim under per-tenant caps, given as arrays (tenant, cap; a null cap: none) for the tenants
+     * with runnable sessions; sessions of tenants not in the arrays wait for the next claim. The inner
+     * SELECT passes over tenants already at their cap (their live leases: pending or running sessions
+     * whose lease has not expired); the outer ranking keeps one batch from taking more of a tenant's
+     * sessions than its free slots. The transaction first takes an advisory lock so that claims of
+     * different workers, which would each count the same free slots, follow one another.
      */
     private static final String CAPPED_CLAIM = """
             WITH cand AS (
-                SELECT c.id, c.tenant_id, c.lease_expires_at, (%1$s) AS cap,
+                SELECT c.id, c.tenant_id, c.lease_expires_at, k.cap,
                        (SELECT count(*) FROM sessions r
                          WHERE r.tenant_id = c.tenant_id AND r.status IN ('pending', 'running')
                            AND r.lease_expires_at >= clock_timestamp()) AS live
-                  FROM sessions c
+                  FROM sessions c JOIN unnest(?::text[], ?::integer[]) AS k(tenant_id, cap) ON k.tenant_id = c.tenant_id
                  WHERE c.status IN ('pending', 'running')
                    AND (c.lease_expires_at IS NULL OR c.lease_expires_at < clock_timestamp())
-                   AND ((%1$s) IS NULL OR (SELECT count(*) FROM sessions r
+                   AND (k.cap IS NULL OR (SELECT count(*) FROM sessions r
                          WHERE r.tenant_id = c.tenant_id AND r.status IN ('pending', 'running')
-                           AND r.lease_expires_at >= clock_timestamp()) < (%1$s))
+                           AND r.lease_expires_at >= clock_timestamp()) < k.cap)
                  ORDER BY c.lease_expires_at NULLS FIRST
                  LIMIT ? FOR UPDATE OF c SKIP LOCKED),
             ranked AS (
@@ -86,21 +92,36 @@ public final class PostgresSessionLeases implements SessionLeases {
               FROM (SELECT id FROM ranked WHERE cap IS NULL OR live + k <= cap) w
              WHERE s.id = w.id
             RETURNING s.id, s.lease_token, s.status, s.last_seq""";
+    private static final String RUNNABLE_TENANTS = """
+            SELECT DISTINCT tenant_id FROM sessions
+             WHERE status IN ('pending', 'running')
+               AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())""";
+    /* Idle sessions for the sweeper: re-checked under the row lock, so a session that got a message is passed over. */
+    private static final String CLAIM_IDLE = """
+            UPDATE sessions s
+               SET lease_owner = ?, lease_expires_at = clock_timestamp() + ? * interval '1 millisecond',
+                   lease_token = s.lease_token + 1
+              FROM (SELECT id FROM sessions
+                     WHERE id = ANY(?::text[]) AND status = 'idle' AND updated_at < ?
+                       AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
+                     FOR UPDATE SKIP LOCKED) c
+             WHERE s.id = c.id
+            RETURNING s.id, s.lease_token, s.status, s.last_seq""";
     /** Any constant shared by every claimer: serialises capped claims. */
     private static final long CLAIM_LOCK = 0x6f63_636c_6169_6dL;
 
     private final JdbcTemplate jdbc;
-    private final TenantRunLimit tenantLimit;
+    private final TenantRunCaps caps;
 
     /** Leases without a per-tenant cap. */
     public PostgresSessionLeases(DataSource dataSource) {
-        this(dataSource, null);
+        this(dataSource, TenantRunCaps.NONE);
     }
 
-    /** Leases whose claims respect {@code tenantLimit} (null: no cap). */
-    public PostgresSessionLeases(DataSource dataSource, TenantRunLimit tenantLimit) {
+    /** Leases whose claims respect {@code caps} ({@link TenantRunCaps#NONE}: no cap). */
+    public PostgresSessionLeases(DataSource dataSource, TenantRunCaps caps) {
         this.jdbc = new JdbcTemplate(Objects.requireNonNull(dataSource, "dataSource"));
-        this.tenantLimit = tenantLimit;
+        this.caps = Objects.requireNonNull(caps, "caps");
     }
 
     @Override
@@ -109,14 +130,34 @@ public final class PostgresSessionLeases implements SessionLeases {
         if (limit < 1) {
             return List.of();
         }
-        if (tenantLimit != null) {
-            return jdbc.execute((ConnectionCallback<List<Lease>>) c -> cappedClaim(c, owner, limit, duration));
+        if (caps == TenantRunCaps.NONE) {
+            return jdbc.query(CLAIM, (rs, row) -> lease(rs), owner, duration.toMillis(), limit);
         }
-        return jdbc.query(CLAIM, (rs, row) -> new Lease(SessionId.parse(rs.getString(1)), rs.getLong(2),
-                SessionStatus.parse(rs.getString(3)), rs.getLong(4)), owner, duration.toMillis(), limit);
+        // the caps are asked for before the claim's transaction: the port may need a connection of its own
+        Set<TenantId> tenants = new LinkedHashSet<>(jdbc.query(RUNNABLE_TENANTS,
+                (rs, row) -> TenantId.parse(rs.getString(1))));
+        if (tenants.isEmpty()) {
+            return List.of();
+        }
+        Map<TenantId, Integer> known = caps.capsOf(tenants);
+        String[] ids = new String[tenants.size()];
+        Integer[] limits = new Integer[tenants.size()];
+        int i = 0;
+        for (TenantId tenant : tenants) {
+            ids[i] = tenant.value();
+            limits[i++] = known.get(tenant);
+        }
+        return jdbc.execute((ConnectionCallback<List<Lease>>) c -> cappedClaim(c, owner, limit, duration, ids,
+                limits));
     }
 
-    private List<Lease> cappedClaim(Connection c, String owner, int limit, Duration duration) throws SQLException {
+    private static Lease lease(ResultSet rs) throws SQLException {
+        return new Lease(SessionId.parse(rs.getString(1)), rs.getLong(2), SessionStatus.parse(rs.getString(3)),
+                rs.getLong(4));
+    }
+
+    private static List<Lease> cappedClaim(Connection c, String owner, int limit, Duration duration, String[] tenants,
+            Integer[] limits) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -125,20 +166,15 @@ public final class PostgresSessionLeases implements SessionLeases {
                 lock.execute();
             }
             List<Lease> claimed = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(CAPPED_CLAIM.formatted(tenantLimit.sql()))) {
-                int i = 1;
-                for (int use = 0; use < 3; use++) {
-                    for (Object param : tenantLimit.params()) {
-                        s.setObject(i++, param);
-                    }
-                }
-                s.setInt(i++, limit);
-                s.setString(i++, owner);
-                s.setLong(i, duration.toMillis());
+            try (PreparedStatement s = c.prepareStatement(CAPPED_CLAIM)) {
+                s.setArray(1, c.createArrayOf("text", tenants));
+                s.setArray(2, c.createArrayOf("integer", limits));
+                s.setInt(3, limit);
+                s.setString(4, owner);
+                s.setLong(5, duration.toMillis());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        claimed.add(new Lease(SessionId.parse(rs.getString(1)), rs.getLong(2),
-                                SessionStatus.parse(rs.getString(3)), rs.getLong(4)));
+                        claimed.add(lease(rs));
                     }
                 }
             }
@@ -150,6 +186,30 @@ public final class PostgresSessionLeases implements SessionLeases {
         } finally {
             c.setAutoCommit(autoCommit);
         }
+    }
+
+    @Override
+    public List<Lease> claimIdle(String owner, Collection<SessionId> sessions, Instant idleBefore, Duration duration) {
+        Objects.requireNonNull(owner, "owner");
+        if (sessions.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = sessions.stream().map(SessionId::value).toArray(String[]::new);
+        return jdbc.execute((ConnectionCallback<List<Lease>>) c -> {
+            try (PreparedStatement s = c.prepareStatement(CLAIM_IDLE)) {
+                s.setString(1, owner);
+                s.setLong(2, duration.toMillis());
+                s.setArray(3, c.createArrayOf("text", ids));
+                s.setTimestamp(4, Timestamp.from(idleBefore));
+                List<Lease> claimed = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(lease(rs));
+                    }
+                }
+                return claimed;
+            }
+        });
     }
 
     @Override

@@ -20,12 +20,12 @@ import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.UserMessage;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,6 +155,51 @@ class PostgresSessionLeasesIT {
     }
 
     @Test
+    void idleSessionsAreClaimedForHibernationOnlyWhenIdleLongEnoughAndUnleased() {
+        SessionId idle = session();
+        Lease run = leases.claim("w", 10, LONG).getFirst();
+        log.append(idle, List.of(new RunStarted(), new SessionIdle()), run.token());
+        assertThat(leases.release("w", run)).isTrue();
+        SessionId leased = session();
+        Lease held = leases.claim("w", 10, LONG).getFirst();
+        assertThat(held.sessionId()).isEqualTo(leased);
+        log.append(leased, List.of(new RunStarted(), new SessionIdle()), held.token());
+        SessionId pending = session();
+        List<SessionId> all = List.of(idle, leased, pending);
+
+        assertThat(leases.claimIdle("hibernation", all, Instant.now().minus(Duration.ofHours(1)), LONG))
+                .as("nothing idle for an hour").isEmpty();
+        List<Lease> claimed = leases.claimIdle("hibernation", all, Instant.now().plusSeconds(1), LONG);
+
+        assertThat(claimed).singleElement().satisfies(lease -> {
+            assertThat(lease.sessionId()).isEqualTo(idle);
+            assertThat(lease.token()).isEqualTo(run.token() + 1);
+            assertThat(lease.status()).isEqualTo(SessionStatus.IDLE);
+        });
+        assertThat(leases.claimIdle("hibernation", all, Instant.now().plusSeconds(1), LONG)).as("held").isEmpty();
+        assertThat(leases.claim("w", 10, LONG)).extracting(Lease::sessionId).containsExactly(pending);
+        assertThat(leases.release("hibernation", claimed.getFirst())).isTrue();
+        assertThat(leases.claimIdle("hibernation", all, Instant.now().plusSeconds(1), LONG)).hasSize(1);
+    }
+
+    @Test
+    void aTenantAtItsCapGetsNoMoreRunsUntilOneIsReleased() {
+        PostgresSessionLeases capped = new PostgresSessionLeases(pool, tenants -> {
+            assertThat(tenants).containsExactly(TENANT);
+            return Map.of(TENANT, 1);
+        });
+        session();
+        session();
+
+        List<Lease> first = capped.claim("a", 10, LONG);
+        assertThat(first).hasSize(1);
+        assertThat(capped.claim("b", 10, LONG)).as("the tenant is at its cap").isEmpty();
+        assertThat(capped.release("a", first.getFirst())).isTrue();
+        assertThat(capped.claim("b", 10, LONG)).hasSize(1);
+        assertThat(capped.claim("c", 10, LONG)).as("at its cap again").isEmpty();
+    }
+
+    @Test
     void aReleasedSessionIsClaimableAtOnceWhileItIsRunnable() {
         SessionId id = session();
         Lease lease = leases.claim("a", 1, LONG).getFirst();
@@ -183,14 +227,7 @@ class PostgresSessionLeasesIT {
     }
 
     private List<Lease> awaitClaim(String owner) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Lease> claimed = leases.claim(owner, 10, LONG);
-            if (!claimed.isEmpty()) {
-                return claimed;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-        return Collections.emptyList();
+        return Await.value(Duration.ofSeconds(10), owner + " claims a lease", () -> leases.claim(owner, 10, LONG),
+                claimed -> !claimed.isEmpty());
     }
 }

@@ -1,11 +1,13 @@
 package dev.opencomputer.eventlog.postgres;
 
 import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,6 +43,15 @@ final class EventTable {
                 WHERE session_id = s.id AND seq > ? ORDER BY seq LIMIT ?
             ) e ON true
             WHERE s.id = ?""";
+    private static final String READ_OF_TYPES = """
+            SELECT seq, type, data::text, (extract(epoch FROM created_at) * 1000000)::bigint FROM session_events
+            WHERE session_id = ? AND type = ANY (?) ORDER BY seq""";
+    private static final String READ_TENANT_WINDOW = """
+            SELECT e.session_id, e.seq, e.type, e.data::text, (extract(epoch FROM e.created_at) * 1000000)::bigint
+              FROM sessions s JOIN session_events e ON e.session_id = s.id
+             WHERE s.tenant_id = ? AND s.created_at < ? AND (s.updated_at >= ? OR s.status = ANY (?))
+               AND e.created_at < ? AND e.type = ANY (?)
+             ORDER BY e.session_id, e.seq""";
     private static final String LAST_SEQS = "SELECT id, last_seq FROM sessions WHERE id = ANY (?)";
 
     private final DataSource dataSource;
@@ -136,6 +147,52 @@ final class EventTable {
                 }
                 return rows;
             }
+        }
+    }
+
+    /** Every row of {@code session} whose type is one of {@code types}, in seq order. */
+    List<EventRow> readOfTypes(SessionId session, String[] types) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ_OF_TYPES)) {
+            s.setString(1, session.value());
+            s.setArray(2, c.createArrayOf("text", types));
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery()) {
+                List<EventRow> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getBytes(3), instant(rs.getLong(4))));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw Failures.translate("read events", e);
+        }
+    }
+
+    /** A row with the session it belongs to. */
+    record SessionRow(SessionId session, EventRow row) {
+    }
+
+    /** See {@link dev.opencomputer.eventlog.EventLog#readTenantWindow}; {@code active} are the status wire names. */
+    List<SessionRow> readTenantWindow(TenantId tenant, Instant from, Instant to, String[] active, String[] types) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(READ_TENANT_WINDOW)) {
+            s.setString(1, tenant.value());
+            s.setTimestamp(2, Timestamp.from(to));
+            s.setTimestamp(3, Timestamp.from(from));
+            s.setArray(4, c.createArrayOf("text", active));
+            s.setTimestamp(5, Timestamp.from(to));
+            s.setArray(6, c.createArrayOf("text", types));
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery()) {
+                List<SessionRow> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(new SessionRow(SessionId.parse(rs.getString(1)), new EventRow(rs.getLong(2),
+                            rs.getString(3), rs.getBytes(4), instant(rs.getLong(5)))));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw Failures.translate("read events", e);
         }
     }
 

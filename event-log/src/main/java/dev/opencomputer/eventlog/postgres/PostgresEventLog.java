@@ -9,11 +9,13 @@ import dev.opencomputer.eventlog.SessionAlreadyExistsException;
 import dev.opencomputer.eventlog.StreamItem;
 import dev.opencomputer.eventlog.json.EventJson;
 import dev.opencomputer.session.EphemeralEvent;
+import dev.opencomputer.session.EventCatalogue;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
+import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.UnloggedEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -176,6 +179,32 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
             events.add(new LoggedEvent(session, row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
         }
         return events;
+    }
+
+    @Override
+    public List<LoggedEvent> readOfTypes(SessionId session, Set<Class<? extends SessionEvent>> types) {
+        List<LoggedEvent> events = new ArrayList<>();
+        for (EventRow row : table.readOfTypes(session, wireNames(types))) {
+            events.add(new LoggedEvent(session, row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
+        }
+        return events;
+    }
+
+    @Override
+    public List<LoggedEvent> readTenantWindow(TenantId tenant, Instant from, Instant to,
+                                              Set<Class<? extends SessionEvent>> types) {
+        String[] active = Arrays.stream(SessionStatus.values()).filter(SessionStatus::isRunnable)
+                .map(SessionStatus::wireName).toArray(String[]::new);
+        List<LoggedEvent> events = new ArrayList<>();
+        for (EventTable.SessionRow r : table.readTenantWindow(tenant, from, to, active, wireNames(types))) {
+            EventRow row = r.row();
+            events.add(new LoggedEvent(r.session(), row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
+        }
+        return events;
+    }
+
+    private static String[] wireNames(Set<Class<? extends SessionEvent>> types) {
+        return types.stream().map(EventCatalogue::storedName).toArray(String[]::new);
     }
 
     @Override

@@ -25,6 +25,7 @@ import dev.opencomputer.session.TokenUsage;
 import dev.opencomputer.session.UnknownEvent;
 import dev.opencomputer.session.UnloggedEvent;
 import dev.opencomputer.session.UserMessage;
+import dev.opencomputer.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +39,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,7 +131,7 @@ class PostgresEventLogIT {
         // what it misses while its listener is dead it must catch up on when it reconnects.
         PostgresEventLog replicaB = db.newLog(new EventLogProperties(0, 0, 0, null, 0, 0, 0, 0,
                 Duration.ofHours(1), Duration.ofMillis(250), Duration.ofMillis(200)));
-        awaitTrue(replicaB::listening, "replica B listens");
+        Await.until(WAIT, "replica B listens", replicaB::listening);
         SessionId session = db.newSession(log);
         List<RecordingSubscriber> onB = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -167,9 +167,10 @@ class PostgresEventLogIT {
             int previousPid = 0;
             for (int next : new int[] {450, 750, total}) {
                 long reached = 2L + allowed.get();
-                awaitTrue(() -> lastSeq(session) >= reached, "appends reach " + reached);
+                Await.until(WAIT, "appends reach " + reached, () -> lastSeq(session) >= reached);
                 int old = previousPid;
-                awaitTrue(() -> replicaB.listening() && replicaB.listenerBackendPid() != old, "replica B listens anew");
+                Await.until(WAIT, "replica B listens anew",
+                        () -> replicaB.listening() && replicaB.listenerBackendPid() != old);
                 int pid = replicaB.listenerBackendPid();
                 assertThat(db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid
                         + " AND application_name = '" + NotificationListener.APPLICATION_NAME + "'")).isEqualTo(1);
@@ -440,7 +441,7 @@ class PostgresEventLogIT {
             public void onComplete() {
             }
         });
-        awaitTrue(() -> batches.stream().mapToInt(List::size).sum() >= 1000, "the stored events arrive");
+        Await.until(WAIT, "the stored events arrive", () -> batches.stream().mapToInt(List::size).sum() >= 1000);
         for (int i = 0; i < 5; i++) {
             log.append(session, message(1, i, 'l'));
         }
@@ -547,15 +548,5 @@ class PostgresEventLogIT {
 
     private static List<Long> range(long from, long toInclusive) {
         return from > toInclusive ? Collections.emptyList() : LongStream.rangeClosed(from, toInclusive).boxed().toList();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
     }
 }

@@ -33,7 +33,7 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     private static final Duration KILL_RETRY = Duration.ofSeconds(3);
     private static final Duration KILL_GIVE_UP = Duration.ofSeconds(10);
 
-    private final DockerSandboxDriver driver;
+    private final DockerExecs execs;
     private final SandboxId sandbox;
     private final String id;
     private final String engineExecId;
@@ -50,9 +50,9 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     private volatile Throwable streamError;
     private volatile ScheduledFuture<?> timeout;
 
-    DockerExecution(DockerSandboxDriver driver, SandboxId sandbox, String id, String engineExecId,
+    DockerExecution(DockerExecs execs, SandboxId sandbox, String id, String engineExecId,
                     OutputListener listener, int tailBytes) {
-        this.driver = driver;
+        this.execs = execs;
         this.sandbox = sandbox;
         this.id = id;
         this.engineExecId = engineExecId;
@@ -62,7 +62,7 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     }
 
     void timeoutAfter(Duration limit) {
-        timeout = driver.timers().schedule(() -> Thread.ofVirtual().name("oc-exec-timeout-" + id)
+        timeout = execs.timers().schedule(() -> Thread.ofVirtual().name("oc-exec-timeout-" + id)
                 .start(() -> terminate(Termination.TIMED_OUT)), limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -87,12 +87,12 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
         }
         log.debug("killing exec {} in {} ({})", id, sandbox, reason);
         killTree();
-        driver.timers().schedule(() -> {
+        execs.timers().schedule(() -> {
             if (!ended.get()) {
                 Thread.ofVirtual().start(this::killTree);
             }
         }, KILL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-        driver.timers().schedule(() -> {
+        execs.timers().schedule(() -> {
             if (!ended.get()) {
                 log.warn("exec {} in {} did not end after being killed; abandoning its output stream", id, sandbox);
                 close();
@@ -102,7 +102,7 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
 
     private void killTree() {
         try {
-            driver.killTree(sandbox, id);
+            execs.killTree(sandbox, id);
         } catch (SandboxException e) {
             // The sandbox may have died or stopped meanwhile: the stream ends by itself then.
             log.debug("kill of exec {} in {} failed: {}", id, sandbox, e.getMessage());
@@ -174,11 +174,11 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
 
     private void finish() {
         try {
-            Integer exitCode = driver.exitCodeOf(engineExecId);
+            Integer exitCode = execs.exitCodeOf(engineExecId);
             Termination termination = requested.get();
             if (termination == null) {
                 boolean suspicious = exitCode == null || exitCode == 137 || exitCode < 0 || streamError != null;
-                termination = suspicious && !driver.isRunning(sandbox) ? Termination.SANDBOX_DIED : Termination.EXITED;
+                termination = suspicious && !execs.isRunning(sandbox) ? Termination.SANDBOX_DIED : Termination.EXITED;
             }
             if (streamError != null && termination == Termination.EXITED && exitCode == null) {
                 log.debug("exec {} stream failed", id, streamError);

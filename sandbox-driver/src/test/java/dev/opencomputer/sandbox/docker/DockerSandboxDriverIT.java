@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.opencomputer.sandbox.ByteSize;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.ExecResult;
 import dev.opencomputer.sandbox.Execution;
@@ -30,6 +31,7 @@ import dev.opencomputer.sandbox.WorkspacePath;
 import dev.opencomputer.sandbox.WorkspacePathRejectedException;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.TenantId;
+import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestEngine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -45,12 +47,10 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 
 /** Every driver operation against the real Docker Engine API that {@code bin/test} provides. */
 class DockerSandboxDriverIT {
@@ -63,7 +63,7 @@ class DockerSandboxDriverIT {
             .dockerHost(TestEngine.dockerHost())
             .instance(instance)
             .defaultImage(TestEngine.busyboxImage())
-            .defaultMemory(DataSize.ofMegabytes(256))
+            .defaultMemory(ByteSize.ofMegabytes(256))
             .stopTimeout(Duration.ofSeconds(2))
             .imageMounts(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr")))
             .build();
@@ -109,11 +109,11 @@ class DockerSandboxDriverIT {
 
     @Test
     void createsAHardenedSandboxWithLimitsLabelsAndAWorkspaceVolume() {
-        SandboxSpec spec = spec().withLimits(new SandboxLimits(0.5, DataSize.ofMegabytes(128).toBytes(), 64))
+        SandboxSpec spec = spec().withLimits(new SandboxLimits(0.5, ByteSize.ofMegabytes(128).toBytes(), 64))
                 .withLabels(Map.of("dev.opencomputer.session", "ses_0123456789abcdef01234567"));
         driver.create(spec);
 
-        InspectContainerResponse c = engine.inspectContainerCmd(DockerSandboxDriver.containerName(spec.id())).exec();
+        InspectContainerResponse c = engine.inspectContainerCmd(SandboxLabels.containerName(spec.id())).exec();
         assertThat(c.getHostConfig().getNetworkMode()).isEqualTo("none");
         assertThat(c.getHostConfig().getInit()).isTrue();
         assertThat(c.getHostConfig().getPrivileged()).isFalse();
@@ -127,7 +127,7 @@ class DockerSandboxDriverIT {
                 .containsEntry("dev.opencomputer.instance", instance)
                 .containsEntry("dev.opencomputer.session", "ses_0123456789abcdef01234567");
         assertThat(c.getMounts()).anyMatch(m -> "/workspace".equals(m.getDestination().getPath())
-                && DockerSandboxDriver.workspaceName(spec.id()).equals(m.getName()));
+                && SandboxLabels.workspaceName(spec.id()).equals(m.getName()));
 
         // Seen from inside: no capabilities, no network but loopback, no engine socket, init as pid 1.
         assertThat(sh(spec.id(), "grep CapEff /proc/self/status")).contains("0000000000000000");
@@ -197,7 +197,7 @@ class DockerSandboxDriverIT {
         SandboxId id = running();
         driver.remove(id);
         assertThatThrownBy(() -> driver.inspect(id)).isInstanceOf(SandboxNotFoundException.class);
-        assertThatThrownBy(() -> engine.inspectVolumeCmd(DockerSandboxDriver.workspaceName(id)).exec())
+        assertThatThrownBy(() -> engine.inspectVolumeCmd(SandboxLabels.workspaceName(id)).exec())
                 .isInstanceOf(NotFoundException.class);
         driver.remove(id);
         assertThatThrownBy(() -> driver.start(id)).isInstanceOf(SandboxNotFoundException.class);
@@ -224,7 +224,7 @@ class DockerSandboxDriverIT {
         List<String> chunks = new CopyOnWriteArrayList<>();
         Execution execution = driver.exec(id, ExecRequest.shell("echo first; sleep 30; echo second"),
                 (kind, chunk) -> chunks.add(kind + ":" + new String(chunk, StandardCharsets.UTF_8)));
-        awaitCondition(Duration.ofSeconds(10), () -> chunks.contains("STDOUT:first\n"));
+        Await.until(Duration.ofSeconds(10), "the first chunk is streamed", () -> chunks.contains("STDOUT:first\n"));
         assertThat(execution.result()).isNotDone();
         execution.kill();
         ExecResult result = execution.await();
@@ -242,7 +242,8 @@ class DockerSandboxDriverIT {
         assertThat(result.termination()).isEqualTo(Termination.TIMED_OUT);
         assertThat(result.exitCode()).isEqualTo(137);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
-        awaitCondition(Duration.ofSeconds(5), () -> !sh(id, "ps -o args").contains("sleep 100"));
+        Await.until(Duration.ofSeconds(5), "the killed command is gone",
+                () -> !sh(id, "ps -o args").contains("sleep 100"));
     }
 
     @Test
@@ -250,10 +251,11 @@ class DockerSandboxDriverIT {
         SandboxId id = running();
         Execution execution = driver.exec(id, ExecRequest.shell(
                 "(setsid sleep 2001 &); env -i /bin/sh -c 'sleep 2002' & echo ready; sleep 2003"), (k, c) -> { });
-        awaitCondition(Duration.ofSeconds(10), () -> sh(id, "ps -o args").contains("sleep 2003"));
+        Await.until(Duration.ofSeconds(10), "the command runs", () -> sh(id, "ps -o args").contains("sleep 2003"));
         execution.kill();
         assertThat(execution.await().termination()).isEqualTo(Termination.KILLED);
-        awaitCondition(Duration.ofSeconds(5), () -> !sh(id, "ps -o args").contains("sleep 200"));
+        Await.until(Duration.ofSeconds(5), "the whole process tree is gone",
+                () -> !sh(id, "ps -o args").contains("sleep 200"));
     }
 
     @Test
@@ -286,7 +288,7 @@ class DockerSandboxDriverIT {
 
     @Test
     void anOutOfMemoryCommandShowsAsKilledWhileTheSandboxLivesOn() {
-        SandboxId id = driver.create(spec().withLimits(new SandboxLimits(1, DataSize.ofMegabytes(64).toBytes(), 64))).id();
+        SandboxId id = driver.create(spec().withLimits(new SandboxLimits(1, ByteSize.ofMegabytes(64).toBytes(), 64))).id();
         ExecResult result = driver.run(id, ExecRequest.shell("dd if=/dev/zero of=/dev/null bs=256M count=1"));
         assertThat(result.exitCode()).isEqualTo(137);
         assertThat(result.termination()).isEqualTo(Termination.EXITED);
@@ -327,9 +329,10 @@ class DockerSandboxDriverIT {
         driver.create(spec);
         driver.writeFile(spec.id(), WorkspacePath.parse("state.txt"), "before the crash".getBytes(StandardCharsets.UTF_8));
         Execution execution = driver.exec(spec.id(), ExecRequest.shell("echo working; sleep 600"), (k, c) -> { });
-        awaitCondition(Duration.ofSeconds(10), () -> sh(spec.id(), "ps -o args").contains("sleep 600"));
+        Await.until(Duration.ofSeconds(10), "the command runs",
+                () -> sh(spec.id(), "ps -o args").contains("sleep 600"));
 
-        engine.killContainerCmd(DockerSandboxDriver.containerName(spec.id())).withSignal("KILL").exec();
+        engine.killContainerCmd(SandboxLabels.containerName(spec.id())).withSignal("KILL").exec();
 
         ExecResult result = execution.await(Duration.ofSeconds(20)).orElseThrow();
         assertThat(result.termination()).isEqualTo(Termination.SANDBOX_DIED);
@@ -347,7 +350,7 @@ class DockerSandboxDriverIT {
         SandboxSpec spec = spec();
         driver.create(spec);
         sh(spec.id(), "echo survived > /workspace/file");
-        engine.removeContainerCmd(DockerSandboxDriver.containerName(spec.id())).withForce(true).exec();
+        engine.removeContainerCmd(SandboxLabels.containerName(spec.id())).withForce(true).exec();
 
         SandboxState absent = driver.inspect(spec.id());
         assertThat(absent.status()).isEqualTo(SandboxStatus.ABSENT);
@@ -368,7 +371,7 @@ class DockerSandboxDriverIT {
     void aWorkspaceOfAnotherTenantIsNeverReused() {
         SandboxSpec spec = spec();
         driver.create(spec);
-        engine.removeContainerCmd(DockerSandboxDriver.containerName(spec.id())).withForce(true).exec();
+        engine.removeContainerCmd(SandboxLabels.containerName(spec.id())).withForce(true).exec();
         SandboxSpec intruder = SandboxSpec.of(spec.id(), TenantId.next(Instant.now()));
         assertThatThrownBy(() -> driver.create(intruder))
                 .isInstanceOf(dev.opencomputer.sandbox.SandboxAlreadyExistsException.class);
@@ -433,10 +436,10 @@ class DockerSandboxDriverIT {
                 "echo $BASH_VERSION | cut -c1; python3 -c 'print(6*7)'; git --version | cut -c1-3; touch /usr/x"));
         assertThat(result.stdout().text()).startsWith("5\n42\ngit");
         assertThat(result.stderr().text()).contains("Read-only file system");
-        assertThat(engine.inspectContainerCmd(DockerSandboxDriver.containerName(id)).exec().getHostConfig().getBinds())
+        assertThat(engine.inspectContainerCmd(SandboxLabels.containerName(id)).exec().getHostConfig().getBinds())
                 .extracting(b -> b.getPath() + ":" + b.getVolume().getPath() + ":" + b.getAccessMode())
                 .contains("/usr:/usr:ro")
-                .allMatch(b -> b.equals("/usr:/usr:ro") || b.startsWith(DockerSandboxDriver.workspaceName(id) + ":"));
+                .allMatch(b -> b.equals("/usr:/usr:ro") || b.startsWith(SandboxLabels.workspaceName(id) + ":"));
     }
 
     @Test
@@ -453,7 +456,7 @@ class DockerSandboxDriverIT {
         });
         serverValues.add(TestEngine.dockerHost());
         String env = sh(spec.id(), "cat /proc/1/environ | tr '\\0' '\\n'; echo; env");
-        String inspect = engine.inspectContainerCmd(DockerSandboxDriver.containerName(spec.id())).exec().toString();
+        String inspect = engine.inspectContainerCmd(SandboxLabels.containerName(spec.id())).exec().toString();
         StringBuilder grep = new StringBuilder("grep -rlsF");
         serverValues.forEach(v -> grep.append(" -e '").append(v.replace("'", "'\\''")).append("'"));
         grep.append(" /bin /etc /root /tmp /workspace /run 2>/dev/null; true");
@@ -477,17 +480,6 @@ class DockerSandboxDriverIT {
                 assertThatThrownBy(() -> offline.run(SandboxId.next(Instant.now()), ExecRequest.of("true")))
                         .isInstanceOf(SandboxEngineUnavailableException.class);
             }
-        }
-    }
-
-    private static void awaitCondition(Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opencomputer.sdk.NotFoundException;
-import dev.opencomputer.sdk.Poll;
 import dev.opencomputer.sdk.ServerException;
 import dev.opencomputer.sdk.ValidationException;
 import dev.opencomputer.sdk.internal.RetryPolicy;
@@ -13,6 +12,7 @@ import dev.opencomputer.sdk.sse.SseServer.Ending;
 import dev.opencomputer.sdk.sse.SseServer.Fail;
 import dev.opencomputer.sdk.sse.SseServer.Refuse;
 import dev.opencomputer.sdk.sse.SseServer.Send;
+import dev.opencomputer.testing.Await;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,11 +150,11 @@ class EventStreamTest {
         var stream = open(server, FAST.withIdleTimeout(Duration.ofMillis(600)));
         var seen = new CopyOnWriteArrayList<Element>();
         var consumer = CompletableFuture.runAsync(() -> stream.forEach(seen::add));
-        Poll.until(Duration.ofSeconds(10), "every event arrived", () -> seen.size() == 10);
+        Await.until(Duration.ofSeconds(10), "every event arrived", () -> seen.size() == 10);
 
         // The consumer now waits on a stream that is quiet apart from heartbeats every 50 ms.
         int before = server.heartbeats();
-        Poll.until(Duration.ofSeconds(10), "30 more heartbeats were sent", () -> server.heartbeats() >= before + 30);
+        Await.until(Duration.ofSeconds(10), "30 more heartbeats were sent", () -> server.heartbeats() >= before + 30);
         assertThat(server.connections()).hasSize(1);
         stream.close();
         consumer.get(5, TimeUnit.SECONDS);
@@ -167,7 +167,7 @@ class EventStreamTest {
         var seen = new CopyOnWriteArrayList<Element>();
         var consumer = CompletableFuture.runAsync(() -> stream.forEach(seen::add));
 
-        Poll.until(Duration.ofSeconds(10), "every event arrived", () -> seen.size() == 10);
+        Await.until(Duration.ofSeconds(10), "every event arrived", () -> seen.size() == 10);
         assertThat(consumer).isNotDone(); // blocked in hasNext(), waiting for more
         stream.close();
 

@@ -1,25 +1,23 @@
 package dev.opencomputer.secrets.postgres;
 
-import dev.opencomputer.secrets.EnvelopeCipher;
 import dev.opencomputer.secrets.InvalidSecretValueException;
 import dev.opencomputer.secrets.KeyringStatus;
-import dev.opencomputer.secrets.MasterKey;
 import dev.opencomputer.secrets.MasterKeyMismatchException;
 import dev.opencomputer.secrets.MasterKeyMissingException;
-import dev.opencomputer.secrets.MasterKeyring;
 import dev.opencomputer.secrets.RewrapReport;
 import dev.opencomputer.secrets.RewrapReport.FailedSecret;
-import dev.opencomputer.secrets.SealedSecret;
 import dev.opencomputer.secrets.SecretDecryptionException;
 import dev.opencomputer.secrets.SecretMetadata;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretNotFoundException;
 import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.secrets.SecretStoreProperties;
 import dev.opencomputer.secrets.SecretValue;
 import dev.opencomputer.secrets.SecretWritten;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -62,11 +60,19 @@ public final class PostgresSecretStore implements SecretStore {
     private volatile boolean verified;
 
     /**
-     * A store over {@code dataSource}, whose schema Flyway has migrated.
+     * A store over {@code dataSource}, whose schema Flyway has migrated, with the master keyring that
+     * {@code properties} names (loaded, or generated for the quick start, now).
      *
-     * @param maxValueSize the largest value {@link #put} accepts
+     * @throws dev.opencomputer.secrets.MasterKeyException when no usable keyring is configured
      */
-    public PostgresSecretStore(DataSource dataSource, EnvelopeCipher cipher, DataSize maxValueSize, Clock clock) {
+    public PostgresSecretStore(DataSource dataSource, SecretStoreProperties properties, SecureRandom random,
+                               Clock clock) {
+        this(dataSource, new EnvelopeCipher(MasterKeyring.load(properties, random), random),
+                properties.maxValueSize(), clock);
+    }
+
+    /** A store sealing with {@code cipher}; {@code maxValueSize} is the largest value {@link #put} accepts. */
+    PostgresSecretStore(DataSource dataSource, EnvelopeCipher cipher, DataSize maxValueSize, Clock clock) {
         this.jdbc = JdbcClient.create(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = Objects.requireNonNull(cipher, "cipher");

@@ -3,13 +3,11 @@ package dev.opencomputer.secrets.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opencomputer.secrets.EnvelopeCipher;
 import dev.opencomputer.secrets.InvalidSecretValueException;
 import dev.opencomputer.secrets.KeyringStatus;
 import dev.opencomputer.secrets.MasterKeyException;
 import dev.opencomputer.secrets.MasterKeyMismatchException;
 import dev.opencomputer.secrets.MasterKeyMissingException;
-import dev.opencomputer.secrets.MasterKeyring;
 import dev.opencomputer.secrets.RewrapReport;
 import dev.opencomputer.secrets.SecretDecryptionException;
 import dev.opencomputer.secrets.SecretMetadata;

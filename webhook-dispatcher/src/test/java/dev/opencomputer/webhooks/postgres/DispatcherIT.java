@@ -8,8 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.opencomputer.eventlog.EventLogProperties;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.eventlog.postgres.PostgresEventLog;
-import dev.opencomputer.secrets.EnvelopeCipher;
-import dev.opencomputer.secrets.MasterKeyring;
+import dev.opencomputer.secrets.MasterKeys;
+import dev.opencomputer.secrets.SecretStoreProperties;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.postgres.PostgresSecretStore;
 import dev.opencomputer.session.AgentId;
@@ -40,7 +40,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Dispatchers on a real database and a real event log, delivering to real receivers on
@@ -71,9 +70,8 @@ class DispatcherIT {
         log = new PostgresEventLog(pool, new SimpleDriverDataSource(new org.postgresql.Driver(), database.url()),
                 EventLogProperties.defaults(), Clock.systemUTC()).start();
         SecureRandom random = new SecureRandom();
-        secrets = new PostgresSecretStore(pool, new EnvelopeCipher(
-                MasterKeyring.parse(MasterKeyring.newEntry(1, random), null, "test"), random),
-                DataSize.ofKilobytes(64), Clock.systemUTC());
+        secrets = new PostgresSecretStore(pool, new SecretStoreProperties(MasterKeys.newEntry(1, random), null, null,
+                false, null), random, Clock.systemUTC());
     }
 
     @AfterEach

@@ -1,0 +1,37 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.sandbox.SandboxDriver;
+import dev.opencomputer.secrets.SecretStore;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Everything a run reaches outside itself, handed to it once: the worker's name and settings, the
+ * ports (leases, log, setups, sandboxes, secrets, models), time and randomness, and the runtime
+ * kind it works with. Tests pass fakes.
+ *
+ * @param ticker monotonic nanoseconds ({@code System::nanoTime})
+ * @param random the source of the retries' jitter
+ */
+record RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
+        SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime) {
+
+    RunContext {
+        Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(properties, "properties");
+        Objects.requireNonNull(leases, "leases");
+        Objects.requireNonNull(eventLog, "eventLog");
+        Objects.requireNonNull(setups, "setups");
+        Objects.requireNonNull(sandboxes, "sandboxes");
+        Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(runtime, "runtime");
+    }
+}

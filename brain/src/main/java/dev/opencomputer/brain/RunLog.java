@@ -1,0 +1,74 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.session.EphemeralEvent;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.SessionEvent;
+import dev.opencomputer.session.SessionId;
+import java.util.List;
+
+/**
+ * A run's view of its session's log: every append carries the lease's fencing token (once another
+ * worker claimed the session, the append fails with
+ * {@link dev.opencomputer.eventlog.StaleFencingTokenException} and nothing is stored), none follows
+ * a stop, and whatever is appended — by the run or by anyone else — is folded into the run's
+ * {@link Conversation} in log order.
+ */
+final class RunLog {
+
+    private static final int READ_PAGE = 500;
+
+    private final EventLog eventLog;
+    private final SessionId session;
+    private final long token;
+    private final Conversation conversation;
+    private final RunSignals signals;
+    private final Watchdog watchdog;
+
+    RunLog(EventLog eventLog, SessionId session, long token, Conversation conversation, RunSignals signals,
+            Watchdog watchdog) {
+        this.eventLog = eventLog;
+        this.session = session;
+        this.token = token;
+        this.conversation = conversation;
+        this.signals = signals;
+        this.watchdog = watchdog;
+    }
+
+    SessionId session() {
+        return session;
+    }
+
+    Conversation conversation() {
+        return conversation;
+    }
+
+    /** Folds whatever was appended since the last read: the run's own events, and anyone else's. */
+    void catchUp() {
+        while (true) {
+            List<LoggedEvent> page = eventLog.readAfter(session, conversation.lastSeq(), READ_PAGE);
+            page.forEach(conversation::apply);
+            if (page.size() < READ_PAGE) {
+                return;
+            }
+        }
+    }
+
+    /** Appends under the lease's fencing token, never after a stop, and folds what was appended. */
+    List<LoggedEvent> append(SessionEvent... events) {
+        signals.check();
+        List<LoggedEvent> logged = eventLog.append(session, List.of(events), token);
+        watchdog.progressed();
+        if (logged.getFirst().seq() == conversation.lastSeq() + 1) {
+            logged.forEach(conversation::apply);
+        } else {
+            catchUp();
+        }
+        return logged;
+    }
+
+    /** Streams an ephemeral event (a delta, command output) to the session's subscribers; never stored. */
+    void publish(EphemeralEvent event) {
+        eventLog.publish(session, event);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.session.RunStuck;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The limits of one run, each a rule in one place: the agent's {@code maxSteps} (checked before a
+ * model call), the agent's {@code maxRunTime} (before a model call, and while the run waits), and
+ * the worker's {@code no-progress-timeout} (while the run waits: nothing appended for that long).
+ * The run's own thread reports its progress and when it began; the worker's heartbeat thread asks
+ * {@link #whileWaiting()}. Thread-safe.
+ */
+final class Watchdog {
+
+    private final Duration noProgressTimeout;
+    private final Clock clock;
+    private final LongSupplier ticker;
+    private volatile AgentSetup agent;
+    private volatile Instant startedAt;
+    private volatile long progressAtNanos;
+    /** Set while the run ends as stuck, so that it is not stopped a second time. */
+    private volatile boolean windingDown;
+
+    /**
+     * @param ticker monotonic nanoseconds ({@code System::nanoTime}) for the no-progress rule
+     * @param sinceNanos when the run was claimed, by {@code ticker}: its progress is counted from then
+     */
+    Watchdog(Duration noProgressTimeout, Clock clock, LongSupplier ticker, long sinceNanos) {
+        this.noProgressTimeout = noProgressTimeout;
+        this.clock = clock;
+        this.ticker = ticker;
+        this.progressAtNanos = sinceNanos;
+    }
+
+    /** The agent whose limits apply, once the run knows it. */
+    void limits(AgentSetup agent) {
+        this.agent = agent;
+    }
+
+    /** A run began at {@code at} (the log's time of its {@code run.started}); the watch is on. */
+    void runBegan(Instant at) {
+        startedAt = at;
+        windingDown = false;
+    }
+
+    /** The run appended something. */
+    void progressed() {
+        progressAtNanos = ticker.getAsLong();
+    }
+
+    /** The run is ending as stuck: no second stop. */
+    void windDown() {
+        windingDown = true;
+    }
+
+    /** Before a model call: {@code max_steps} after {@code steps} model calls of this run, else {@code max_duration}. */
+    Optional<RunStuck> beforeStep(int steps) {
+        AgentSetup limits = agent;
+        if (steps >= limits.maxSteps()) {
+            return Optional.of(new RunStuck("max_steps", "the run made " + steps
+                    + " model calls, the agent's limit; send a message to go on"));
+        }
+        return overTime();
+    }
+
+    /** While the run waits (the heartbeat asks): {@code max_duration}, else {@code no_progress}. */
+    Optional<RunStuck> whileWaiting() {
+        if (windingDown) {
+            return Optional.empty();
+        }
+        Optional<RunStuck> late = overTime();
+        if (late.isPresent()) {
+            return late;
+        }
+        Duration quiet = Duration.ofNanos(ticker.getAsLong() - progressAtNanos);
+        if (quiet.compareTo(noProgressTimeout) > 0) {
+            return Optional.of(new RunStuck("no_progress", "the run appended nothing for " + quiet.toSeconds()
+                    + " s (no-progress-timeout); send a message to go on"));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<RunStuck> overTime() {
+        AgentSetup limits = agent;
+        Instant started = startedAt;
+        if (limits == null || started == null) {
+            return Optional.empty();
+        }
+        Duration took = Duration.between(started, clock.instant());
+        if (took.compareTo(limits.maxRunTime()) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new RunStuck("max_duration", "the run took " + took.toSeconds()
+                + " s, longer than the agent's limit of " + limits.maxRunTime().toSeconds()
+                + " s; send a message to go on"));
+    }
+}

@@ -1,0 +1,207 @@
+package dev.opencomputer.sandbox.docker;
+
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.RestartPolicy;
+import dev.opencomputer.sandbox.ImageMount;
+import dev.opencomputer.sandbox.NetworkAccess;
+import dev.opencomputer.sandbox.SandboxAlreadyExistsException;
+import dev.opencomputer.sandbox.SandboxConfig;
+import dev.opencomputer.sandbox.SandboxImageNotFoundException;
+import dev.opencomputer.sandbox.SandboxLimits;
+import dev.opencomputer.sandbox.SandboxNotFoundException;
+import dev.opencomputer.sandbox.SandboxSpec;
+import dev.opencomputer.sandbox.SandboxSpecRejectedException;
+import dev.opencomputer.sandbox.SandboxState;
+import dev.opencomputer.sandbox.SandboxStatus;
+import dev.opencomputer.sandbox.WorkspacePath;
+import dev.opencomputer.sandbox.docker.EngineFailures.EngineConflictException;
+import dev.opencomputer.sandbox.docker.EngineFailures.EngineNotModifiedException;
+import dev.opencomputer.session.SandboxId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, starts, stops and removes a sandbox's container and workspace volume, within the limits the
+ * configuration allows. The container's main process is a tiny shell loop under the engine's init.
+ */
+final class ContainerLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerSandboxDriver.class);
+
+    private final SandboxConfig config;
+    private final Clock clock;
+    private final DockerEngine engine;
+
+    ContainerLifecycle(SandboxConfig config, Clock clock, DockerEngine engine) {
+        this.config = config;
+        this.clock = clock;
+        this.engine = engine;
+    }
+
+    SandboxState create(SandboxSpec spec) {
+        String image = spec.image() != null && !spec.image().isBlank() ? spec.image() : config.defaultImage();
+        SandboxLimits limits = spec.limits() != null ? spec.limits() : config.defaultLimits();
+        checkAllowed(spec, limits);
+        Map<String, String> labels = SandboxLabels.encode(config.instance(), spec, image, limits);
+        long t0 = System.nanoTime();
+        boolean newWorkspace = engine.call(spec.id(), () -> ensureWorkspace(spec, labels));
+        long t1 = System.nanoTime();
+        String name = SandboxLabels.containerName(spec.id());
+        try {
+            engine.call(spec.id(), () -> engine.control().createContainerCmd(image)
+                    .withName(name)
+                    .withEntrypoint("/bin/sh", "-c")
+                    .withCmd(SandboxScripts.KEEP_ALIVE)
+                    .withWorkingDir(WorkspacePath.ROOT)
+                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withLabels(labels)
+                    .withTty(false)
+                    .withHostConfig(hostConfig(spec, image, limits))
+                    .exec());
+        } catch (SandboxNotFoundException e) {
+            removeWorkspaceIf(newWorkspace, spec.id());
+            throw new SandboxImageNotFoundException(image);
+        } catch (EngineConflictException e) {
+            throw new SandboxAlreadyExistsException(spec.id());
+        } catch (RuntimeException e) {
+            removeWorkspaceIf(newWorkspace, spec.id());
+            throw e;
+        }
+        long t2 = System.nanoTime();
+        try {
+            engine.call(spec.id(), () -> engine.control().startContainerCmd(name).exec());
+        } catch (RuntimeException e) {
+            log.warn("sandbox {} was created but did not start; removing it", spec.id());
+            DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());
+            removeWorkspaceIf(newWorkspace, spec.id());
+            throw e;
+        }
+        Instant now = clock.instant();
+        log.info("created sandbox {} for {} from {}", spec.id(), spec.tenant(), image);
+        if (log.isDebugEnabled()) {
+            long t3 = System.nanoTime();
+            log.debug("sandbox {}: workspace {} ms, container {} ms, start {} ms", spec.id(), (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        }
+        return new SandboxState(spec.id(), spec.tenant(), image, SandboxStatus.RUNNING, null, false, limits,
+                spec.network(), now, now, null, spec.labels());
+    }
+
+    void start(SandboxId id) {
+        try {
+            engine.call(id, () -> engine.control().startContainerCmd(SandboxLabels.containerName(id)).exec());
+        } catch (EngineNotModifiedException e) {
+            // already running
+        }
+    }
+
+    void stop(SandboxId id) {
+        try {
+            engine.call(id, () -> engine.control().stopContainerCmd(SandboxLabels.containerName(id))
+                    .withTimeout((int) Math.max(1, config.stopTimeout().toSeconds()))
+                    .exec());
+        } catch (EngineNotModifiedException e) {
+            // already stopped
+        }
+    }
+
+    void remove(SandboxId id) {
+        try {
+            engine.call(id, () -> engine.control().removeContainerCmd(SandboxLabels.containerName(id))
+                    .withForce(true).withRemoveVolumes(true).exec());
+        } catch (SandboxNotFoundException e) {
+            // already gone
+        }
+        // The engine may still be tearing the container down: the volume is busy for a moment.
+        long deadline = System.nanoTime() + config.engineTimeout().toNanos();
+        while (true) {
+            try {
+                engine.call(id, () -> engine.control().removeVolumeCmd(SandboxLabels.workspaceName(id)).exec());
+                break;
+            } catch (SandboxNotFoundException e) {
+                break;
+            } catch (EngineConflictException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                DockerEngine.pause(Duration.ofMillis(50));
+            }
+        }
+        log.info("removed sandbox {}", id);
+    }
+
+    private void checkAllowed(SandboxSpec spec, SandboxLimits limits) {
+        if (limits.cpus() > config.maxCpu()) {
+            throw new SandboxSpecRejectedException("cpu", "at most " + config.maxCpu() + " cores are allowed");
+        }
+        if (limits.memoryBytes() > config.maxMemory().toBytes()) {
+            throw new SandboxSpecRejectedException("memory", "at most " + config.maxMemory() + " is allowed");
+        }
+        if (limits.pids() > config.pidsLimit()) {
+            throw new SandboxSpecRejectedException("pids", "at most " + config.pidsLimit() + " processes are allowed");
+        }
+        if (spec.network() == NetworkAccess.EGRESS && !config.allowEgress()) {
+            throw new SandboxSpecRejectedException("network", "this installation does not allow sandboxes network egress");
+        }
+        SandboxLabels.checkUserLabels(spec.labels());
+    }
+
+    private HostConfig hostConfig(SandboxSpec spec, String image, SandboxLimits limits) {
+        List<Bind> binds = config.imageMounts().stream()
+                .filter(m -> m.appliesTo(image))
+                .map(ImageMount::bind)
+                .map(Bind::parse)
+                .toList();
+        return HostConfig.newHostConfig()
+                // "none" rather than the network-disabled flag, which Podman ignores.
+                .withNetworkMode(spec.network() == NetworkAccess.EGRESS ? config.egressNetwork() : "none")
+                // An init reaps orphans and forwards SIGTERM, so stop does not wait out its timeout.
+                .withInit(true)
+                .withPrivileged(false)
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L))
+                .withMemory(limits.memoryBytes())
+                .withMemorySwap(limits.memoryBytes())
+                .withPidsLimit((long) limits.pids())
+                .withRestartPolicy(RestartPolicy.noRestart())
+                .withMounts(List.of(new Mount().withType(MountType.VOLUME)
+                        .withSource(SandboxLabels.workspaceName(spec.id()))
+                        .withTarget(WorkspacePath.ROOT)))
+                .withBinds(binds);
+    }
+
+    /**
+     * Creates the workspace volume, or checks that the existing one is this tenant's; true when created.
+     * One call: creating a volume that exists answers the existing one (Docker and Podman alike) with the
+     * labels it was created with, so a fresh nonce label tells whether this call created it.
+     */
+    private boolean ensureWorkspace(SandboxSpec spec, Map<String, String> labels) {
+        String nonce = DockerEngine.newId();
+        Map<String, String> volumeLabels = new HashMap<>(labels);
+        volumeLabels.put(SandboxLabels.WORKSPACE_NONCE, nonce);
+        var volume = engine.control().createVolumeCmd().withName(SandboxLabels.workspaceName(spec.id()))
+                .withLabels(volumeLabels).exec();
+        Map<String, String> actual = volume.getLabels() == null ? Map.of() : volume.getLabels();
+        if (!spec.tenant().value().equals(actual.get(SandboxLabels.TENANT))) {
+            throw new SandboxAlreadyExistsException(spec.id());
+        }
+        return nonce.equals(actual.get(SandboxLabels.WORKSPACE_NONCE));
+    }
+
+    private void removeWorkspaceIf(boolean created, SandboxId id) {
+        if (created) {
+            DockerEngine.quietly(() -> engine.control().removeVolumeCmd(SandboxLabels.workspaceName(id)).exec());
+        }
+    }
+}
