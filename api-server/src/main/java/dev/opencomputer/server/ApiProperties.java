@@ -42,17 +42,18 @@ public record ApiProperties(
     }
 
     /** Limits that apply to every tenant of a tier. */
-    public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes) {
+    public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes,
+            @DefaultValue("20") int maxWebhookEndpoints) {
 
         public Tier {
-            if (maxRunningSessions < 1 || maxLiveSandboxes < 1) {
+            if (maxRunningSessions < 1 || maxLiveSandboxes < 1 || maxWebhookEndpoints < 1) {
                 throw new IllegalArgumentException("tier limits must be at least 1");
             }
         }
     }
 
     public ApiProperties {
-        tiers = tiers == null || tiers.isEmpty() ? Map.of("standard", new Tier(5, 10)) : Map.copyOf(tiers);
+        tiers = tiers == null || tiers.isEmpty() ? Map.of("standard", new Tier(5, 10, 20)) : Map.copyOf(tiers);
         if (!tiers.containsKey(defaultTier)) {
             throw new IllegalArgumentException("opencomputer.api.default-tier '" + defaultTier
                     + "' is not one of the configured tiers " + tiers.keySet());

@@ -29,7 +29,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "opencomputer.sandbox.instance=${oc.test.sandbox-instance}",
         "opencomputer.sandbox.default-image=${OC_TEST_SANDBOX_IMAGE:localhost/opencomputer-sandbox-bb:latest}",
         "opencomputer.sandbox.default-memory=64MB",
-        "opencomputer.sandbox.stop-timeout=2s"})
+        "opencomputer.sandbox.stop-timeout=2s",
+        // Webhooks to local receivers on 127.0.0.1 only, with a short schedule (3 attempts ~1.1 s apart).
+        "opencomputer.webhooks.allow-http=true",
+        "opencomputer.webhooks.allowed-networks[0]=127.0.0.1/32",
+        "opencomputer.webhooks.retry-schedule=0ms,1100ms,1100ms",
+        "opencomputer.webhooks.jitter=0",
+        "opencomputer.webhooks.poll-interval=50ms",
+        "opencomputer.webhooks.timeout=3s",
+        "opencomputer.webhooks.lease=10s"})
 public abstract class ApiITBase {
 
     public static final String OPERATOR_KEY = "oc_op_test_operator_key_0123456789abcdef";

@@ -56,6 +56,7 @@ public final class OpenComputer implements AutoCloseable {
     private final Secrets secrets;
     private final Sessions sessions;
     private final Sandboxes sandboxes;
+    private final dev.opencomputer.sdk.webhooks.Webhooks webhooks;
 
     private OpenComputer(Transport transport) {
         this.transport = transport;
@@ -63,6 +64,7 @@ public final class OpenComputer implements AutoCloseable {
         this.apiKeys = new ApiKeys(transport);
         this.agents = new Agents(transport);
         this.secrets = new Secrets(transport);
+        this.webhooks = new dev.opencomputer.sdk.webhooks.Webhooks(transport);
         this.sessions = new Sessions(transport);
         this.sandboxes = new Sandboxes(transport);
     }
@@ -94,6 +96,14 @@ public final class OpenComputer implements AutoCloseable {
     /** The calling tenant's agents and their versions. */
     public Agents agents() {
         return agents;
+    }
+
+    /**
+     * The calling tenant's webhook endpoints, their messages, dead letters and replay; receivers
+     * check deliveries with {@link dev.opencomputer.sdk.webhooks.Webhooks#verify}.
+     */
+    public dev.opencomputer.sdk.webhooks.Webhooks webhooks() {
+        return webhooks;
     }
 
     /** The calling tenant's secrets (write-only values), and master key rotation for the operator. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -50,6 +51,16 @@ public class Idempotency {
      */
     public ResponseEntity<?> run(Caller caller, String key, String operation, Object request,
             Supplier<ResponseEntity<?>> action) {
+        return run(caller, key, operation, request, action, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #run(Caller, String, String, Object, Supplier)}, but stores (and so replays)
+     * {@code storedForm} of the response body: a response carrying a secret shown once stores
+     * itself without it, and a replay answers without it.
+     */
+    public ResponseEntity<?> run(Caller caller, String key, String operation, Object request,
+            Supplier<ResponseEntity<?>> action, UnaryOperator<Object> storedForm) {
         if (key == null) {
             return action.get();
         }
@@ -77,7 +88,8 @@ public class Idempotency {
         }
         jdbc.sql("update idempotency_keys set status = ?, body = ? where scope = ? and key = ?")
                 .params(response.getStatusCode().value(),
-                        response.getBody() == null ? null : json.writeValueAsString(response.getBody()), scope, key)
+                        response.getBody() == null ? null : json.writeValueAsString(storedForm.apply(response.getBody())),
+                        scope, key)
                 .update();
         return response;
     }

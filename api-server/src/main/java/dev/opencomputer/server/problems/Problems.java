@@ -19,6 +19,12 @@ import dev.opencomputer.server.http.IdempotencyKeyInUseException;
 import dev.opencomputer.server.http.IdempotencyKeyReusedException;
 import dev.opencomputer.server.secrets.UnknownSecretException;
 import dev.opencomputer.server.sessions.SessionClosedException;
+import dev.opencomputer.webhooks.EndpointDisabledException;
+import dev.opencomputer.webhooks.EndpointLimitExceededException;
+import dev.opencomputer.webhooks.EndpointNotFoundException;
+import dev.opencomputer.webhooks.EventFilterInvalidException;
+import dev.opencomputer.webhooks.MessageNotFoundException;
+import dev.opencomputer.webhooks.UrlRejectedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +81,15 @@ public final class Problems {
             case IdempotencyKeyReusedException e -> Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage());
             case IdempotencyKeyInUseException e -> Problem.of(ProblemType.IDEMPOTENCY_KEY_IN_USE, e.getMessage());
             case LimitExceededException e -> limitExceeded(e);
+            case EndpointNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
+            case MessageNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
+            case EndpointDisabledException e -> new Problem(ProblemType.ENDPOINT_DISABLED, e.getMessage(),
+                    Map.of("endpointId", e.endpointId()), new HttpHeaders());
+            case UrlRejectedException e -> new Problem(ProblemType.URL_REJECTED, "url " + e.getMessage(),
+                    Map.of("errors", List.of(new FieldViolation("url", e.getMessage()))), new HttpHeaders());
+            case EventFilterInvalidException e -> Problems.from(new RequestInvalidException("events", e.getMessage()));
+            case EndpointLimitExceededException e -> new Problem(ProblemType.LIMIT_EXCEEDED, e.getMessage(),
+                    Map.of("limit", "maxWebhookEndpoints", "max", e.max()), new HttpHeaders());
             case ServiceUnavailableException e -> new Problem(ProblemType.SERVICE_UNAVAILABLE, e.getMessage(),
                     Map.of("dependency", e.dependency()), retryAfter(5));
             case SandboxException e -> sandbox(e);

@@ -3,6 +3,7 @@ package dev.opencomputer.eventlog.postgres;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.EventLogProperties;
 import dev.opencomputer.eventlog.EventTooLargeException;
+import dev.opencomputer.eventlog.LogTail;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.eventlog.SessionAlreadyExistsException;
 import dev.opencomputer.eventlog.StreamItem;
@@ -74,6 +75,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     private final ScheduledExecutorService poller;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final PostgresLogTail tail;
     private volatile long lastPollNanos;
 
     public PostgresEventLog(DataSource dataSource, EventLogProperties properties, Clock clock) {
@@ -96,6 +98,8 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
                 feeds, () -> poller.execute(this::poll), properties.listenerReconnectMaxBackoff());
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+        this.tail = new PostgresLogTail(dataSource, json);
+        feeds.onCommitted(tail::committed);
     }
 
     /** Starts the committers, the LISTEN connection and the safety poll. */
@@ -227,6 +231,11 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         UnloggedEvent unlogged = new UnloggedEvent(session, clock.instant(), event);
         feeds.publish(StreamItem.of(unlogged,
                 json.envelope(session, 0, event.type(), unlogged.time(), json.data(event))));
+    }
+
+    /** Every session's log for consumers with durable cursors (table {@code log_cursors}). */
+    public LogTail tail() {
+        return tail;
     }
 
     /** The codec this log stores event data with. */

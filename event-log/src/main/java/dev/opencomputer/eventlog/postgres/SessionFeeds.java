@@ -33,6 +33,8 @@ final class SessionFeeds implements AutoCloseable {
     private final int recentEvents;
     private final int ephemeralCapacity;
     private final AtomicInteger subscriptions = new AtomicInteger();
+    /** Told of every commit signal, whether or not a feed is subscribed (the log tail's wake-up). */
+    private volatile Runnable committed = () -> { };
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("oc-event-feed-", 0).factory());
 
@@ -81,10 +83,15 @@ final class SessionFeeds implements AutoCloseable {
 
     /** Events of {@code session} up to {@code seq} are committed. */
     void signal(SessionId session, long seq) {
+        committed.run();
         SessionFeed feed = feeds.get(session);
         if (feed != null) {
             feed.signal(seq);
         }
+    }
+
+    void onCommitted(Runnable listener) {
+        committed = listener;
     }
 
     void signal(Map<SessionId, Long> lastSeqs) {

@@ -1,0 +1,117 @@
+package dev.opencomputer.webhooks.postgres;
+
+import dev.opencomputer.eventlog.LogTail;
+import dev.opencomputer.eventlog.TailedSession;
+import dev.opencomputer.session.Ids;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.webhooks.EventFilter;
+import dev.opencomputer.webhooks.RetryPolicy;
+import dev.opencomputer.webhooks.WebhookMessage;
+import java.sql.Array;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.io.JsonStringEncoder;
+
+/**
+ * Turns the log into messages: reads what follows the dispatcher's cursors, stores one message
+ * per (enabled endpoint whose filter matches, event at or after the endpoint's creation), and only
+ * then moves the cursors, so a crash at any point re-derives (the messages' unique key drops the
+ * repeats) rather than loses an event.
+ */
+final class MessageDeriver {
+
+    static final String CONSUMER = "webhook-dispatcher";
+    private static final int SESSIONS_PER_PASS = 200;
+    private static final int EVENTS_PER_SESSION = 500;
+
+    private final LogTail tail;
+    private final MessageQueue queue;
+    private final JdbcClient jdbc;
+    private final RetryPolicy retries;
+    private final Clock clock;
+    private final Runnable stored;
+
+    MessageDeriver(LogTail tail, MessageQueue queue, DataSource dataSource, RetryPolicy retries, Clock clock,
+            Runnable stored) {
+        this.stored = stored;
+        this.tail = tail;
+        this.queue = queue;
+        this.jdbc = JdbcClient.create(dataSource);
+        this.retries = retries;
+        this.clock = clock;
+    }
+
+    private record Target(String id, String tenantId, EventFilter filter, Instant createdAt) {
+    }
+
+    /** One pass; returns how many events it consumed (0 when caught up). */
+    int derive() {
+        List<TailedSession> sessions = tail.pending(CONSUMER, SESSIONS_PER_PASS, EVENTS_PER_SESSION);
+        if (sessions.isEmpty()) {
+            return 0;
+        }
+        Set<String> tenants = sessions.stream().map(s -> s.tenantId().value()).collect(Collectors.toSet());
+        Map<String, List<Target>> targets = targets(tenants);
+        Instant now = clock.instant();
+        List<MessageQueue.NewMessage> messages = new ArrayList<>();
+        Map<SessionId, Long> consumed = new HashMap<>();
+        int events = 0;
+        for (TailedSession session : sessions) {
+            List<Target> endpoints = targets.getOrDefault(session.tenantId().value(), List.of());
+            for (TailedSession.Event event : session.events()) {
+                events++;
+                String body = null;
+                for (Target target : endpoints) {
+                    if (target.filter().matches(event.type()) && !event.time().isBefore(target.createdAt())) {
+                        body = body != null ? body : body(session, event);
+                        messages.add(new MessageQueue.NewMessage(Ids.next(WebhookMessage.ID_PREFIX, now), target.id(),
+                                target.tenantId(), session.sessionId().value(), event.seq(), event.type(), body,
+                                now.plus(retries.first())));
+                    }
+                }
+            }
+            consumed.put(session.sessionId(), session.lastSeq());
+        }
+        queue.insert(messages, now);
+        if (!messages.isEmpty()) {
+            stored.run(); // the claimer may start before the cursor moves
+        }
+        tail.advance(CONSUMER, consumed);
+        return events;
+    }
+
+    private Map<String, List<Target>> targets(Set<String> tenants) {
+        return jdbc.sql("""
+                        SELECT id, tenant_id, events, created_at FROM webhook_endpoints
+                        WHERE tenant_id = ANY (?) AND disabled_at IS NULL""")
+                .param(tenants.toArray(String[]::new))
+                .query((rs, n) -> {
+                    Array events = rs.getArray(3);
+                    List<String> patterns = events == null ? null : Arrays.asList((String[]) events.getArray());
+                    return new Target(rs.getString(1), rs.getString(2), new EventFilter(patterns),
+                            rs.getTimestamp(4).toInstant());
+                })
+                .list().stream().collect(Collectors.groupingBy(Target::tenantId));
+    }
+
+    /** {@code {"type", "timestamp", "data": {"sessionId", "seq", "agentId", "event"}}}, the event spliced in as stored. */
+    static String body(TailedSession session, TailedSession.Event event) {
+        StringBuilder json = new StringBuilder(event.json().length() + 200);
+        json.append("{\"type\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(event.type(), json);
+        json.append("\",\"timestamp\":\"").append(event.time()).append("\",\"data\":{\"sessionId\":\"")
+                .append(session.sessionId().value()).append("\",\"seq\":").append(event.seq())
+                .append(",\"agentId\":\"").append(session.agentId().value()).append("\",\"event\":")
+                .append(event.json()).append("}}");
+        return json.toString();
+    }
+}
