@@ -10,6 +10,8 @@ import dev.opencomputer.github.localserver.LocalGithub;
 import dev.opencomputer.github.localserver.PullRequest;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
+import dev.opencomputer.testing.WebhookReceiver;
+import com.standardwebhooks.Webhook;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The GitHub story end to end on real parts: a signed {@code issues.labeled} delivery starts a
  * session, the brain checks the repository out of the local GitHub into a real sandbox, the scripted
  * model edits, commits and calls {@code open_pull_request}, a collaborator's comment mid-run reaches
- * the next model request, and the local GitHub receives the push, the pull request and the comment —
- * while the repository token is nowhere the agent, the log or the API could show it.
+ * the next model request, the local GitHub receives the push, the pull request and the comment, and
+ * the user's backend gets {@code pull_request.opened} as a signed webhook — while the repository
+ * token is nowhere the agent, the log or the API could show it.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,6 +51,7 @@ class GithubSessionIT extends SessionApiITBase {
     private static final LocalGithub GITHUB = LocalGithub.start(0, tempDir()).acceptToken(TOKEN)
             .createRepository("acme/app", Map.of("hello.sh", "echo helo\n", "CHANGELOG.md", "# Changelog\n"));
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final WebhookReceiver BACKEND = WebhookReceiver.start();
 
     @DynamicPropertySource
     static void brain(DynamicPropertyRegistry registry) {
@@ -60,6 +64,7 @@ class GithubSessionIT extends SessionApiITBase {
     static void stop() {
         MODELS.close();
         GITHUB.close();
+        BACKEND.close();
     }
 
     private static Path tempDir() {
@@ -115,6 +120,11 @@ class GithubSessionIT extends SessionApiITBase {
                         "credential", "repo-token"))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         String triggerId = (String) trigger.get("id");
+        String webhookSecret = (String) as(setup.tenant().key()).post().uri("/v1/webhook-endpoints")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("url", BACKEND.url("/github"), "events", List.of("pull_request.*")))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("secret");
         String secret = (String) trigger.get("webhookSecret");
 
         Map<String, Object> started = deliver(triggerId, secret, "issues", Map.of("action", "labeled",
@@ -159,6 +169,18 @@ class GithubSessionIT extends SessionApiITBase {
         assertThat((Map<String, Object>) opened.get("data")).containsEntry("repository", "acme/app")
                 .containsEntry("number", pull.number()).containsEntry("url", pull.url())
                 .containsEntry("branch", "opencomputer/issue-7").containsEntry("headSha", pull.headSha());
+
+        // the user's backend hears of it: a webhook signed as Standard Webhooks, verified by the reference library
+        WebhookReceiver.Received delivery = Await.value(Duration.ofSeconds(30), "the pull_request.opened webhook",
+                () -> BACKEND.received("/github"), got -> !got.isEmpty()).getFirst();
+        new Webhook(webhookSecret).verify(delivery.body(), delivery.headers());
+        Map<String, Object> hook = JSON.readValue(delivery.body(), Map.class);
+        assertThat(hook).containsEntry("type", "pull_request.opened");
+        assertThat((Map<String, Object>) hook.get("data")).containsEntry("sessionId", sessionId)
+                .containsEntry("seq", opened.get("seq"));
+        assertThat(BACKEND.received("/github")).hasSize(1);
+        Await.until(Duration.ofSeconds(10), "webhook.sent is logged", () -> events(setup.tenant().key(), sessionId)
+                .stream().anyMatch(e -> "webhook.sent".equals(e.get("type"))));
 
         // the comment reached the model's next request, and the tool was offered
         List<RecordedRequest> requests = requestsAbout("GitHub issue #7");
