@@ -20,9 +20,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The brain's {@link SessionSetups} port: the session's row from the event log's
- * {@link SessionDirectory} (tenant, pinned agent version), its {@code session_setups} row (sandbox, env, cwd, additional instructions), the
- * pinned {@code agent_versions} spec and the sandbox's row. A session whose setup, agent version or
- * sandbox is gone has no setup (the brain fails it with {@code session_setup_missing}).
+ * {@link SessionDirectory} (tenant, pinned agent version), its {@code session_setups} row (sandbox,
+ * env, cwd, additional instructions), the pinned {@code agent_versions} spec and the sandbox's row.
+ * A session whose setup, agent version or sandbox is gone has no setup (the brain fails it with
+ * {@code session_setup_missing}).
  */
 @Component
 class PostgresSessionSetups implements SessionSetups {
