@@ -8,17 +8,18 @@ import dev.opencomputer.eventlog.StaleFencingTokenException;
 import dev.opencomputer.server.Roles;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.server.sandboxes.Sandboxes;
+import dev.opencomputer.server.sessions.HibernationCandidates.Candidate;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.Session;
 import dev.opencomputer.session.SessionHibernated;
 import dev.opencomputer.session.SessionId;
-import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +79,6 @@ public class Hibernation implements SmartLifecycle {
         this.clock = clock;
     }
 
-    private record Candidate(SessionId id, TenantId tenant, SandboxId sandbox) {
-    }
-
     private record Claimed(Lease lease, TenantId tenant) {
         SessionId id() {
             return lease.sessionId();
@@ -127,46 +125,28 @@ public class Hibernation implements SmartLifecycle {
     }
 
     /**
-     * Up to {@link #BATCH} sessions idle since before {@code cutoff}, the longest idle first, whose
-     * sandbox no other session needs: every other session on it (through its setup) is hibernated,
-     * closed, failed, or idle since before {@code cutoff} too. The lease port claims them, re-checking
-     * under the row lock that they are still idle and unleased.
+     * Up to {@link #BATCH} sessions idle since before {@code cutoff}, the longest idle first, that
+     * {@link HibernationCandidates} lets hibernate, looked for a page of the directory at a time. The
+     * lease port claims them, re-checking under the row lock that they are still idle and unleased.
      */
     private Map<SessionId, Candidate> candidates(Instant cutoff) {
         Map<SessionId, Candidate> candidates = new LinkedHashMap<>();
         Session after = null;
         while (candidates.size() < BATCH) {
             List<Session> idle = directory.idleBefore(cutoff, after, PAGE);
-            Map<SessionId, SetupTable.Placement> placements = setups.placements(idle.stream().map(Session::id).toList());
-            Map<SandboxId, List<SessionId>> sharing = setups.sessionsOn(
-                    placements.values().stream().map(SetupTable.Placement::sandbox).toList());
-            Map<SessionId, Session> others = directory.findAll(
-                    sharing.values().stream().flatMap(List::stream).toList());
-            for (Session session : idle) {
-                SetupTable.Placement placement = placements.get(session.id());
-                if (placement == null || candidates.size() == BATCH) {
-                    continue;
-                }
-                boolean needed = sharing.getOrDefault(placement.sandbox(), List.of()).stream()
-                        .filter(other -> !other.equals(session.id()))
-                        .map(others::get)
-                        .anyMatch(other -> other != null && needsItsSandbox(other, cutoff));
-                if (!needed) {
-                    candidates.put(session.id(), new Candidate(session.id(), session.tenantId(), placement.sandbox()));
-                }
-            }
+            Map<SessionId, SandboxId> sandboxOf = new HashMap<>();
+            setups.placements(idle.stream().map(Session::id).toList())
+                    .forEach((session, placement) -> sandboxOf.put(session, placement.sandbox()));
+            Map<SandboxId, List<SessionId>> sessionsOn = setups.sessionsOn(sandboxOf.values());
+            Map<SessionId, Session> rows = directory.findAll(sessionsOn.values().stream().flatMap(List::stream).toList());
+            HibernationCandidates.pick(idle, sandboxOf, sessionsOn, rows, cutoff, BATCH - candidates.size())
+                    .forEach(candidate -> candidates.put(candidate.id(), candidate));
             if (idle.size() < PAGE) {
                 break;
             }
             after = idle.getLast();
         }
         return candidates;
-    }
-
-    /** Whether {@code session} keeps its sandbox running: it runs, will run, or has not been idle long enough. */
-    private static boolean needsItsSandbox(Session session, Instant cutoff) {
-        return session.status().isRunnable()
-                || (session.status() == SessionStatus.IDLE && !session.updatedAt().isBefore(cutoff));
     }
 
     private void release(Claimed session) {
