@@ -1,12 +1,14 @@
 package dev.opencomputer.session;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A session as stored: who owns it, which agent version it is pinned to, its status (the fold of
- * its log) and the seq of its last event.
+ * its log), the seq of its last event and its metadata (in the order it is stored in).
  */
 public record Session(
         SessionId id,
@@ -26,6 +28,7 @@ public record Session(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // kept in the stored order, so that what shows a session shows its labels the same way every time
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 }

@@ -1,7 +1,9 @@
 package dev.opencomputer.server.eventlog;
 
 import dev.opencomputer.eventlog.EventLogProperties;
+import dev.opencomputer.eventlog.SessionDirectory;
 import dev.opencomputer.eventlog.postgres.PostgresEventLog;
+import dev.opencomputer.eventlog.postgres.PostgresSessionDirectory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
@@ -15,7 +17,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
- * The application's one {@link PostgresEventLog}: settings from {@code opencomputer.event-log.*}
+ * The application's one {@link PostgresEventLog} and the directory of its sessions: settings from {@code opencomputer.event-log.*}
  * (see docs/config.md), appends and reads through the connection pool, LISTEN on a dedicated
  * unpooled connection, live streams ended first at shutdown so that they do not hold up the
  * graceful shutdown (their clients reconnect elsewhere and resume).
@@ -36,6 +38,12 @@ class EventLogConfiguration {
         DataSource listenerSource = dataSourceProperties.initializeDataSourceBuilder()
                 .type(SimpleDriverDataSource.class).build();
         return new PostgresEventLog(dataSource, listenerSource, properties, clock).start();
+    }
+
+    /** The event log's {@code sessions} rows, for the resources that find, list and destroy sessions. */
+    @Bean
+    SessionDirectory sessionDirectory(DataSource dataSource) {
+        return new PostgresSessionDirectory(dataSource);
     }
 
     @Bean

@@ -3,19 +3,23 @@ package dev.opencomputer.server.sessions;
 import dev.opencomputer.brain.Lease;
 import dev.opencomputer.brain.SessionLeases;
 import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.SessionDirectory;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
 import dev.opencomputer.server.Roles;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.server.sandboxes.Sandboxes;
+import dev.opencomputer.server.sessions.HibernationCandidates.Candidate;
 import dev.opencomputer.session.SandboxId;
+import dev.opencomputer.session.Session;
 import dev.opencomputer.session.SessionHibernated;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,26 +48,15 @@ public class Hibernation implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Hibernation.class);
     private static final int BATCH = 32;
+    /** How many idle sessions one look at the directory takes while it searches for a batch. */
+    private static final int PAGE = 4 * BATCH;
     private static final String OWNER_PREFIX = "hibernation-";
 
     /** How long the sweeper holds a session while it stops its sandbox. */
     private static final Duration LEASE = Duration.ofSeconds(60);
 
-    /*
-     * Idle sessions whose sandbox no other session needs: every other session on it (through
-     * session_setups) is hibernated, closed, failed, or idle for as long. The lease port claims them,
-     * re-checking under the row lock that they are still idle and unleased.
-     */
-    private static final String CANDIDATES = """
-            SELECT c.id, c.tenant_id, u.sandbox_id FROM sessions c JOIN session_setups u ON u.session_id = c.id
-             WHERE c.status = 'idle' AND c.updated_at < ?
-               AND NOT EXISTS (SELECT 1 FROM session_setups o JOIN sessions os ON os.id = o.session_id
-                                WHERE o.sandbox_id = u.sandbox_id AND os.id <> c.id
-                                  AND (os.status IN ('pending', 'running')
-                                       OR (os.status = 'idle' AND os.updated_at >= ?)))
-             ORDER BY c.updated_at LIMIT ?""";
-
-    private final JdbcClient jdbc;
+    private final SessionDirectory directory;
+    private final SetupTable setups;
     private final SessionLeases leases;
     private final EventLog eventLog;
     private final Sandboxes sandboxes;
@@ -75,18 +67,16 @@ public class Hibernation implements SmartLifecycle {
             System.identityHashCode(this));
     private ScheduledExecutorService scheduler;
 
-    Hibernation(JdbcClient jdbc, SessionLeases leases, EventLog eventLog, Sandboxes sandboxes,
+    Hibernation(SessionDirectory directory, SetupTable setups, SessionLeases leases, EventLog eventLog, Sandboxes sandboxes,
             HibernationProperties properties, Roles roles, Clock clock) {
-        this.jdbc = jdbc;
+        this.directory = directory;
+        this.setups = setups;
         this.leases = leases;
         this.eventLog = eventLog;
         this.sandboxes = sandboxes;
         this.properties = properties;
         this.roles = roles;
         this.clock = clock;
-    }
-
-    private record Candidate(SessionId id, TenantId tenant, SandboxId sandbox) {
     }
 
     private record Claimed(Lease lease, TenantId tenant) {
@@ -97,13 +87,10 @@ public class Hibernation implements SmartLifecycle {
 
     /** Hibernates what is due now; answers how many sessions hibernated. */
     public int sweep() {
-        Instant cutoff = clock.instant().minus(properties.idleHibernateAfter());
-        Timestamp at = Timestamp.from(cutoff);
-        Map<SessionId, Candidate> candidates = new LinkedHashMap<>();
-        jdbc.sql(CANDIDATES).params(at, at, BATCH)
-                .query((rs, row) -> new Candidate(SessionId.parse(rs.getString(1)), TenantId.parse(rs.getString(2)),
-                        SandboxId.parse(rs.getString(3))))
-                .list().forEach(candidate -> candidates.put(candidate.id(), candidate));
+        // to the microsecond, as the database rounds it, so that comparisons in Java agree with those in SQL
+        Instant cutoff = clock.instant().minus(properties.idleHibernateAfter()).plusNanos(500)
+                .truncatedTo(ChronoUnit.MICROS);
+        Map<SessionId, Candidate> candidates = candidates(cutoff);
         List<Lease> claimed = leases.claimIdle(owner, candidates.keySet(), cutoff, LEASE);
         Map<SandboxId, List<Claimed>> bySandbox = new LinkedHashMap<>();
         for (Lease lease : claimed) {
@@ -135,6 +122,31 @@ public class Hibernation implements SmartLifecycle {
             }
         }
         return hibernated;
+    }
+
+    /**
+     * Up to {@link #BATCH} sessions idle since before {@code cutoff}, the longest idle first, that
+     * {@link HibernationCandidates} lets hibernate, looked for a page of the directory at a time. The
+     * lease port claims them, re-checking under the row lock that they are still idle and unleased.
+     */
+    private Map<SessionId, Candidate> candidates(Instant cutoff) {
+        Map<SessionId, Candidate> candidates = new LinkedHashMap<>();
+        Session after = null;
+        while (candidates.size() < BATCH) {
+            List<Session> idle = directory.idleBefore(cutoff, after, PAGE);
+            Map<SessionId, SandboxId> sandboxOf = new HashMap<>();
+            setups.placements(idle.stream().map(Session::id).toList())
+                    .forEach((session, placement) -> sandboxOf.put(session, placement.sandbox()));
+            Map<SandboxId, List<SessionId>> sessionsOn = setups.sessionsOn(sandboxOf.values());
+            Map<SessionId, Session> rows = directory.findAll(sessionsOn.values().stream().flatMap(List::stream).toList());
+            HibernationCandidates.pick(idle, sandboxOf, sessionsOn, rows, cutoff, BATCH - candidates.size())
+                    .forEach(candidate -> candidates.put(candidate.id(), candidate));
+            if (idle.size() < PAGE) {
+                break;
+            }
+            after = idle.getLast();
+        }
+        return candidates;
     }
 
     private void release(Claimed session) {

@@ -2,11 +2,13 @@ package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.brain.BrainWorker;
 import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.SessionDirectory;
+import dev.opencomputer.eventlog.SessionQuery;
+import dev.opencomputer.session.Session;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.server.sandboxes.SandboxRequest;
 import dev.opencomputer.server.sandboxes.Sandboxes;
 import dev.opencomputer.session.SandboxId;
-import java.sql.Timestamp;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.server.agents.Agent;
@@ -26,16 +28,12 @@ import dev.opencomputer.session.SessionWoke;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.UserMessage;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A tenant's sessions: starting one (its row and first events, in one transaction, through the
@@ -45,30 +43,23 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class Sessions {
 
-    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
-    };
-    private static final String COLUMNS = """
-            s.id, s.status, s.agent_id, s.agent_version, s.last_seq, u.sandbox_id, u.cwd, s.metadata::text AS metadata,
-            s.created_at, s.updated_at""";
-    private static final String FROM = " FROM sessions s LEFT JOIN session_setups u ON u.session_id = s.id";
-
-    private final JdbcClient jdbc;
+    private final SetupTable setups;
     private final EventLog eventLog;
+    private final SessionDirectory directory;
     private final Agents agents;
-    private final JsonMapper json;
     private final SessionsProperties properties;
     private final Clock clock;
     private final Sandboxes sandboxes;
     private final ObjectProvider<BrainWorker> brain;
 
-    Sessions(JdbcClient jdbc, EventLog eventLog, Agents agents, JsonMapper json, SessionsProperties properties,
-            Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain) {
+    Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
+            SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain) {
         this.sandboxes = sandboxes;
         this.brain = brain;
-        this.jdbc = jdbc;
+        this.setups = setups;
         this.eventLog = eventLog;
+        this.directory = directory;
         this.agents = agents;
-        this.json = json;
         this.properties = properties;
         this.clock = clock;
     }
@@ -123,13 +114,7 @@ public class Sessions {
         AgentId agentId = AgentId.parse(agent.id());
         SessionId id = SessionId.next(clock.instant());
         try {
-            jdbc.sql("""
-                    insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
-                                                additional_instructions, created_at)
-                    values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""")
-                    .params(id.value(), tenant.value(), sandbox.value(), attached == null,
-                            json.writeValueAsString(env), cwd, instructions, Timestamp.from(clock.instant()))
-                    .update();
+            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, clock.instant());
             eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
                     new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
                     new UserMessage(request.input())));
@@ -144,7 +129,7 @@ public class Sessions {
     /** The sandbox and setup of a session whose start failed half-way are removed again. */
     private void undoStart(TenantId tenant, SessionId id, SandboxId ownedSandbox, RuntimeException cause) {
         try {
-            jdbc.sql("delete from session_setups where session_id = ?").param(id.value()).update();
+            setups.delete(id);
             if (ownedSandbox != null) {
                 sandboxes.delete(tenant, ownedSandbox);
             }
@@ -189,9 +174,9 @@ public class Sessions {
 
     /** The session, if it is the tenant's. */
     public SessionView find(TenantId tenant, SessionId id) {
-        return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE s.id = ? AND s.tenant_id = ?")
-                .params(id.value(), tenant.value()).query(this::row).optional()
+        Session session = directory.find(tenant, id)
                 .orElseThrow(() -> new ResourceNotFoundException("session", id.value()));
+        return view(session, setups.placements(List.of(id)).get(id));
     }
 
     /**
@@ -199,24 +184,17 @@ public class Sessions {
      * first, narrowed by {@code filter}.
      */
     public Page<SessionView> list(TenantId tenant, PageRequest page, SessionFilter filter) {
-        String wanted = filter.status().map(SessionStatus::wireName).orElse(null);
-        String agent = filter.agent().map(a -> AgentId.isValid(a) ? a : agentIdByName(tenant, a)).orElse(null);
-        if (filter.agent().isPresent() && agent == null) {
+        Optional<AgentId> agent = filter.agent().map(a -> AgentId.isValid(a) ? a : agentIdByName(tenant, a))
+                .map(AgentId::parse);
+        if (filter.agent().isPresent() && agent.isEmpty()) {
             return page.page(List.of(), SessionView::id);
         }
-        Timestamp after = filter.createdAfter().map(Timestamp::from).orElse(null);
-        Timestamp before = filter.createdBefore().map(Timestamp::from).orElse(null);
-        List<SessionView> rows = jdbc.sql("SELECT " + COLUMNS + FROM + """
-                 WHERE s.tenant_id = ? AND (CAST(? AS text) IS NULL OR s.status = ?)
-                  AND (CAST(? AS text) IS NULL OR s.agent_id = ?)
-                  AND (CAST(? AS timestamptz) IS NULL OR s.created_at >= ?)
-                  AND (CAST(? AS timestamptz) IS NULL OR s.created_at < ?)
-                  AND (CAST(? AS text) IS NULL OR s.id < ?)
-                ORDER BY s.id DESC LIMIT ?""")
-                .params(tenant.value(), wanted, wanted, agent, agent, after, after, before, before,
-                        page.before(), page.before(), page.limit() + 1)
-                .query(this::row).list();
-        return page.page(rows, SessionView::id);
+        SessionQuery query = new SessionQuery(filter.status(), agent, filter.createdAfter(), filter.createdBefore());
+        List<Session> found = directory.list(tenant, query,
+                page.before() == null ? null : SessionId.parse(page.before()), page.limit() + 1);
+        Map<SessionId, SetupTable.Placement> placements = setups.placements(found.stream().map(Session::id).toList());
+        List<SessionView> views = found.stream().map(s -> view(s, placements.get(s.id()))).toList();
+        return page.page(views, SessionView::id);
     }
 
     private String agentIdByName(TenantId tenant, String name) {
@@ -225,6 +203,13 @@ public class Sessions {
         } catch (ResourceNotFoundException e) {
             return null;
         }
+    }
+
+    private static SessionView view(Session session, SetupTable.Placement placement) {
+        return new SessionView(session.id().value(), session.status().wireName(), session.agentId().value(),
+                session.agentVersion(), session.lastSeq(), placement == null ? null : placement.sandbox().value(),
+                placement == null ? null : placement.cwd(), session.metadata(), session.createdAt(),
+                session.updatedAt());
     }
 
     /**
@@ -270,8 +255,8 @@ public class Sessions {
         if (session.sandboxId() != null) {
             removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
         }
-        jdbc.sql("delete from sessions where id = ? and tenant_id = ?").params(id.value(), tenant.value()).update();
-        jdbc.sql("delete from session_setups where session_id = ?").param(id.value()).update();
+        directory.delete(tenant, id);
+        setups.delete(id);
     }
 
     /**
@@ -280,12 +265,11 @@ public class Sessions {
      * created itself is left alone.
      */
     private void removeSandboxIfUnused(TenantId tenant, SandboxId sandbox, SessionId leaving) {
-        boolean remove = jdbc.sql("""
-                SELECT coalesce(bool_or(u.sandbox_owned), false)
-                       AND count(*) FILTER (WHERE u.session_id <> ? AND s.status <> 'closed') = 0
-                  FROM session_setups u LEFT JOIN sessions s ON s.id = u.session_id
-                 WHERE u.sandbox_id = ? AND u.tenant_id = ?""")
-                .params(leaving.value(), sandbox.value(), tenant.value()).query(Boolean.class).single();
+        List<SetupTable.Occupant> occupants = setups.occupants(tenant, sandbox);
+        List<SessionId> others = occupants.stream().map(SetupTable.Occupant::session)
+                .filter(session -> !session.equals(leaving)).toList();
+        boolean remove = occupants.stream().anyMatch(SetupTable.Occupant::ownsSandbox)
+                && directory.findAll(others).values().stream().allMatch(s -> s.status() == SessionStatus.CLOSED);
         if (remove) {
             try {
                 sandboxes.delete(tenant, sandbox);
@@ -338,12 +322,5 @@ public class Sessions {
                 violations.add(new FieldViolation("metadata." + entry.getKey(), "must be a string of at most 512 characters"));
             }
         }
-    }
-
-    private SessionView row(ResultSet rs, int rowNum) throws SQLException {
-        return new SessionView(rs.getString("id"), rs.getString("status"), rs.getString("agent_id"),
-                rs.getInt("agent_version"), rs.getLong("last_seq"), rs.getString("sandbox_id"), rs.getString("cwd"),
-                json.readValue(rs.getString("metadata"), LABELS),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }
