@@ -81,7 +81,8 @@ final class GroupCommitter implements AutoCloseable {
     private final DataSource dataSource;
     private final Clock clock;
     private final int maxBatchEvents;
-    private final BlockingQueue<Pending> queue;
+    /** Groups of appends that go into one commit together (most hold one append). */
+    private final BlockingQueue<List<Pending>> queue;
     private final Committed committed;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -110,10 +111,7 @@ final class GroupCommitter implements AutoCloseable {
         }
         Pending pending = new Pending(session, List.copyOf(events), data, fence, new CompletableFuture<>());
         try {
-            queue.put(pending);
-            if (!running && queue.remove(pending)) {
-                throw new IllegalStateException("the event log is closing");
-            }
+            enqueue(List.of(pending));
             return pending.result().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -127,20 +125,53 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues appends to several sessions (no fences) as one group, committed together (unless the
+     * group fails, then one by one), and waits for all of them; each future holds its own outcome.
+     */
+    List<CompletableFuture<List<LoggedEvent>>> appendAll(List<Pending> group) {
+        if (!running) {
+            throw new IllegalStateException("the event log is not running");
+        }
+        try {
+            enqueue(group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while appending; the events may or may not have been appended", e);
+        }
+        List<CompletableFuture<List<LoggedEvent>>> results = group.stream().map(Pending::result).toList();
+        try {
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while appending; the events may or may not have been appended", e);
+        } catch (ExecutionException e) {
+            // each future carries its own failure
+        }
+        return results;
+    }
+
+    private void enqueue(List<Pending> group) throws InterruptedException {
+        queue.put(group);
+        if (!running && queue.remove(group)) {
+            throw new IllegalStateException("the event log is closing");
+        }
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                List<Pending> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                int events = first.events().size();
-                Pending next;
+                batch.addAll(first);
+                int events = first.stream().mapToInt(p -> p.events().size()).sum();
+                List<Pending> next;
                 while (events < maxBatchEvents && (next = queue.poll()) != null) {
-                    batch.add(next);
-                    events += next.events().size();
+                    batch.addAll(next);
+                    events += next.stream().mapToInt(p -> p.events().size()).sum();
                 }
                 commit(batch);
             } catch (InterruptedException e) {

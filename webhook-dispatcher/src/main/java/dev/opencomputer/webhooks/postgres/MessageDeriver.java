@@ -74,8 +74,11 @@ final class MessageDeriver {
         if (sessions.isEmpty()) {
             return 0;
         }
-        Set<String> tenants = sessions.stream().map(s -> s.tenantId().value()).collect(Collectors.toSet());
-        Map<String, List<Target>> targets = targets(tenants);
+        // a pass of webhook.sent records only (each delivery adds one) needs no endpoints
+        Set<String> tenants = sessions.stream()
+                .filter(s -> s.events().stream().anyMatch(e -> !WebhookMessage.NEVER_SENT.equals(e.type())))
+                .map(s -> s.tenantId().value()).collect(Collectors.toSet());
+        Map<String, List<Target>> targets = tenants.isEmpty() ? Map.of() : targets(tenants);
         Instant now = clock.instant();
         List<MessageQueue.NewMessage> messages = new ArrayList<>();
         Map<SessionId, Long> consumed = new HashMap<>();

@@ -38,10 +38,10 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresWebhookDispatcher.class);
     private static final int MAX_CLAIM = 500;
     private static final int MAX_DERIVE = 1000;
-    private static final Duration DERIVE_LINGER = Duration.ofMillis(2);
+    private static final Duration DERIVE_SPACING = Duration.ofMillis(5);
     private static final int MAX_SETTLE = 1000;
-    private static final int SETTLE_ENOUGH = 128;
-    private static final long SETTLE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int SETTLE_ENOUGH = 256;
+    private static final long SETTLE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final String id;
     private final WebhookProperties properties;
@@ -63,7 +63,6 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
     private final LinkedBlockingQueue<MessageQueue.Settlement> settlements = new LinkedBlockingQueue<>();
     /** New on every {@link #start()}: a stopped dispatcher may be started again. */
     private volatile ExecutorService workers;
-    private volatile ExecutorService appenders;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private AutoCloseable wakeRegistration;
@@ -94,7 +93,6 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         }
         running = true;
         workers = Executors.newVirtualThreadPerTaskExecutor();
-        appenders = Executors.newVirtualThreadPerTaskExecutor();
         threads.clear();
         wakeRegistration = tail.onCommit(deriveWake::release);
         threads.add(Thread.ofPlatform().daemon().name("oc-webhook-derive").start(this::deriveLoop));
@@ -122,17 +120,21 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
                     deriveWake.drainPermits();
                     continue;
                 }
+                long passStarted = System.nanoTime();
                 int consumed = derive(room);
                 if (consumed >= threshold) {
                     continue;
                 }
-                if (consumed > 0) {
-                    // a small pass: let a few more commits gather before the next one (each pass has a fixed cost)
-                    Thread.sleep(DERIVE_LINGER);
-                    continue;
+                if (consumed == 0) {
+                    deriveWake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    deriveWake.drainPermits();
                 }
-                deriveWake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                deriveWake.drainPermits();
+                // after a small pass, let a few more commits gather before the next (a pass has a fixed cost
+                // of three or four statements; webhook.sent commits alone would wake one per settle batch)
+                long early = passStarted + DERIVE_SPACING.toNanos() - System.nanoTime();
+                if (early > 0) {
+                    Thread.sleep(Duration.ofNanos(early));
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -309,7 +311,7 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
                     failures = 0;
                 }
                 if (!logged) {
-                    deliveries.logSent(batch, appenders);
+                    deliveries.logSent(batch);
                     logged = true;
                 }
                 settle(batch, failures >= 3);
@@ -335,7 +337,8 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
     /**
      * Adds what else is queued to {@code batch}, lingering up to {@link #SETTLE_LINGER_NANOS} while
      * deliveries are still running and the batch is small: a few milliseconds more before an attempt
-     * is recorded buy far fewer statements (and {@code webhook.sent} appends) per delivery.
+     * is recorded (its slot is free already) buy far fewer statements and {@code webhook.sent}
+     * appends per delivery.
      */
     private void gather(List<MessageQueue.Settlement> batch) throws InterruptedException {
         long until = System.nanoTime() + SETTLE_LINGER_NANOS;
@@ -438,7 +441,6 @@ public final class PostgresWebhookDispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        appenders.shutdown();
         synchronized (held) {
             held.clear();
             heldTotal = 0;
