@@ -41,7 +41,7 @@ class EventCatalogueTest {
         Set<String> all = new HashSet<>(EventCatalogue.storedTypes());
         all.addAll(EventCatalogue.ephemeralTypes());
         assertThat(all).hasSize(EventCatalogue.storedTypes().size() + EventCatalogue.ephemeralTypes().size());
-        assertThat(all).allMatch(name -> name.matches("[a-z]+\\.[a-z_]+"));
+        assertThat(all).allMatch(name -> name.matches("[a-z]+(_[a-z]+)*\\.[a-z_]+"));
     }
 
     @Test

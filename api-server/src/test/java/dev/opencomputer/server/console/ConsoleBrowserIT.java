@@ -103,8 +103,9 @@ class ConsoleBrowserIT extends SessionApiITBase {
     @Test
     void signsInStartsASessionWatchesItLiveSteersItAndCancelsIt() throws Exception {
         MODELS.play(ModelScript.of(
+                // long enough that the output is seen while the command still runs, on a loaded 2-core machine
                 ScriptedTurn.text("Let me look around first.").withToolCall("bash",
-                        "{\"command\":\"echo first-line; sleep 4; echo second-line\"}"),
+                        "{\"command\":\"echo first-line; sleep 12; echo second-line\"}"),
                 ScriptedTurn.text("Understood, switching to python.").withToolCall("bash",
                         "{\"command\":\"sleep 60; echo never\"}"),
                 ScriptedTurn.text("unused")));

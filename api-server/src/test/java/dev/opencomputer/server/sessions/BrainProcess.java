@@ -2,9 +2,8 @@ package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.server.ApiITBase;
+import dev.opencomputer.server.ServerProcess;
 import dev.opencomputer.testing.TestEngine;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,17 +35,7 @@ final class BrainProcess {
 
     static Process start(String name, String databaseUrl, ModelServer models, Duration lease, List<String> extra)
             throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1"));
-        File jar = new File("target/opencomputer.jar");
-        if (jar.isFile()) {
-            command.addAll(List.of("-jar", jar.getPath()));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                    "dev.opencomputer.server.OpenComputerApplication"));
-        }
-        command.addAll(List.of(
-                "--server.port=0",
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + databaseUrl,
                 "--opencomputer.roles=brain",
                 "--opencomputer.brain.worker-id=" + name,
@@ -59,10 +48,7 @@ final class BrainProcess {
                 "--opencomputer.sandbox.image-mounts[0].image=" + TestEngine.hostUsrImage(),
                 "--opencomputer.sandbox.image-mounts[0].source=/usr",
                 "--opencomputer.sandbox.image-mounts[0].target=/usr"));
-        command.addAll(extra);
-        Path log = Path.of("target", "server-crash-" + name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OPENCOMPUTER_SECRETS_MASTER_KEY", ApiITBase.MASTER_KEY);
-        return builder.start();
+        args.addAll(extra);
+        return ServerProcess.start("server-crash-" + name, "384m", args);
     }
 }

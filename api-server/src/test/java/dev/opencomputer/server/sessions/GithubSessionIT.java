@@ -9,7 +9,11 @@ import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.github.localserver.LocalGithub;
 import dev.opencomputer.github.localserver.PullRequest;
 import dev.opencomputer.testing.Await;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.opencomputer.testing.TestDatabase;
+import dev.opencomputer.testing.TestEngine;
 import dev.opencomputer.testing.WebhookReceiver;
 import com.standardwebhooks.Webhook;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +99,18 @@ class GithubSessionIT extends SessionApiITBase {
     private List<Map<String, Object>> events(String key, String sessionId) {
         return (List<Map<String, Object>>) as(key).get().uri("/v1/sessions/" + sessionId + "/events?limit=1000")
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("data");
+    }
+
+    /** What the engine says of the sandbox's container: its config, environment, mounts and labels. */
+    private static String inspect(String sandboxId) throws Exception {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(TestEngine.dockerHost())
+                .build();
+        try (var engine = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+                .dockerHost(java.net.URI.create(TestEngine.dockerHost())).build())) {
+            String inspected = JSON.writeValueAsString(engine.inspectContainerCmd("oc-" + sandboxId).exec());
+            assertThat(inspected).contains(sandboxId);
+            return inspected;
+        }
     }
 
     private static List<RecordedRequest> requestsAbout(String text) {
@@ -206,7 +222,9 @@ class GithubSessionIT extends SessionApiITBase {
                         .expectBody(String.class).returnResult().getResponseBody()
                 + as(setup.tenant().key()).get().uri("/v1/github/triggers/" + triggerId).exchange()
                         .expectBody(String.class).returnResult().getResponseBody()
-                + MODELS.requests().stream().map(RecordedRequest::body).toList();
+                + MODELS.requests().stream().map(RecordedRequest::body).toList()
+                + BACKEND.received().stream().map(r -> r.headers() + r.body()).toList()
+                + inspect(sandboxId);
         assertThat(everything).doesNotContain(TOKEN);
         assertThat(GITHUB.calls()).filteredOn(c -> !c.path().contains(".git/")).allMatch(c -> c.authorized());
     }

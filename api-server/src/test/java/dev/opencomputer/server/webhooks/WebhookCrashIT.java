@@ -1,5 +1,7 @@
 package dev.opencomputer.server.webhooks;
 
+import dev.opencomputer.server.ServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.testing.Await;
@@ -7,8 +9,6 @@ import dev.opencomputer.testing.TestDatabase;
 import dev.opencomputer.testing.TestEngine;
 import dev.opencomputer.testing.WebhookReceiver;
 import dev.opencomputer.testing.WebhookReceiver.Answer;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,17 +51,7 @@ class WebhookCrashIT extends WebhookApiITBase {
     }
 
     static Process startDispatcher(String name) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
-        File jar = new File("target/opencomputer.jar");
-        if (jar.isFile()) {
-            command.addAll(List.of("-jar", jar.getPath()));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                    "dev.opencomputer.server.OpenComputerApplication"));
-        }
-        command.addAll(List.of(
-                "--server.port=0",
+        Process process = ServerProcess.start("webhook-crash-" + name, "256m", List.of(
                 "--spring.datasource.url=" + DATABASE.url(),
                 "--opencomputer.roles=dispatcher",
                 "--opencomputer.webhooks.dispatcher-id=" + name,
@@ -73,10 +63,6 @@ class WebhookCrashIT extends WebhookApiITBase {
                 "--opencomputer.webhooks.poll-interval=100ms",
                 "--opencomputer.sandbox.docker-host=" + TestEngine.dockerHost(),
                 "--opencomputer.sandbox.instance=" + SANDBOX_INSTANCE));
-        Path log = Path.of("target", "webhook-crash-" + name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OPENCOMPUTER_SECRETS_MASTER_KEY", MASTER_KEY);
-        Process process = builder.start();
         CHILDREN.add(process);
         return process;
     }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,8 +50,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ModelServer implements AutoCloseable {
 
-    private static final Set<String> CREDENTIAL_HEADERS = Set.of("x-api-key", "authorization", "api-key",
-            "proxy-authorization");
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -267,7 +264,7 @@ public final class ModelServer implements AutoCloseable {
                     : OpenAiWire.invalidRequest(message));
             return;
         }
-        String conversation = conversationKey(request);
+        String conversation = RequestParts.conversationKey(request);
         RecordedRequest recorded;
         ScriptedTurn turn;
         ModelScript.Exhaustion exhaustion;
@@ -279,8 +276,8 @@ public final class ModelServer implements AutoCloseable {
             exhaustion = script.onExhausted();
             scriptSize = script.turns().size();
             sequence++;
-            recorded = new RecordedRequest(sequence, clock.instant(), wire.provider(), path, headers(exchange),
-                    apiKey(exchange), body, conversation, index, request.model(), request.stream(), request.system(),
+            recorded = new RecordedRequest(sequence, clock.instant(), wire.provider(), path, RequestParts.headers(exchange),
+                    RequestParts.apiKey(exchange), body, conversation, index, request.model(), request.stream(), request.system(),
                     request.messages(), request.toolNames());
             requests.add(recorded);
             arrived.signalAll();
@@ -289,13 +286,13 @@ public final class ModelServer implements AutoCloseable {
         }
         if (turn == null) {
             if (exhaustion == ModelScript.Exhaustion.ERROR) {
-                log.accept(describe(recorded, scriptSize) + " -> error 500 (script exhausted)");
+                log.accept(RequestParts.describe(recorded, scriptSize) + " -> error 500 (script exhausted)");
                 wire.fail(exchange, new ScriptedError(500, null, "The model script is exhausted.", null, false));
                 return;
             }
             turn = ScriptedTurn.text("(scripted model) You said: {{lastUserMessage}}");
         }
-        log.accept(describe(recorded, scriptSize) + " -> " + describe(turn));
+        log.accept(RequestParts.describe(recorded, scriptSize) + " -> " + RequestParts.describe(turn));
         perform(exchange, wire, request, recorded, turn);
     }
 
@@ -371,33 +368,6 @@ public final class ModelServer implements AutoCloseable {
         return -1;
     }
 
-    private static String conversationKey(WireFormat.ParsedRequest request) {
-        String firstUser = request.messages().stream().filter(RecordedMessage::isUser).map(RecordedMessage::text)
-                .findFirst().orElse("");
-        return Fingerprint.sha256(request.system() + "\u0000" + firstUser).substring(0, 12);
-    }
-
-    private static Map<String, String> headers(HttpExchange exchange) {
-        Map<String, String> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            String key = name.toLowerCase(Locale.ROOT);
-            headers.put(key, CREDENTIAL_HEADERS.contains(key) ? "[redacted]" : String.join(", ", values));
-        });
-        return headers;
-    }
-
-    private static String apiKey(HttpExchange exchange) {
-        String key = exchange.getRequestHeaders().getFirst("x-api-key");
-        if (key != null) {
-            return key;
-        }
-        String authorization = exchange.getRequestHeaders().getFirst("authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return authorization.substring(7).trim();
-        }
-        return null;
-    }
-
     private void requestLog(HttpExchange exchange, String method) throws IOException {
         switch (method) {
             case "GET" -> {
@@ -433,31 +403,6 @@ public final class ModelServer implements AutoCloseable {
 
     private static ObjectNode problem(String title, String detail) {
         return Json.object().put("title", title).put("detail", detail);
-    }
-
-    private static String describe(RecordedRequest request, int scriptSize) {
-        String turn = request.turn() < 0 ? "exhausted" : "turn " + (request.turn() + 1) + "/" + scriptSize;
-        return "#" + request.sequence() + " " + request.provider() + (request.stream() ? " stream " : " ")
-                + request.model() + " conversation=" + request.conversation() + " " + turn;
-    }
-
-    private static String describe(ScriptedTurn turn) {
-        if (turn.hang() == ScriptedTurn.Hang.BEFORE_RESPONSE) {
-            return "hang";
-        }
-        if (turn.error() != null) {
-            return "error " + turn.error().status() + (turn.error().midStream() ? " mid-stream" : "");
-        }
-        List<String> parts = new ArrayList<>();
-        if (!turn.thinking().isEmpty()) {
-            parts.add("thinking");
-        }
-        if (!turn.text().isEmpty()) {
-            parts.add("text");
-        }
-        turn.toolCalls().forEach(call -> parts.add("tool " + call.name()));
-        return String.join(" + ", parts) + " (" + turn.effectiveStopReason() + ")"
-                + (turn.hang() == ScriptedTurn.Hang.MID_STREAM ? ", then hang" : "");
     }
 
     /** Configures a server before it starts. */
