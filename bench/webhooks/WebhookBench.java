@@ -56,6 +56,8 @@ public class WebhookBench {
         int concurrency = Integer.parseInt(System.getenv("OC_BENCH_CONCURRENCY"));
         int paced = Integer.parseInt(System.getenv().getOrDefault("OC_BENCH_PACED_RATE", "500"));
         int sessionsCount = 50;
+        // the same warm-up for both paths, long enough for the JIT to compile either one's hot code
+        int warmUp = Integer.parseInt(System.getenv().getOrDefault("OC_BENCH_WARMUP", "5000"));
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         receiver.createContext("/", exchange -> {
@@ -107,10 +109,10 @@ public class WebhookBench {
 
             // warm-up: both paths
             keepBodies = true;
-            burst(log, sessions, 2000, 0);
-            awaitReceived(2000, Duration.ofSeconds(120), "warm-up");
+            burst(log, sessions, warmUp, 0);
+            awaitReceived(warmUp, Duration.ofSeconds(120), "warm-up");
             keepBodies = false;
-            plain(target, bodies.subList(0, 2000), concurrency);
+            plain(target, bodies.subList(0, warmUp), concurrency);
 
             // 1. throughput: events committed in bursts, until the last delivery is received
             received.set(0);
