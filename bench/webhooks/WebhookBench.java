@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.postgresql.ds.PGSimpleDataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,6 +56,8 @@ public class WebhookBench {
         int concurrency = Integer.parseInt(System.getenv("OC_BENCH_CONCURRENCY"));
         int paced = Integer.parseInt(System.getenv().getOrDefault("OC_BENCH_PACED_RATE", "500"));
         int sessionsCount = 50;
+        // the same warm-up for both paths, long enough for the JIT to compile either one's hot code
+        int warmUp = Integer.parseInt(System.getenv().getOrDefault("OC_BENCH_WARMUP", "5000"));
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         receiver.createContext("/", exchange -> {
@@ -88,9 +91,13 @@ public class WebhookBench {
             fail("could not create the endpoint: " + endpoint);
         }
 
-        PGSimpleDataSource db = new PGSimpleDataSource();
-        db.setURL(System.getenv("OC_BENCH_DATABASE_URL"));
-        try (PostgresEventLog log = new PostgresEventLog(db, EventLogProperties.defaults(), Clock.systemUTC()).start()) {
+        // the load generator's own pool: a plain PGSimpleDataSource would open a connection (a new
+        // server process) per append, on the same two cores as what is measured
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(System.getenv("OC_BENCH_DATABASE_URL"));
+        pool.setMaximumPoolSize(20);
+        try (HikariDataSource db = new HikariDataSource(pool);
+                PostgresEventLog log = new PostgresEventLog(db, EventLogProperties.defaults(), Clock.systemUTC()).start()) {
             AgentId agent = AgentId.next(Instant.now());
             List<SessionId> sessions = new ArrayList<>();
             for (int i = 0; i < sessionsCount; i++) {
@@ -102,10 +109,10 @@ public class WebhookBench {
 
             // warm-up: both paths
             keepBodies = true;
-            burst(log, sessions, 2000, 0);
-            awaitReceived(2000, Duration.ofSeconds(120), "warm-up");
+            burst(log, sessions, warmUp, 0);
+            awaitReceived(warmUp, Duration.ofSeconds(120), "warm-up");
             keepBodies = false;
-            plain(target, bodies.subList(0, 2000), concurrency);
+            plain(target, bodies.subList(0, warmUp), concurrency);
 
             // 1. throughput: events committed in bursts, until the last delivery is received
             received.set(0);

@@ -7,7 +7,7 @@
 #      java.net.http.HttpClient loop posting the same bodies with the same concurrency, as a ratio;
 #   2. p50/p99 from commit (the event's log time) to receipt at a paced $OC_BENCH_PACED_RATE events/s.
 #   bench/webhooks/run.sh   (OC_BENCH_EVENTS=20000, OC_BENCH_CONCURRENCY=64, OC_BENCH_PACED_RATE=500,
-#                            OC_BENCH_PORT=18131)
+#                            OC_BENCH_WARMUP=5000, OC_BENCH_PORT=18131)
 # Fails (non-zero, "BENCHMARK FAILED: …") when a figure cannot be computed.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"

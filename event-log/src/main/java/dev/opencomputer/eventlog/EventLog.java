@@ -8,6 +8,7 @@ import dev.opencomputer.session.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Flow;
 
@@ -62,6 +63,25 @@ public interface EventLog {
      * @throws SessionNotFoundException when the session does not exist
      */
     List<LoggedEvent> append(SessionId session, List<? extends SessionEvent> events, long fencingToken);
+
+    /**
+     * Appends to several sessions at once: each session's events as by {@link #append(SessionId, List)}
+     * (atomically, contiguously), all of them possibly in one commit. A session that cannot take its
+     * events fails alone, without failing the others.
+     *
+     * @return the failure of each session whose events were not appended (empty when all were)
+     */
+    default Map<SessionId, RuntimeException> appendEach(Map<SessionId, ? extends List<? extends SessionEvent>> events) {
+        Map<SessionId, RuntimeException> failures = new java.util.LinkedHashMap<>();
+        events.forEach((session, list) -> {
+            try {
+                append(session, list);
+            } catch (RuntimeException e) {
+                failures.put(session, e);
+            }
+        });
+        return failures;
+    }
 
     /**
      * At most {@code limit} events of {@code session} with a seq greater than {@code afterSeq},

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * take whatever is queued (up to a number of events) and commit it in one transaction. Per
  * session the transaction takes the next seqs with {@code UPDATE sessions SET last_seq =
  * last_seq + n … RETURNING}, which holds the row lock until commit, so seqs are gapless and
- * commit order is seq order; sessions are locked in id order so that committers never deadlock.
+ * commit order is seq order; sessions are locked in id order so that committers never deadlock
+ * (a group of several sessions locks them all with one {@code SELECT … ORDER BY id FOR UPDATE}
+ * first, then takes the seqs of those without a fencing token with one {@code UPDATE}).
  * All rows go in with one statement that also sends one NOTIFY. Under load this turns many small
  * transactions into few large ones; alone, an append costs one queue hand-off more than a plain
  * transaction.
@@ -54,6 +56,13 @@ final class GroupCommitter implements AutoCloseable {
             UPDATE sessions SET status = v.status FROM unnest(?::text[], ?::text[]) AS v(id, status)
             WHERE sessions.id = v.id""";
     private static final String FENCE_OF = "SELECT lease_token FROM sessions WHERE id = ?";
+    /** Locks the rows of every session of a group in id order (no deadlock), so what follows never waits. */
+    private static final String LOCK_SESSIONS = "SELECT id FROM sessions WHERE id = ANY (?) ORDER BY id FOR UPDATE";
+    /** The seqs of many unfenced sessions (already locked) in one statement. */
+    private static final String TAKE_MANY_SEQS = """
+            UPDATE sessions s SET last_seq = s.last_seq + v.n, updated_at = ?
+            FROM unnest(?::text[], ?::bigint[]) AS v(id, n) WHERE s.id = v.id
+            RETURNING s.id, s.last_seq, s.status""";
 
     /** One appender's request, waiting for its seqs. */
     record Pending(SessionId session, List<? extends SessionEvent> events, String[] data, Long fence,
@@ -72,7 +81,8 @@ final class GroupCommitter implements AutoCloseable {
     private final DataSource dataSource;
     private final Clock clock;
     private final int maxBatchEvents;
-    private final BlockingQueue<Pending> queue;
+    /** Groups of appends that go into one commit together (most hold one append). */
+    private final BlockingQueue<List<Pending>> queue;
     private final Committed committed;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -101,10 +111,7 @@ final class GroupCommitter implements AutoCloseable {
         }
         Pending pending = new Pending(session, List.copyOf(events), data, fence, new CompletableFuture<>());
         try {
-            queue.put(pending);
-            if (!running && queue.remove(pending)) {
-                throw new IllegalStateException("the event log is closing");
-            }
+            enqueue(List.of(pending));
             return pending.result().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,20 +125,53 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues appends to several sessions (no fences) as one group, committed together (unless the
+     * group fails, then one by one), and waits for all of them; each future holds its own outcome.
+     */
+    List<CompletableFuture<List<LoggedEvent>>> appendAll(List<Pending> group) {
+        if (!running) {
+            throw new IllegalStateException("the event log is not running");
+        }
+        try {
+            enqueue(group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while appending; the events may or may not have been appended", e);
+        }
+        List<CompletableFuture<List<LoggedEvent>>> results = group.stream().map(Pending::result).toList();
+        try {
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while appending; the events may or may not have been appended", e);
+        } catch (ExecutionException e) {
+            // each future carries its own failure
+        }
+        return results;
+    }
+
+    private void enqueue(List<Pending> group) throws InterruptedException {
+        queue.put(group);
+        if (!running && queue.remove(group)) {
+            throw new IllegalStateException("the event log is closing");
+        }
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                List<Pending> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                int events = first.events().size();
-                Pending next;
+                batch.addAll(first);
+                int events = first.stream().mapToInt(p -> p.events().size()).sum();
+                List<Pending> next;
                 while (events < maxBatchEvents && (next = queue.poll()) != null) {
-                    batch.add(next);
-                    events += next.events().size();
+                    batch.addAll(next);
+                    events += next.stream().mapToInt(p -> p.events().size()).sum();
                 }
                 commit(batch);
             } catch (InterruptedException e) {
@@ -179,9 +219,25 @@ final class GroupCommitter implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                Map<String, List<Pending>> unfenced = new TreeMap<>();
+                if (bySession.size() > 1) {
+                    lockSessions(c, bySession.keySet());
+                    bySession.forEach((id, appends) -> {
+                        if (appends.stream().allMatch(p -> p.fence() == null)) {
+                            unfenced.put(id, appends);
+                        }
+                    });
+                }
+                if (unfenced.size() > 1) {
+                    takeManySeqs(c, nowAtUtc, unfenced, accepted, refused, lastSeqs, statusChanges);
+                } else {
+                    unfenced.clear();
+                }
                 try (PreparedStatement takeSeqs = c.prepareStatement(TAKE_SEQS)) {
                     for (Map.Entry<String, List<Pending>> entry : bySession.entrySet()) {
-                        takeSeqs(takeSeqs, nowAtUtc, entry.getValue(), accepted, refused, lastSeqs, statusChanges);
+                        if (!unfenced.containsKey(entry.getKey())) {
+                            takeSeqs(takeSeqs, nowAtUtc, entry.getValue(), accepted, refused, lastSeqs, statusChanges);
+                        }
                     }
                 }
                 if (!accepted.isEmpty()) {
@@ -216,6 +272,59 @@ final class GroupCommitter implements AutoCloseable {
         for (Pending pending : refused) {
             pending.result().completeExceptionally(whyRefused(pending));
         }
+    }
+
+    private static void lockSessions(Connection c, java.util.Set<String> ids) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement(LOCK_SESSIONS)) {
+            lock.setArray(1, c.createArrayOf("text", ids.toArray(String[]::new)));
+            lock.executeQuery().close();
+        }
+    }
+
+    /** Takes seqs for the appends of several sessions without fences, one UPDATE for all of them. */
+    private static void takeManySeqs(Connection c, OffsetDateTime now, Map<String, List<Pending>> bySession,
+            List<Accepted> accepted, List<Pending> refused, Map<SessionId, Long> lastSeqs,
+            Map<String, SessionStatus> statusChanges) throws SQLException {
+        String[] ids = bySession.keySet().toArray(String[]::new);
+        Long[] counts = new Long[ids.length];
+        Map<String, Long> countOf = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            counts[i] = bySession.get(ids[i]).stream().mapToLong(p -> p.events().size()).sum();
+            countOf.put(ids[i], counts[i]);
+        }
+        java.util.Set<String> found = new java.util.HashSet<>();
+        try (PreparedStatement take = c.prepareStatement(TAKE_MANY_SEQS)) {
+            take.setObject(1, now);
+            take.setArray(2, c.createArrayOf("text", ids));
+            take.setArray(3, c.createArrayOf("bigint", counts));
+            try (ResultSet rs = take.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    List<Pending> appends = bySession.get(id);
+                    found.add(id);
+                    long last = rs.getLong(2);
+                    SessionStatus before = SessionStatus.parse(rs.getString(3));
+                    SessionStatus after = before;
+                    long seq = last - countOf.get(id) + 1;
+                    for (Pending pending : appends) {
+                        accepted.add(new Accepted(pending, seq));
+                        seq += pending.events().size();
+                        for (SessionEvent event : pending.events()) {
+                            after = after.after(event);
+                        }
+                    }
+                    lastSeqs.put(appends.getFirst().session(), last);
+                    if (after != before) {
+                        statusChanges.put(id, after);
+                    }
+                }
+            }
+        }
+        bySession.forEach((id, appends) -> {
+            if (!found.contains(id)) {
+                refused.addAll(appends);
+            }
+        });
     }
 
     /** Takes seqs for one session's appends, one UPDATE per run of appends with the same fence. */

@@ -169,6 +169,37 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     }
 
     @Override
+    public Map<SessionId, RuntimeException> appendEach(Map<SessionId, ? extends List<? extends SessionEvent>> events) {
+        Map<SessionId, RuntimeException> failures = new java.util.LinkedHashMap<>();
+        List<GroupCommitter.Pending> group = new ArrayList<>(events.size());
+        events.forEach((session, list) -> {
+            Objects.requireNonNull(session, "session");
+            if (list.isEmpty()) {
+                return;
+            }
+            try {
+                group.add(new GroupCommitter.Pending(session, List.copyOf(list), encode(list), null,
+                        new java.util.concurrent.CompletableFuture<>()));
+            } catch (RuntimeException e) {
+                failures.put(session, e);
+            }
+        });
+        if (group.isEmpty()) {
+            return failures;
+        }
+        var results = committer.appendAll(group);
+        for (int i = 0; i < group.size(); i++) {
+            try {
+                results.get(i).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                failures.put(group.get(i).session(), e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException(e.getCause()));
+            }
+        }
+        return failures;
+    }
+
+    @Override
     public List<LoggedEvent> readAfter(SessionId session, long afterSeq, int limit) {
         if (afterSeq < 0 || limit < 1) {
             throw new IllegalArgumentException("afterSeq must be 0 or more and limit 1 or more");

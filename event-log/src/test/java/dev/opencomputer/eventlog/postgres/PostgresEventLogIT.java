@@ -320,6 +320,26 @@ class PostgresEventLogIT {
     }
 
     @Test
+    void appendEachAppendsToSeveralSessionsAtOnceAndAMissingSessionFailsAlone() {
+        SessionId first = db.newSession(log);
+        SessionId second = db.newSession(log);
+        SessionId missing = SessionId.next(Instant.now());
+        Map<SessionId, List<SessionEvent>> events = new java.util.LinkedHashMap<>();
+        events.put(second, List.of(new UserMessage("b1"), new UserMessage("b2")));
+        events.put(missing, List.of(new UserMessage("lost")));
+        events.put(first, List.of(new UserMessage("a1")));
+
+        Map<SessionId, RuntimeException> failures = log.appendEach(events);
+
+        assertThat(failures).containsOnlyKeys(missing);
+        assertThat(failures.get(missing)).isInstanceOf(SessionNotFoundException.class);
+        assertThat(log.readAfter(first, 2, 10)).extracting(LoggedEvent::seq).containsExactly(3L);
+        assertThat(log.readAfter(second, 2, 10)).extracting(e -> ((UserMessage) e.event()).text())
+                .containsExactly("b1", "b2");
+        assertThat(log.append(first, new UserMessage("after")).seq()).isEqualTo(4);
+    }
+
+    @Test
     void aWorkerThatLostItsLeaseCannotAppend() {
         SessionId session = db.newSession(log);
         db.execute("UPDATE sessions SET lease_owner = 'worker-2', lease_token = 7 WHERE id = '" + session + "'");

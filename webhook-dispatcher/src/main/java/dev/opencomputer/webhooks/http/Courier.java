@@ -33,6 +33,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -67,6 +68,8 @@ public final class Courier implements AutoCloseable {
                 .setDnsResolver(new GuardedResolver(guard))
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxPerEndpoint)
+                // no pool-wide lock per lease and release: the dispatcher bounds deliveries per endpoint itself
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit)
                         .setTimeToLive(Timeout.ofMinutes(5)).build())
                 .build();

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,31 +59,33 @@ final class Deliveries {
     }
 
     /**
-     * Appends {@code webhook.sent} for the delivered session events of {@code batch}: one append per
-     * session, the sessions in parallel (the log commits them together). Before the messages are
-     * settled, so a crash in between repeats the delivery rather than loses the record.
+     * Appends {@code webhook.sent} for the delivered session events of {@code batch}: to every
+     * session at once (the log may commit them together). Before the messages are settled, so a
+     * crash in between repeats the delivery rather than loses the record.
      */
-    void logSent(List<MessageQueue.Settlement> batch, java.util.concurrent.Executor executor) {
-        java.util.Map<String, List<WebhookSent>> bySession = new java.util.LinkedHashMap<>();
+    void logSent(List<MessageQueue.Settlement> batch) {
+        Map<SessionId, List<WebhookSent>> bySession = new LinkedHashMap<>();
         for (MessageQueue.Settlement s : batch) {
             MessageQueue.Claimed m = s.message();
             if ("delivered".equals(s.status()) && m.sessionId() != null) {
-                bySession.computeIfAbsent(m.sessionId(), k -> new java.util.ArrayList<>()).add(new WebhookSent(
+                bySession.computeIfAbsent(SessionId.parse(m.sessionId()), k -> new ArrayList<>()).add(new WebhookSent(
                         m.endpointId(), m.id(), m.type(), m.eventSeq(), s.attempt().statusCode(), s.attempt().attempt()));
             }
         }
-        List<java.util.concurrent.CompletableFuture<Void>> appends = new java.util.ArrayList<>();
-        bySession.forEach((session, events) -> appends.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try {
-                eventLog.append(SessionId.parse(session), events);
-            } catch (RuntimeException e) {
-                // delivered all the same; only the log's record of it is missing
-                log.warn("delivered {} webhook message(s) of session {} but cannot log webhook.sent: {}",
-                        events.size(), session, e.toString());
-            }
-        }, executor)));
-        java.util.concurrent.CompletableFuture.allOf(appends.toArray(java.util.concurrent.CompletableFuture[]::new))
-                .join();
+        if (bySession.isEmpty()) {
+            return;
+        }
+        Map<SessionId, RuntimeException> failures;
+        try {
+            failures = eventLog.appendEach(bySession);
+        } catch (RuntimeException e) {
+            log.warn("delivered webhook messages of {} session(s) but cannot log webhook.sent: {}", bySession.size(),
+                    e.toString());
+            return;
+        }
+        // delivered all the same; only the log's record of it is missing
+        failures.forEach((session, e) -> log.warn("delivered {} webhook message(s) of session {} but cannot log "
+                + "webhook.sent: {}", bySession.get(session).size(), session, e.toString()));
     }
 
     private MessageQueue.Settlement settle(MessageQueue.Claimed message, Courier.Outcome outcome) {

@@ -27,11 +27,14 @@ final class MessageQueue {
 
     private static final String INSERT = """
             INSERT INTO webhook_messages (id, endpoint_id, tenant_id, session_id, event_seq, event_type, body, status,
-                next_attempt_at, created_at, updated_at)
-            SELECT i, e, t, s, q, y, b, 'pending', n, c, c
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[]::timestamptz[])
-                AS u(i, e, t, s, q, y, b, n), (SELECT ?::timestamptz AS c) now
-            ON CONFLICT (endpoint_id, session_id, event_seq) DO NOTHING""";
+                next_attempt_at, lease_owner, lease_expires_at, claim_token, created_at, updated_at)
+            SELECT i, e, t, s, q, y, b, 'pending', n, CASE WHEN l THEN o END, CASE WHEN l THEN x END,
+                CASE WHEN l THEN 1 ELSE 0 END, c, c
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[]::timestamptz[],
+                    ?::boolean[]) AS u(i, e, t, s, q, y, b, n, l),
+                (SELECT ?::timestamptz AS c, ?::text AS o, ?::timestamptz AS x) now
+            ON CONFLICT (endpoint_id, session_id, event_seq) DO NOTHING
+            RETURNING id, lease_owner IS NOT NULL""";
     private static final String CANDIDATES = """
             SELECT m.id, m.endpoint_id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
             WHERE m.status = 'pending' AND m.next_attempt_at <= ?
@@ -67,9 +70,9 @@ final class MessageQueue {
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
     }
 
-    /** A message to insert. */
+    /** A message to insert; {@code leased}: with a lease to the inserting dispatcher (claim token 1). */
     record NewMessage(String id, String endpointId, String tenantId, String sessionId, Long eventSeq, String type,
-            String body, Instant dueAt) {
+            String body, Instant dueAt, boolean leased) {
     }
 
     /** A message this dispatcher holds the lease of, with what it needs to deliver it. */
@@ -81,15 +84,22 @@ final class MessageQueue {
     record Settlement(Claimed message, DeliveryAttempt attempt, String status, Instant nextAttemptAt) {
     }
 
-    void insert(List<NewMessage> messages, Instant now) {
+    /**
+     * Inserts the messages not stored yet (a repeat of an (endpoint, event) is dropped), those
+     * marked {@code leased} leased to {@code owner} until {@code leaseUntil} in the same statement.
+     *
+     * @return the ids of the messages this call inserted with a lease: this dispatcher holds them now
+     */
+    Set<String> insert(List<NewMessage> messages, Instant now, String owner, Instant leaseUntil) {
         if (messages.isEmpty()) {
-            return;
+            return Set.of();
         }
         int n = messages.size();
         String[] ids = new String[n], endpoints = new String[n], tenants = new String[n], sessions = new String[n],
                 types = new String[n], bodies = new String[n];
         Long[] seqs = new Long[n];
         String[] due = new String[n];
+        Boolean[] leased = new Boolean[n];
         for (int i = 0; i < n; i++) {
             NewMessage m = messages.get(i);
             ids[i] = m.id();
@@ -100,8 +110,9 @@ final class MessageQueue {
             types[i] = m.type();
             bodies[i] = m.body();
             due[i] = m.dueAt().toString();
+            leased[i] = m.leased();
         }
-        execute(c -> {
+        return execute(c -> {
             try (PreparedStatement s = c.prepareStatement(INSERT)) {
                 s.setArray(1, c.createArrayOf("text", ids));
                 s.setArray(2, c.createArrayOf("text", endpoints));
@@ -111,10 +122,20 @@ final class MessageQueue {
                 s.setArray(6, c.createArrayOf("text", types));
                 s.setArray(7, c.createArrayOf("text", bodies));
                 s.setArray(8, c.createArrayOf("text", due));
-                s.setTimestamp(9, Timestamp.from(now));
-                s.executeUpdate();
+                s.setArray(9, c.createArrayOf("boolean", leased));
+                s.setTimestamp(10, Timestamp.from(now));
+                s.setString(11, owner);
+                s.setTimestamp(12, Timestamp.from(leaseUntil));
+                Set<String> held = new java.util.HashSet<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getBoolean(2)) {
+                            held.add(rs.getString(1));
+                        }
+                    }
+                }
+                return held;
             }
-            return null;
         });
     }
 

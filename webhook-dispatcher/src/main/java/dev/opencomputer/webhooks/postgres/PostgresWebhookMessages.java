@@ -134,7 +134,7 @@ public final class PostgresWebhookMessages implements WebhookMessages, AutoClose
                 body.toString(), 1, 1, (String) endpoint[0], (Integer) endpoint[1],
                 previous == null ? null : previous.toInstant());
         var settlement = deliveries.deliver(claimed);
-        deliveries.logSent(List.of(settlement), Runnable::run);
+        deliveries.logSent(List.of(settlement));
         Instant done = clock.instant();
         queue.settle("api-test", List.of(settlement), done, done.minus(properties.disableAfter()));
         return new SentTest(find(tenant, id), settlement.attempt());
