@@ -43,6 +43,9 @@ final class BrainToolStep {
 
     /** Prepares the workspace; the {@code session.failed} that ends the run when it cannot be. */
     Optional<SessionEvent> prepare() {
+        if (context.brainTools().specs(session()).isEmpty()) {
+            return Optional.empty(); // most sessions: nothing to set up, no thread to start
+        }
         try {
             signals.await(() -> join(CompletableFuture.runAsync(() -> context.brainTools().prepare(session()),
                     Thread::startVirtualThread)), () -> { });

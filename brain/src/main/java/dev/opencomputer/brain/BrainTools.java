@@ -40,8 +40,8 @@ public interface BrainTools {
     List<ToolSpec> specs(Session session);
 
     /**
-     * Runs at the start of every run, before the first step, with the sandbox running: sets the
-     * workspace up (a checkout). Must be idempotent: a resumed or woken run calls it again.
+     * Runs at the start of every run of a session that {@link #specs} gives tools, before the first
+     * step, with the sandbox running: sets the workspace up (a checkout). Must be idempotent: a resumed or woken run calls it again.
      *
      * @throws RuntimeException with a message that may be shown to the user; the run then fails
      */

@@ -1,5 +1,6 @@
 package dev.opencomputer.brain;
 
+import dev.opencomputer.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.sandbox.SandboxSpec;
@@ -47,7 +48,7 @@ class SessionRunTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration NO_PROGRESS = Duration.ofMinutes(70);
 
-    private final RunFakes.TestClock clock = new RunFakes.TestClock(START);
+    private final TestClock clock = new TestClock(START);
     private final AtomicLong ticker = new AtomicLong(1_000_000_000L);
     private final RunFakes.Log log = new RunFakes.Log(clock);
     private final RunFakes.Sandbox sandbox = new RunFakes.Sandbox();

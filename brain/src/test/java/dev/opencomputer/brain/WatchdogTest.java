@@ -1,5 +1,6 @@
 package dev.opencomputer.brain;
 
+import dev.opencomputer.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.secrets.SecretName;
@@ -16,7 +17,7 @@ class WatchdogTest {
 
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final RunFakes.TestClock clock = new RunFakes.TestClock(START);
+    private final TestClock clock = new TestClock(START);
     private final AtomicLong ticker = new AtomicLong();
     private final Watchdog watchdog = new Watchdog(Duration.ofMinutes(70), clock, ticker::get, 0);
 

@@ -218,11 +218,10 @@ public final class LocalGithub implements AutoCloseable {
                 return;
             }
             rest(exchange, method, repo.group(1), repo.group(2) == null ? "" : repo.group(2), uri, body);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             System.err.println("local GitHub: " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
                     + " failed: " + e);
-            e.printStackTrace();
-            throw e;
+            reply(exchange, 500, Map.of("message", "local GitHub failed: " + e.getClass().getSimpleName()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.opencomputer.secrets.postgres;
 
+import dev.opencomputer.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +44,7 @@ class PostgresSecretStoreIT {
     private static final SecretName NAME = SecretName.parse("ANTHROPIC_API_KEY");
 
     private final SecureRandom random = new SecureRandom();
-    private final TickingClock clock = new TickingClock(Instant.parse("2025-11-21T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2025-11-21T10:00:00Z"));
     private final String v1 = MasterKeyring.newEntry(1, random);
     private final String v2 = MasterKeyring.newEntry(2, random);
     private TestDatabase database;
