@@ -13,19 +13,21 @@ class AuthConfiguration implements WebFluxConfigurer {
 
     private final ApiKeys apiKeys;
     private final ClientTokens clientTokens;
+    private final TokenLiveness liveness;
     private final ApiProperties properties;
     private final Executor executor;
 
-    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties,
+    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, ApiProperties properties,
             BlockingCalls blockingCalls) {
         this.apiKeys = apiKeys;
         this.clientTokens = clientTokens;
+        this.liveness = liveness;
         this.properties = properties;
         this.executor = blockingCalls.executor();
     }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
-        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, properties, executor));
+        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, liveness, properties, executor));
     }
 }
