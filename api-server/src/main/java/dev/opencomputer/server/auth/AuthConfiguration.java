@@ -14,11 +14,13 @@ class AuthConfiguration implements WebFluxConfigurer {
     private final ApiKeys apiKeys;
     private final ClientTokens clientTokens;
     private final TokenLiveness liveness;
+    private final RequestRates rates;
     private final ApiProperties properties;
     private final Executor executor;
 
-    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, ApiProperties properties,
-            BlockingCalls blockingCalls) {
+    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
+            ApiProperties properties, BlockingCalls blockingCalls) {
+        this.rates = rates;
         this.apiKeys = apiKeys;
         this.clientTokens = clientTokens;
         this.liveness = liveness;
@@ -28,6 +30,7 @@ class AuthConfiguration implements WebFluxConfigurer {
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
-        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, liveness, properties, executor));
+        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, liveness, rates, properties,
+                executor));
     }
 }

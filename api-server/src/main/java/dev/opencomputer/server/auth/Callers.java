@@ -16,9 +16,9 @@ public class Callers {
 
     private final CallerArgumentResolver resolver;
 
-    Callers(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, ApiProperties properties,
-            BlockingCalls blockingCalls) {
-        this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, liveness, properties,
+    Callers(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
+            ApiProperties properties, BlockingCalls blockingCalls) {
+        this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, liveness, rates, properties,
                 blockingCalls.executor());
     }
 

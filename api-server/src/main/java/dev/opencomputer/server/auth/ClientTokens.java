@@ -111,7 +111,7 @@ public class ClientTokens {
             JWTClaimsSet claims = processor.process(token, null);
             return new Caller.SessionClient(TenantId.parse(claims.getStringClaim("tid")),
                     SessionId.parse(claims.getSubject()), claims.getStringClaim("akid"),
-                    claims.getExpirationTime().toInstant());
+                    claims.getExpirationTime().toInstant(), claims.getJWTID());
         } catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException e) {
             log.debug("client token rejected: {}", e.getMessage());
             throw new AuthenticationFailedException();

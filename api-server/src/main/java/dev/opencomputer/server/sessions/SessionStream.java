@@ -114,7 +114,11 @@ class SessionStream {
             String parameter = lastEventId != null ? "Last-Event-ID" : "after";
             SeqCursor cursor = SeqCursor.parse(parameter,
                     lastEventId != null ? lastEventId : request.queryParam("after").orElse(null));
-            return Mono.fromCallable(() -> sessions.find(tenant, session)).subscribeOn(blocking).flatMap(found -> {
+            return Mono.fromCallable(() -> {
+                var found = sessions.find(tenant, session);
+                guard.admit(caller, tenant);
+                return found;
+            }).subscribeOn(blocking).flatMap(found -> {
                 if (cursor.after() > found.lastSeq()) {
                     return Mono.error(new ParameterInvalidException(parameter,
                             "the cursor is beyond the session's last event (" + found.lastSeq() + ")"));
@@ -122,14 +126,14 @@ class SessionStream {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .header("Cache-Control", "no-cache")
                         .build((exchange, context) -> exchange.getResponse().writeAndFlushWith(
-                                messages(caller, session, cursor.after(), request.path(),
+                                messages(caller, tenant, session, cursor.after(), request.path(),
                                         exchange.getResponse().bufferFactory())
                                         .map(Flux::just)));
             });
         });
     }
 
-    private Flux<DataBuffer> messages(Caller caller, SessionId session, long after, String path,
+    private Flux<DataBuffer> messages(Caller caller, TenantId tenant, SessionId session, long after, String path,
             DataBufferFactory buffers) {
         String hello = "retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
                 + "\n\n";
@@ -140,7 +144,7 @@ class SessionStream {
         Flux<DataBuffer> beats = heartbeats.ticks().takeUntilOther(ended.asMono())
                 .map(tick -> buffers.wrap(HEARTBEAT));
         // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
-        Flux<DataBuffer> ending = guard.watch(caller, session).flatMapMany(Flux::error);
+        Flux<DataBuffer> ending = guard.watch(caller, tenant, session).flatMapMany(Flux::error);
         return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(hello.getBytes(StandardCharsets.UTF_8))),
                         Flux.merge(1, events, beats, ending))
                 .onErrorResume(error -> Mono.fromSupplier(() -> buffers.wrap(errorMessage(error, path))));

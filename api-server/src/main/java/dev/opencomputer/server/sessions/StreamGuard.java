@@ -1,11 +1,15 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.ApiProperties;
 import dev.opencomputer.server.auth.AuthenticationFailedException;
 import dev.opencomputer.server.auth.Caller;
 import dev.opencomputer.server.auth.ClientTokens;
 import dev.opencomputer.server.auth.TokenLiveness;
+import dev.opencomputer.server.problems.LimitExceededException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.server.tenants.TierLimits;
 import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -33,18 +37,20 @@ class StreamGuard implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamGuard.class);
 
-    /** One open stream: its session, the key behind it, and how to end it. */
-    private record Watch(SessionId session, String keyId, Sinks.One<Throwable> end) {
+    /** One open stream: its tenant and session, the key and client token behind it, and how to end it. */
+    private record Watch(TenantId tenant, SessionId session, String keyId, String tokenId, Sinks.One<Throwable> end) {
     }
 
     private final TokenLiveness liveness;
+    private final TierLimits limits;
     private final Duration interval;
     private final Clock clock;
     private final Set<Watch> open = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService timer;
 
-    StreamGuard(TokenLiveness liveness, SessionsProperties properties, Clock clock) {
+    StreamGuard(TokenLiveness liveness, TierLimits limits, SessionsProperties properties, Clock clock) {
         this.liveness = liveness;
+        this.limits = limits;
         this.interval = properties.streamCheck();
         this.clock = clock;
     }
@@ -53,13 +59,14 @@ class StreamGuard implements SmartLifecycle {
      * Watches a stream of {@code session} opened by {@code caller}; the returned Mono errors (with
      * the problem the stream ends on) when the stream must end, and stops watching when cancelled.
      */
-    Mono<Throwable> watch(Caller caller, SessionId session) {
+    Mono<Throwable> watch(Caller caller, TenantId tenant, SessionId session) {
         String keyId = switch (caller) {
             case Caller.TenantKey key -> key.keyId();
             case Caller.SessionClient client -> client.mintedBy();
             case Caller.Operator operator -> null;
         };
-        Watch watch = new Watch(session, keyId, Sinks.one());
+        String tokenId = caller instanceof Caller.SessionClient client ? client.tokenId() : null;
+        Watch watch = new Watch(tenant, session, keyId, tokenId, Sinks.one());
         Mono<Throwable> ended = watch.end().asMono();
         if (caller instanceof Caller.SessionClient client && client.expiresAt() != null) {
             // when the token stops being accepted, so that a reconnect with it is refused, not ended at once
@@ -71,6 +78,32 @@ class StreamGuard implements SmartLifecycle {
             open.add(watch);
             return Mono.<Throwable>empty();
         }).then(ended).doFinally(signal -> open.remove(watch));
+    }
+
+    /**
+     * Refuses a new stream (429 {@code limit-exceeded}) when the tenant already has its tier's
+     * {@code maxStreams} open on this replica, or the client token its {@code maxStreamsPerToken};
+     * blocking (a tier lookup, cached).
+     */
+    void admit(Caller caller, TenantId tenant) {
+        ApiProperties.Tier tier = limits.of(tenant);
+        String tokenId = caller instanceof Caller.SessionClient client ? client.tokenId() : null;
+        int ofTenant = 0;
+        int ofToken = 0;
+        for (Watch watch : open) {
+            if (watch.tenant().equals(tenant)) {
+                ofTenant++;
+                if (tokenId != null && tokenId.equals(watch.tokenId())) {
+                    ofToken++;
+                }
+            }
+        }
+        if (ofTenant >= tier.maxStreams()) {
+            throw new LimitExceededException("maxStreams", tier.maxStreams(), Duration.ofSeconds(5));
+        }
+        if (tokenId != null && ofToken >= tier.maxStreamsPerToken()) {
+            throw new LimitExceededException("maxStreamsPerToken", tier.maxStreamsPerToken(), Duration.ofSeconds(5));
+        }
     }
 
     /** One check of every open stream. */
