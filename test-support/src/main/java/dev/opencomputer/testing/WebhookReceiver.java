@@ -72,6 +72,8 @@ public final class WebhookReceiver implements AutoCloseable {
             WebhookReceiver receiver = new WebhookReceiver(server);
             server.createContext("/", exchange -> {
                 receiver.maxOpen.accumulateAndGet(receiver.open.incrementAndGet(), Math::max);
+                // "open" until answered: the client may send its next request the moment the answer is out
+                boolean[] answered = {false};
                 try (exchange; InputStream in = exchange.getRequestBody()) {
                     String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     Map<String, List<String>> headers = new TreeMap<>();
@@ -91,12 +93,16 @@ public final class WebhookReceiver implements AutoCloseable {
                     }
                     answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                    answered[0] = true;
+                    receiver.open.decrementAndGet();
                     exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
                     if (bytes.length > 0) {
                         exchange.getResponseBody().write(bytes);
                     }
                 } finally {
-                    receiver.open.decrementAndGet();
+                    if (!answered[0]) {
+                        receiver.open.decrementAndGet();
+                    }
                 }
             });
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

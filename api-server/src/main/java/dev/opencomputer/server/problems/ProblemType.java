@@ -20,6 +20,7 @@ public enum ProblemType {
     VALIDATION_FAILED("validation-failed", HttpStatus.UNPROCESSABLE_CONTENT, "Validation failed"),
     UNKNOWN_SECRET("unknown-secret", HttpStatus.UNPROCESSABLE_CONTENT, "Unknown secret"),
     CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
+    IN_USE("in-use", HttpStatus.CONFLICT, "Resource in use"),
     URL_REJECTED("url-rejected", HttpStatus.UNPROCESSABLE_CONTENT, "Webhook URL rejected"),
     ENDPOINT_DISABLED("endpoint-disabled", HttpStatus.CONFLICT, "Webhook endpoint disabled"),
     SESSION_CLOSED("session-closed", HttpStatus.CONFLICT, "Session closed"),

@@ -65,6 +65,8 @@ public final class Problems {
             case ForbiddenException e -> Problem.of(ProblemType.FORBIDDEN, e.getMessage());
             case ResourceNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
             case ResourceConflictException e -> Problem.of(ProblemType.CONFLICT, e.getMessage());
+            case ResourceInUseException e -> new Problem(ProblemType.IN_USE, e.getMessage(),
+                    Map.of("usedBy", e.usedBy()), new HttpHeaders());
             case SessionClosedException e -> Problem.of(ProblemType.SESSION_CLOSED, e.getMessage());
             case SessionNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "session " + e.sessionId() + " not found");
             case EventTooLargeException e -> Problem.of(ProblemType.PAYLOAD_TOO_LARGE,

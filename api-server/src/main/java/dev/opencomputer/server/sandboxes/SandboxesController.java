@@ -34,6 +34,9 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import dev.opencomputer.server.problems.ResourceInUseException;
+import dev.opencomputer.server.sessions.SandboxUsers;
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 
@@ -46,9 +49,12 @@ class SandboxesController {
 
     private final Sandboxes sandboxes;
     private final Idempotency idempotency;
+    private final SandboxUsers users;
     private final Scheduler blocking;
 
-    SandboxesController(Sandboxes sandboxes, Idempotency idempotency, BlockingCalls blockingCalls) {
+    SandboxesController(Sandboxes sandboxes, Idempotency idempotency, BlockingCalls blockingCalls,
+            SandboxUsers users) {
+        this.users = users;
         this.sandboxes = sandboxes;
         this.idempotency = idempotency;
         this.blocking = blockingCalls.scheduler();
@@ -74,9 +80,20 @@ class SandboxesController {
         return sandboxes.get(caller.requireTenant(), sandboxId(id));
     }
 
+    /**
+     * Removes a sandbox and its workspace. One that live (not closed) sessions work in is a 409
+     * {@code in-use} listing them, unless {@code ?force=true}.
+     */
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(Caller caller, @PathVariable String id) {
-        sandboxes.delete(caller.requireTenant(), sandboxId(id));
+    ResponseEntity<Void> delete(Caller caller, @PathVariable String id, @RequestParam(required = false) String force) {
+        var tenant = caller.requireTenant();
+        if (!"true".equals(force)) {
+            List<String> usedBy = users.of(tenant, sandboxId(id));
+            if (!usedBy.isEmpty()) {
+                throw new ResourceInUseException("sandbox", id, usedBy);
+            }
+        }
+        sandboxes.delete(tenant, sandboxId(id));
         return ResponseEntity.noContent().build();
     }
 

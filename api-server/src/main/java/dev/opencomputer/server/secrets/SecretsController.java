@@ -14,6 +14,8 @@ import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
+import dev.opencomputer.server.problems.ResourceInUseException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,8 +42,10 @@ class SecretsController {
 
     private final SecretStore secrets;
     private final JsonMapper json;
+    private final SecretUsers users;
 
-    SecretsController(SecretStore secrets, JsonMapper json) {
+    SecretsController(SecretStore secrets, JsonMapper json, SecretUsers users) {
+        this.users = users;
         this.secrets = secrets;
         this.json = json;
     }
@@ -94,9 +98,20 @@ class SecretsController {
                 .orElseThrow(() -> notFound(name));
     }
 
+    /**
+     * Deletes a secret. One that agents or triggers use is a 409 {@code in-use} listing them,
+     * unless {@code ?force=true} (they then fail with a typed reason when they next need it).
+     */
     @DeleteMapping("/{name}")
-    ResponseEntity<Void> delete(Caller caller, @PathVariable String name) {
+    ResponseEntity<Void> delete(Caller caller, @PathVariable String name,
+            @RequestParam(required = false) String force) {
         var tenant = caller.requireTenant();
+        if (!"true".equals(force)) {
+            List<String> usedBy = users.of(tenant, existingName(name).value());
+            if (!usedBy.isEmpty() && secrets.find(tenant.value(), existingName(name)).isPresent()) {
+                throw new ResourceInUseException("secret", name, usedBy);
+            }
+        }
         if (!secrets.delete(tenant.value(), existingName(name))) {
             throw notFound(name);
         }

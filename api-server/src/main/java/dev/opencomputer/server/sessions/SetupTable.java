@@ -115,4 +115,11 @@ class SetupTable {
     private static String[] ids(Collection<SessionId> sessions) {
         return sessions.stream().map(SessionId::value).distinct().toArray(String[]::new);
     }
+
+    /** The sessions whose setup names {@code sandbox} (closed ones included; the caller filters). */
+    List<SessionId> sessionsOn(TenantId tenant, SandboxId sandbox) {
+        return jdbc.sql("select session_id from session_setups where tenant_id = ? and sandbox_id = ?")
+                .params(tenant.value(), sandbox.value()).query(String.class).list().stream()
+                .map(SessionId::parse).toList();
+    }
 }
