@@ -67,7 +67,9 @@ public record BrainProperties(
      *
      * @param connectTimeout how long starting or reaching a server, its handshake and its tool list may
      *                       take before it counts as failed (30 s)
-     * @param callTimeout    limit on one MCP tool call (5 min); a call over it gets an error result
+     * @param callTimeout    limit on one MCP tool call (5 min); a call over it gets an error result. Keep
+     *                       it shorter than {@code no-progress-timeout}, like commands, or the watchdog
+     *                       stops the run first
      */
     public record Mcp(Duration connectTimeout, Duration callTimeout) {
 
@@ -138,8 +140,6 @@ public record BrainProperties(
                         + leaseDuration + ")");
         require(defaultCommandTimeout.compareTo(maxCommandTimeout) <= 0,
                 "default-command-timeout must be at most max-command-timeout");
-        require(mcp.callTimeout().compareTo(noProgressTimeout) < 0,
-                "mcp.call-timeout must be shorter than no-progress-timeout");
         require(toolOutputLimit.toBytes() >= 1024 && toolOutputLimit.toBytes() <= 256 * 1024,
                 "tool-output-limit must be from 1KB to 256KB (events are at most 1MB)");
         for (ModelProvider provider : ModelProvider.values()) {

@@ -140,7 +140,7 @@ final class McpToolStep implements AutoCloseable {
 
     private McpConnection connect(McpServer server) {
         CompletableFuture<McpConnection> connecting = connector.connect(server,
-                new McpConnector.Place(runLog.session(), setup.tenant(), setup.sandbox().id()));
+                new McpConnector.Place(runLog.session(), setup.tenant(), setup.sandbox().id(), setup.absoluteCwd()));
         try {
             McpConnection connection = signals.await(() -> join(connecting), () -> connecting.cancel(true));
             connections.put(server.name(), connection);

@@ -62,8 +62,11 @@ public final class McpConnector {
         this.workerId = workerId;
     }
 
-    /** Where a connection is made for: the session, its tenant (whose secrets are read) and its sandbox. */
-    public record Place(SessionId session, TenantId tenant, SandboxId sandbox) {
+    /**
+     * Where a connection is made for: the session, its tenant (whose secrets are read), its sandbox and
+     * the working directory its stdio servers start in.
+     */
+    public record Place(SessionId session, TenantId tenant, SandboxId sandbox, String cwd) {
     }
 
     /**
@@ -95,7 +98,7 @@ public final class McpConnector {
                 command.add(s.command());
                 command.addAll(s.args());
                 stdio = new SandboxStdioTransport(sandboxes, place.sandbox(),
-                        new ExecRequest(command, null, s.env(), null), json);
+                        new ExecRequest(command, place.cwd(), s.env(), null), json);
                 transport = stdio;
             }
             case McpServer.Http h -> transport = http(h, place);
