@@ -126,9 +126,13 @@ public class ClientTokens {
                     return checked(JWKSet.load(file.toFile()), file.toString());
                 }
                 JWKSet generated = new JWKSet(generate());
-                Files.writeString(file, generated.toString(false),
-                        java.nio.file.StandardOpenOption.CREATE_NEW);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // owner-only from its first byte: created with the permissions, then written
+                if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    Files.createFile(file);
+                }
+                Files.writeString(file, generated.toString(false), java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
                 log.info("generated the client-token signing key into {} (owner-only)", file);
                 return generated;
             }

@@ -117,12 +117,13 @@ class SessionsController {
 
     /**
      * Wakes a hibernated session now (its sandbox started on the same workspace, {@code session.woke});
-     * a message wakes it as well. A session that is not hibernated is answered as it is.
+     * a message wakes it as well. A session that is not hibernated is answered as it is. API key
+     * only: a client token wakes its session by sending a message, as docs/api.md lists.
      */
     @PostMapping("/{id}/wake")
     SessionView wake(Caller caller, @PathVariable String id) {
         SessionId session = sessionId(id);
-        return sessions.wake(caller.requireSession(session), session);
+        return sessions.wake(caller.requireTenant(), session);
     }
 
     /** Destroys the session with its events and (unless shared) its sandbox and workspace. API key only. */
