@@ -87,6 +87,10 @@ final class McpToolStep implements AutoCloseable {
     }
 
     void run(ContentBlock.ToolUse call) {
+        if (PlanMode.NAME.equals(runLog.conversation().mode())) { // not offered there; the model may still try
+            runLog.append(new ToolResult(call.id(), call.name(), "MCP tools are not available in plan mode", true));
+            return;
+        }
         runLog.append(new ToolCalled(call.id(), call.name(), call.input()));
         String[] target = target(call.name()).orElseThrow();
         String server = target[0];

@@ -215,6 +215,9 @@ public final class McpConnector {
         if (stdio != null && stdio.exited().isDone()) {
             return SandboxStdioTransport.ended(stdio);
         }
+        if (stdio != null && !stdio.started()) {
+            return stdio.startFailure();
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof McpCallException)) {
             cause = cause.getCause();

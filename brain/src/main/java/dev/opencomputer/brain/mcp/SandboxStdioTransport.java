@@ -40,6 +40,7 @@ final class SandboxStdioTransport implements McpClientTransport {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final StringBuilder stderr = new StringBuilder();
     private volatile AttachedExecution execution;
+    private volatile RuntimeException startFailure;
     private volatile Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler;
 
     SandboxStdioTransport(SandboxDriver driver, SandboxId sandbox, ExecRequest request, McpJsonMapper json) {
@@ -53,7 +54,12 @@ final class SandboxStdioTransport implements McpClientTransport {
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
         return Mono.fromRunnable(() -> {
             this.handler = handler;
-            execution = driver.attach(sandbox, request, this::onOutput);
+            try {
+                execution = driver.attach(sandbox, request, this::onOutput);
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
         });
     }
 
@@ -74,6 +80,17 @@ final class SandboxStdioTransport implements McpClientTransport {
                 };
         String tail = stdio.stderrTail();
         return tail.isEmpty() ? how : how + "; it wrote: " + tail;
+    }
+
+    boolean started() {
+        return execution != null;
+    }
+
+    /** Why the process could not be started, for people. */
+    String startFailure() {
+        RuntimeException failure = startFailure;
+        return failure == null ? "the server process was not started"
+                : "the sandbox could not start it: " + failure.getMessage();
     }
 
     /** The end of what the server wrote to stderr. */
@@ -121,7 +138,7 @@ final class SandboxStdioTransport implements McpClientTransport {
         return Mono.fromRunnable(() -> {
             AttachedExecution running = execution;
             if (running == null) {
-                throw new IllegalStateException("the MCP server was not started");
+                throw new McpCallException(startFailure(), true);
             }
             try {
                 byte[] bytes = (json.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
