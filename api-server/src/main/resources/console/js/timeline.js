@@ -23,10 +23,12 @@ const SYSTEM = {
   'budget.warning': e => `Budget warning: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'budget.exhausted': e => `Budget exhausted: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'permission.expired': e => `Permission request ${e.data.requestId ?? ''} expired`,
+  'mcp.connected': e => `MCP server ${e.data.name ?? ''} connected: ${(e.data.tools ?? []).length} tools`,
+  'mcp.server_failed': e => `MCP server ${e.data.name ?? ''} failed: ${e.data.reason ?? ''}`,
 };
 
 const TONE = {
-  'runtime.crashed': 'bad', 'session.failed': 'bad', 'run.stuck': 'bad', 'budget.exhausted': 'bad',
+  'runtime.crashed': 'bad', 'session.failed': 'bad', 'mcp.server_failed': 'warn', 'run.stuck': 'bad', 'budget.exhausted': 'bad',
   'runtime.restarted': 'warn', 'run.cancelled': 'warn', 'budget.warning': 'warn',
   'session.hibernated': 'calm', 'session.woke': 'calm', 'session.idle': 'calm', 'session.closed': 'calm',
 };

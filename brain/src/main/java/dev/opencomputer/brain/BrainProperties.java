@@ -41,6 +41,7 @@ import org.springframework.util.unit.DataSize;
  * @param noProgressTimeout     the watchdog stops a run that appended nothing for this long with
  *                              {@code run.stuck no_progress} (70 min; more than the longest command
  *                              and model call)
+ * @param mcp                   limits of the sessions' MCP servers
  */
 public record BrainProperties(
         String workerId,
@@ -58,7 +59,29 @@ public record BrainProperties(
         DataSize toolOutputLimit,
         int maxRestarts,
         Duration shutdownGrace,
-        Duration noProgressTimeout) {
+        Duration noProgressTimeout,
+        Mcp mcp) {
+
+    /**
+     * Limits of MCP servers ({@code opencomputer.brain.mcp.*}).
+     *
+     * @param connectTimeout how long starting or reaching a server, its handshake and its tool list may
+     *                       take before it counts as failed (30 s)
+     * @param callTimeout    limit on one MCP tool call (5 min); a call over it gets an error result. Keep
+     *                       it shorter than {@code no-progress-timeout}, like commands, or the watchdog
+     *                       stops the run first
+     */
+    public record Mcp(Duration connectTimeout, Duration callTimeout) {
+
+        public Mcp {
+            connectTimeout = orDefault("mcp.connect-timeout", connectTimeout, Duration.ofSeconds(30));
+            callTimeout = orDefault("mcp.call-timeout", callTimeout, Duration.ofMinutes(5));
+        }
+
+        public static Mcp defaults() {
+            return new Mcp(null, null);
+        }
+    }
 
     /**
      * Retries of failed model calls (see {@link ModelRetryPolicy}): only retryable failures, at
@@ -110,6 +133,7 @@ public record BrainProperties(
         maxRestarts = orDefault("max-restarts", maxRestarts, 5);
         shutdownGrace = orDefault("shutdown-grace", shutdownGrace, Duration.ofSeconds(10));
         noProgressTimeout = orDefault("no-progress-timeout", noProgressTimeout, Duration.ofMinutes(70));
+        mcp = mcp == null ? Mcp.defaults() : mcp;
 
         require(heartbeatInterval.multipliedBy(3).compareTo(leaseDuration) <= 0,
                 "heartbeat-interval must be at most a third of lease-duration (got " + heartbeatInterval + " and "
@@ -202,6 +226,7 @@ public record BrainProperties(
         private int maxRestarts;
         private Duration shutdownGrace;
         private Duration noProgressTimeout;
+        private Mcp mcp;
 
         private Builder() {
         }
@@ -223,6 +248,7 @@ public record BrainProperties(
             maxRestarts = p.maxRestarts;
             shutdownGrace = p.shutdownGrace;
             noProgressTimeout = p.noProgressTimeout;
+            mcp = p.mcp;
         }
 
         public Builder workerId(String v) { workerId = v; return this; }
@@ -241,11 +267,12 @@ public record BrainProperties(
         public Builder maxRestarts(int v) { maxRestarts = v; return this; }
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder noProgressTimeout(Duration v) { noProgressTimeout = v; return this; }
+        public Builder mcp(Mcp v) { mcp = v; return this; }
 
         public BrainProperties build() {
             return new BrainProperties(workerId, leaseDuration, heartbeatInterval, claimInterval, maxConcurrentRuns,
                     modelTimeout, defaultCommandTimeout, maxCommandTimeout, maxTokens, retry, anthropicBaseUrl,
-                    openaiBaseUrl, toolOutputLimit, maxRestarts, shutdownGrace, noProgressTimeout);
+                    openaiBaseUrl, toolOutputLimit, maxRestarts, shutdownGrace, noProgressTimeout, mcp);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.opencomputer.brain;
 import dev.opencomputer.session.AgentMessage;
 import dev.opencomputer.session.CommandExited;
 import dev.opencomputer.session.CommandRun;
+import dev.opencomputer.session.McpConnected;
+import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
@@ -151,6 +153,10 @@ final class Conversation {
             case WebhookSent sent -> {
             }
             case PullRequestOpened opened -> {
+            }
+            case McpConnected connected -> {
+            }
+            case McpServerFailed failed -> {
             }
             case UnknownEvent unknown -> {
             }

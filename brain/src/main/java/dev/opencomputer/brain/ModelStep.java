@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,16 @@ final class ModelStep {
     private final RunLog runLog;
     private final RunSignals signals;
     private final ModelCredentials credentials;
+    private final Supplier<List<ToolSpec>> mcpTools;
 
     ModelStep(RunContext context, SessionSetup setup, RunLog runLog, RunSignals signals) {
+        this(context, setup, runLog, signals, List::of);
+    }
+
+    /** @param mcpTools the tools of the session's connected MCP servers, asked before each call */
+    ModelStep(RunContext context, SessionSetup setup, RunLog runLog, RunSignals signals,
+            Supplier<List<ToolSpec>> mcpTools) {
+        this.mcpTools = mcpTools;
         this.context = context;
         this.setup = setup;
         this.runLog = runLog;
@@ -83,6 +92,7 @@ final class ModelStep {
         }
         specs.addAll(PlanMode.brainTools(context, new BrainTools.Session(runLog.session(), setup,
                 conversation.metadata()), conversation.mode()));
+        specs.addAll(PlanMode.mcpTools(mcpTools.get(), conversation.mode()));
         BrainProperties properties = context.properties();
         return ModelRequest.builder(properties.endpoint(agent.provider(), agent.baseUrl()),
                         conversation.model(agent.model()))

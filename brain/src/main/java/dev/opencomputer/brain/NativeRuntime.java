@@ -8,13 +8,15 @@ import java.util.Optional;
 /**
  * The {@code native} runtime: the brain itself is the agent. Its first step prepares the session's
  * workspace for the tools the brain runs itself ({@link BrainToolStep}); then the open tool calls
- * of the latest response run one at a time, in order, in the sandbox ({@link ToolStep}) or in the
- * brain; with none left, the model is called ({@link ModelStep}).
+ * of the latest response run one at a time, in order, in the sandbox ({@link ToolStep}), in the
+ * brain, or on the session's MCP servers ({@link McpToolStep}, connected at the run's first step);
+ * with none left, the model is called ({@link ModelStep}).
  */
 final class NativeRuntime implements AgentRuntime {
 
     private final ToolStep tools;
     private final BrainToolStep brainTools;
+    private final McpToolStep mcp;
     private final ModelStep model;
     private Optional<SessionEvent> unprepared;
 
@@ -22,7 +24,8 @@ final class NativeRuntime implements AgentRuntime {
         this.tools = new ToolStep(run.setup(), run.tools(), run.sandbox(), run.log(), run.signals(),
                 (int) run.context().properties().toolOutputLimit().toBytes());
         this.brainTools = new BrainToolStep(run);
-        this.model = new ModelStep(run.context(), run.setup(), run.log(), run.signals());
+        this.mcp = new McpToolStep(run);
+        this.model = new ModelStep(run.context(), run.setup(), run.log(), run.signals(), mcp::specs);
     }
 
     @Override
@@ -33,15 +36,24 @@ final class NativeRuntime implements AgentRuntime {
         if (unprepared.isPresent()) {
             return unprepared;
         }
+        mcp.open();
         List<ContentBlock.ToolUse> open = conversation.pendingCalls();
         if (!open.isEmpty()) {
-            if (brainTools.handles(open.getFirst())) {
+            if (mcp.handles(open.getFirst())) {
+                mcp.run(open.getFirst());
+            } else if (brainTools.handles(open.getFirst())) {
                 brainTools.run(open.getFirst());
             } else {
                 tools.run(open.getFirst());
             }
             return Optional.empty();
         }
+        mcp.announceChanges();
         return model.take();
+    }
+
+    @Override
+    public void close() {
+        mcp.close();
     }
 }

@@ -33,6 +33,11 @@ final class PlanMode {
         return NAME.equals(mode) ? List.of() : context.brainTools().specs(session);
     }
 
+    /** The session's MCP tools; none in plan mode (they may change things). */
+    static List<ToolSpec> mcpTools(List<ToolSpec> tools, String mode) {
+        return NAME.equals(mode) ? List.of() : tools;
+    }
+
     /** The system prompt, with the plan-mode note in plan mode. */
     static String system(String prompt, String mode) {
         return NAME.equals(mode) ? prompt + NOTE : prompt;

@@ -15,10 +15,20 @@ import java.util.random.RandomGenerator;
  *
  * @param ticker monotonic nanoseconds ({@code System::nanoTime})
  * @param random the source of the retries' jitter
+ * @param remoteUrls the SSRF check of remote MCP servers' URLs
  */
 record RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
         SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools) {
+        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools,
+        RemoteUrlCheck remoteUrls) {
+
+    /** A context whose runs call no remote MCP server. */
+    RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+            LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools) {
+        this(workerId, properties, leases, eventLog, setups, sandboxes, secrets, models, clock, ticker, random, runtime,
+                brainTools, RemoteUrlCheck.REFUSE_ALL);
+    }
 
     RunContext {
         Objects.requireNonNull(workerId, "workerId");
@@ -34,5 +44,6 @@ record RunContext(String workerId, BrainProperties properties, SessionLeases lea
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(brainTools, "brainTools");
+        Objects.requireNonNull(remoteUrls, "remoteUrls");
     }
 }

@@ -117,12 +117,23 @@ final class SessionRun implements Runnable {
                 log.warn("run of {} broke off; it is resumed once its lease expires", id, e);
             }
         } finally {
+            if (runtime != null) {
+                closeRuntime();
+            }
             if (cancels != null) {
                 cancels.close();
             }
             signals.unbind();
         }
         onEnd.accept(this, ending);
+    }
+
+    private void closeRuntime() {
+        try {
+            runtime.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the runtime of {} failed: {}", id, e.toString());
+        }
     }
 
     private boolean release() {

@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.session.TenantId;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param cwd                    the working directory of commands and relative file paths: absolute
  *                               under {@code /workspace} or relative to it; null = {@code /workspace}
  * @param additionalInstructions appended to the agent's prompt for this session; null or empty for none
+ * @param mcpServers             the session's MCP servers: the agent version's, then the session's own;
+ *                               names unique
  */
 public record SessionSetup(
         TenantId tenant,
@@ -26,7 +29,14 @@ public record SessionSetup(
         SandboxSpec sandbox,
         Map<String, String> env,
         String cwd,
-        String additionalInstructions) {
+        String additionalInstructions,
+        List<McpServer> mcpServers) {
+
+    /** A setup without MCP servers. */
+    public SessionSetup(TenantId tenant, AgentSetup agent, SandboxSpec sandbox, Map<String, String> env, String cwd,
+            String additionalInstructions) {
+        this(tenant, agent, sandbox, env, cwd, additionalInstructions, List.of());
+    }
 
     public SessionSetup {
         Objects.requireNonNull(tenant, "tenant");
@@ -43,6 +53,10 @@ public record SessionSetup(
         }
         cwd = cwd == null || cwd.isBlank() ? null : cwd.strip();
         additionalInstructions = additionalInstructions == null ? "" : additionalInstructions;
+        mcpServers = mcpServers == null ? List.of() : List.copyOf(mcpServers);
+        if (mcpServers.stream().map(McpServer::name).distinct().count() != mcpServers.size()) {
+            throw new IllegalArgumentException("the MCP servers of a session must have distinct names");
+        }
     }
 
     /** The system prompt: the agent's prompt, then the session's additional instructions. */

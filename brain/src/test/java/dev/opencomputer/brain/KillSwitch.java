@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.eventlog.StreamItem;
+import dev.opencomputer.sandbox.AttachedExecution;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.ExecResult;
 import dev.opencomputer.sandbox.Execution;
@@ -226,6 +227,12 @@ final class KillSwitch {
             public SandboxState revive(SandboxSpec spec) {
                 alive();
                 return driver.revive(spec);
+            }
+
+            @Override
+            public AttachedExecution attach(SandboxId id, ExecRequest request, OutputListener listener) {
+                alive();
+                return driver.attach(id, request, listener); // a dead worker's server process runs on, as it would
             }
 
             @Override

@@ -23,6 +23,9 @@ import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.ToolCallFinished;
+import dev.opencomputer.session.McpServerFailed;
+import dev.opencomputer.session.SessionConfigChanged;
+import dev.opencomputer.session.ToolCalled;
 import dev.opencomputer.session.ToolResult;
 import dev.opencomputer.session.UserMessage;
 import dev.opencomputer.testing.Await;
@@ -118,6 +121,46 @@ class SessionRunTest {
         return log.events.stream().map(LoggedEvent::event)
                 .filter(e -> e instanceof ToolCallFinished end && end.callId().equals(callId))
                 .map(e -> ((ToolCallFinished) e).output()).toList();
+    }
+
+    @Test
+    void anMcpServerThatCannotStartIsReportedItsToolsAreNotOfferedAndACallOfThemIsNotMade() throws Exception {
+        started("use the tracker");
+        SessionSetup plain = setup(Duration.ofMinutes(10), 50);
+        SessionSetup setup = new SessionSetup(tenant, plain.agent(), plain.sandbox(), Map.of(), null, null,
+                List.of(new McpServer.Stdio("tracker", "tracker-server", List.of(), Map.of())));
+        models.thenRespond(new ModelResponse("msg", "test-model", "", List.of(new ToolCall("t1",
+                "mcp__tracker__list_issues", "{}")), List.of(), StopReason.TOOL_USE, TokenUsage.NONE));
+        models.thenRespond(done("no tracker then"));
+
+        assertThat(runToEnd(run(setup, SessionStatus.PENDING, 1))).isEqualTo(SessionRun.Ending.FINISHED);
+
+        List<SessionEvent> events = log.after(2);
+        assertThat(events.get(1)).isInstanceOf(McpServerFailed.class);
+        assertThat(((McpServerFailed) events.get(1)).reason()).contains("cannot attach");
+        assertThat(events).filteredOn(ToolResult.class::isInstance).singleElement()
+                .satisfies(result -> assertThat(((ToolResult) result).output())
+                        .contains("the MCP server tracker is not available"));
+        assertThat(models.requests.getFirst().tools()).noneMatch(tool -> tool.name().startsWith("mcp__"));
+    }
+
+    @Test
+    void inPlanModeAnMcpToolIsNeitherOfferedNorCalled() throws Exception {
+        started("plan only");
+        log.append(session, List.of(new SessionConfigChanged(null, "plan", null)));
+        SessionSetup plain = setup(Duration.ofMinutes(10), 50);
+        SessionSetup setup = new SessionSetup(tenant, plain.agent(), plain.sandbox(), Map.of(), null, null,
+                List.of(new McpServer.Stdio("tracker", "tracker-server", List.of(), Map.of())));
+        models.thenRespond(new ModelResponse("msg", "test-model", "", List.of(new ToolCall("t1",
+                "mcp__tracker__close_issue", "{}")), List.of(), StopReason.TOOL_USE, TokenUsage.NONE));
+        models.thenRespond(done("a plan"));
+
+        assertThat(runToEnd(run(setup, SessionStatus.PENDING, 1))).isEqualTo(SessionRun.Ending.FINISHED);
+
+        assertThat(log.after(3)).filteredOn(ToolResult.class::isInstance).singleElement()
+                .isEqualTo(new ToolResult("t1", "mcp__tracker__close_issue", "MCP tools are not available in plan mode",
+                        true));
+        assertThat(log.after(3)).noneMatch(ToolCalled.class::isInstance);
     }
 
     @Test

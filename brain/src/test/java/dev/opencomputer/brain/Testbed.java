@@ -120,7 +120,7 @@ final class Testbed implements AutoCloseable {
                 .dockerHost(TestEngine.dockerHost())
                 .instance("brain-it-" + UUID.randomUUID().toString().substring(0, 8))
                 .defaultImage(TestEngine.hostUsrImage())
-                .imageMounts(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr")))
+                .imageMounts(imageMounts())
                 .defaultMemory(dev.opencomputer.sandbox.ByteSize.ofMegabytes(256))
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());
@@ -129,6 +129,21 @@ final class Testbed implements AutoCloseable {
                 ModelProvider.ANTHROPIC, new AnthropicModelClient(),
                 ModelProvider.OPENAI, new OpenAiModelClient()));
         leases = new PostgresSessionLeases(pool);
+    }
+
+    /** The host's /usr, and the npm MCP servers at /opt/mcp when bin/test installed them. */
+    private static List<ImageMount> imageMounts() {
+        List<ImageMount> mounts = new ArrayList<>(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr")));
+        String mcp = System.getenv("OC_TEST_MCP_DIR");
+        if (mcp != null && !mcp.isBlank()) {
+            mounts.add(new ImageMount(TestEngine.hostUsrImage(), mcp, "/opt/mcp"));
+        }
+        return mounts;
+    }
+
+    /** A started worker whose runs may call remote MCP servers {@code urls} allows. */
+    BrainWorker worker(BrainProperties properties, RemoteUrlCheck urls) {
+        return worker(properties, eventLog, leases, sandboxes, secrets, modelClient, urls);
     }
 
     /** Quick leases, so that a crashed worker's sessions are resumed within seconds. */
@@ -152,8 +167,13 @@ final class Testbed implements AutoCloseable {
 
     BrainWorker worker(BrainProperties properties, EventLog log, SessionLeases workerLeases, SandboxDriver driver,
             SecretStore store, ModelClient client) {
+        return worker(properties, log, workerLeases, driver, store, client, RemoteUrlCheck.REFUSE_ALL);
+    }
+
+    BrainWorker worker(BrainProperties properties, EventLog log, SessionLeases workerLeases, SandboxDriver driver,
+            SecretStore store, ModelClient client, RemoteUrlCheck urls) {
         BrainWorker worker = new BrainWorker(properties, workerLeases, log, setups, driver, store, client,
-                Clock.systemUTC());
+                Clock.systemUTC(), BrainTools.NONE, urls);
         workers.add(worker);
         return worker.start();
     }

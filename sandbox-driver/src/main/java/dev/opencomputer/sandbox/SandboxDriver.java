@@ -78,6 +78,18 @@ public interface SandboxDriver extends AutoCloseable {
      */
     Execution exec(SandboxId id, ExecRequest request, OutputListener listener);
 
+    /**
+     * Starts a long-lived command with its standard input attached. It runs until it exits or is
+     * killed ({@link Execution#kill()}); the request's timeout applies only when it names one, and
+     * the sandbox's stop ends it too.
+     *
+     * @throws SandboxNotRunningException  the sandbox is not running
+     * @throws UnsupportedOperationException the driver cannot attach to a command's input
+     */
+    default AttachedExecution attach(SandboxId id, ExecRequest request, OutputListener listener) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot attach to a command's input");
+    }
+
     /** Runs a command to its end, keeping only the tails of its output. */
     default ExecResult run(SandboxId id, ExecRequest request) {
         return exec(id, request, OutputListener.NONE).await();

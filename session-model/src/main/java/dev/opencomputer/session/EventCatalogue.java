@@ -37,6 +37,8 @@ public final class EventCatalogue {
         STORED.put(WebhookSent.TYPE, WebhookSent.class);
         STORED.put(SessionConfigChanged.TYPE, SessionConfigChanged.class);
         STORED.put(PullRequestOpened.TYPE, PullRequestOpened.class);
+        STORED.put(McpConnected.TYPE, McpConnected.class);
+        STORED.put(McpServerFailed.TYPE, McpServerFailed.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

@@ -42,6 +42,8 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case SessionClosed e -> this;
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
+            case McpConnected e -> this;
+            case McpServerFailed e -> this;
             case UnknownEvent e -> this;
         };
     }

@@ -70,6 +70,8 @@ public enum SessionStatus {
             case RuntimeRestarted e -> this;
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
+            case McpConnected e -> this;
+            case McpServerFailed e -> this;
             case SessionConfigChanged e -> this;
             case UnknownEvent e -> this;
         };

@@ -74,6 +74,8 @@ public final class UsageMeter {
             case SessionWoke e -> { }
             case WebhookSent e -> { }
             case PullRequestOpened e -> { }
+            case McpConnected e -> { }
+            case McpServerFailed e -> { }
             case SessionConfigChanged e -> { }
             case UnknownEvent e -> { }
         }

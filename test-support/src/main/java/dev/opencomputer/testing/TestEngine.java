@@ -27,6 +27,15 @@ public final class TestEngine {
         return orDefault("OC_TEST_HOSTUSR_IMAGE", "localhost/opencomputer-sandbox-hostusr:latest");
     }
 
+    /**
+     * The directory {@code bin/test} installs the reference MCP servers into from npm
+     * ({@code bin/lib/mcp.sh}); a test bind-mounts it read-only at {@code /opt/mcp} in sandboxes of
+     * the host-{@code /usr} image.
+     */
+    public static String mcpServersDir() {
+        return require("OC_TEST_MCP_DIR");
+    }
+
     private static String require(String name) {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {

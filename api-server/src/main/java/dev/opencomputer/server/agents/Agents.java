@@ -36,10 +36,12 @@ public class Agents {
     private final JsonMapper json;
     private final TransactionTemplate transactions;
     private final ObjectProvider<CredentialCheck> credentialCheck;
+    private final McpServerRules mcpRules;
     private final Clock clock;
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
-            ObjectProvider<CredentialCheck> credentialCheck, Clock clock) {
+            ObjectProvider<CredentialCheck> credentialCheck, McpServerRules mcpRules, Clock clock) {
+        this.mcpRules = mcpRules;
         this.jdbc = jdbc;
         this.json = json;
         this.transactions = transactions;
@@ -49,7 +51,7 @@ public class Agents {
 
     /** Creates version 1 of a new agent; a live agent of the same name is a conflict. */
     public Agent create(TenantId tenant, AgentSpec sent) {
-        AgentSpec spec = AgentSpec.withDefaults(sent).validated();
+        AgentSpec spec = withMcpServers(AgentSpec.withDefaults(sent).validated());
         checkCredential(tenant, spec);
         Instant now = clock.instant();
         AgentId id = AgentId.next(now);
@@ -83,7 +85,8 @@ public class Agents {
                         .orElseThrow(() -> notFound(id.value()));
                 ObjectNode merged = json.valueToTree(current.spec());
                 mergePatch(merged, patch);
-                AgentSpec spec = AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class)).validated();
+                AgentSpec spec = withMcpServers(AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class))
+                        .validated());
                 if (spec.credential() != null && !spec.credential().equals(current.credential())) {
                     checkCredential(tenant, spec);
                 }
@@ -162,6 +165,13 @@ public class Agents {
     private void insertVersion(AgentId id, int version, AgentSpec spec, Instant now) {
         jdbc.sql("insert into agent_versions (agent_id, version, spec, created_at) values (?, ?, cast(? as jsonb), ?)")
                 .params(id.value(), version, json.writeValueAsString(spec), Timestamp.from(now)).update();
+    }
+
+    /** The spec with its MCP servers checked and their defaults filled in (a 422 naming the field otherwise). */
+    private AgentSpec withMcpServers(AgentSpec spec) {
+        return new AgentSpec(spec.name(), spec.model(), spec.provider(), spec.prompt(), spec.runtime(),
+                spec.credential(), spec.tools(), spec.sandbox(), spec.limits(), spec.metadata(),
+                mcpRules.checked("mcpServers", spec.mcpServers()));
     }
 
     private void checkCredential(TenantId tenant, AgentSpec spec) {

@@ -2,6 +2,7 @@ package dev.opencomputer.server.brain;
 
 import dev.opencomputer.brain.BrainProperties;
 import dev.opencomputer.brain.BrainWorker;
+import dev.opencomputer.server.agents.McpServerRules;
 import dev.opencomputer.brain.github.GithubSessions;
 import dev.opencomputer.brain.github.GithubTools;
 import dev.opencomputer.brain.ModelClient;
@@ -73,9 +74,9 @@ class BrainConfiguration {
     @Conditional(BrainRole.class)
     BrainWorker brainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog,
             SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-            GithubSessions github) {
+            GithubSessions github, McpServerRules mcpRules) {
         return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock,
-                new GithubTools(github, eventLog));
+                new GithubTools(github, eventLog), mcpRules.remoteUrlCheck());
     }
 
     /** Starts the worker once the application is up; stops it early in the shutdown. */

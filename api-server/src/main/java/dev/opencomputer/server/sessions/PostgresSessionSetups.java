@@ -1,6 +1,7 @@
 package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.brain.AgentSetup;
+import dev.opencomputer.brain.McpServer;
 import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.SessionSetup;
 import dev.opencomputer.brain.SessionSetups;
@@ -15,13 +16,16 @@ import dev.opencomputer.session.Session;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * The brain's {@link SessionSetups} port: the session's row from the event log's
  * {@link SessionDirectory} (tenant, pinned agent version), its {@code session_setups} row (sandbox,
- * env, cwd, additional instructions), the pinned {@code agent_versions} spec and the sandbox's row.
+ * env, cwd, additional instructions, its own MCP servers), the pinned {@code agent_versions} spec (the
+ * agent's MCP servers come first) and the sandbox's row.
  * A session whose setup, agent version or sandbox is gone has no setup (the brain fails it with
  * {@code session_setup_missing}).
  */
@@ -65,7 +69,10 @@ class PostgresSessionSetups implements SessionSetups {
                 agent.credential() == null ? null : SecretName.parse(agent.credential()),
                 AgentSetup.tools(agent.tools()), Duration.ofSeconds(agent.limits().maxRunTimeSeconds()),
                 agent.limits().maxSteps());
+        List<McpServer> mcpServers = new ArrayList<>();
+        agent.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
+        started.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         return Optional.of(new SessionSetup(tenant, setup, sandbox.get(), started.env(), started.cwd(),
-                started.additionalInstructions()));
+                started.additionalInstructions(), mcpServers));
     }
 }

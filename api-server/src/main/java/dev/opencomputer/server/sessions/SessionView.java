@@ -8,10 +8,17 @@ import java.util.Map;
  * {@code POST /v1/sessions} adds {@code streamUrl}, {@code clientToken} and
  * {@code clientTokenExpiresAt}. {@code sandboxId} is the sandbox its tools run in, {@code cwd} the
  * working directory of its commands (null = {@code /workspace}); the session's env is never shown,
- * so that a value put there by mistake does not travel further.
+ * so that a value put there by mistake does not travel further. {@code mcpServers} (the agent's and the
+ * session's, with their state) is shown by {@code GET /v1/sessions/{id}} only, not in lists.
  */
 public record SessionView(String id, String status, String agentId, int agentVersion, long lastSeq,
-        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt,
+        java.util.List<McpServerView> mcpServers) {
+
+    SessionView withMcpServers(java.util.List<McpServerView> servers) {
+        return new SessionView(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt,
+                updatedAt, servers);
+    }
 
     boolean isClosed() {
         return "closed".equals(status);

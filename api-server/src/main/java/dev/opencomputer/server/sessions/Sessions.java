@@ -13,6 +13,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.server.agents.Agent;
 import dev.opencomputer.server.agents.Agents;
+import dev.opencomputer.server.agents.McpServerRules;
+import dev.opencomputer.server.agents.McpServerSpec;
 import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
 import dev.opencomputer.server.problems.FieldViolation;
@@ -55,11 +57,15 @@ public class Sessions {
     private final Sandboxes sandboxes;
     private final ObjectProvider<BrainWorker> brain;
     private final TierLimits limits;
+    private final McpServerRules mcpRules;
+    private final SessionMcpServers mcpStates;
 
     Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
             SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain,
-            TierLimits limits) {
+            McpServerRules mcpRules, SessionMcpServers mcpStates, TierLimits limits) {
         this.limits = limits;
+        this.mcpRules = mcpRules;
+        this.mcpStates = mcpStates;
         this.sandboxes = sandboxes;
         this.brain = brain;
         this.setups = setups;
@@ -123,6 +129,7 @@ public class Sessions {
         } catch (ResourceNotFoundException e) {
             throw new RequestInvalidException("agent", "no agent with this id or name");
         }
+        List<McpServerSpec> mcpServers = mcpServers(agent, request.mcpServers());
         if (attached != null && !sandboxes.exists(tenant, attached)) {
             throw new RequestInvalidException("sandbox", "no sandbox with this id");
         }
@@ -134,7 +141,7 @@ public class Sessions {
         AgentId agentId = AgentId.parse(agent.id());
         SessionId id = SessionId.next(clock.instant());
         try {
-            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, clock.instant());
+            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, mcpServers, clock.instant());
             eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
                     new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
                     new UserMessage(request.input())));
@@ -144,6 +151,27 @@ public class Sessions {
         }
         wakeBrain();
         return find(tenant, id);
+    }
+
+    /** The session's own MCP servers, checked, none named like one of the agent's. */
+    private List<McpServerSpec> mcpServers(Agent agent, List<McpServerSpec> requested) {
+        List<McpServerSpec> own = mcpRules.checked("mcpServers", requested);
+        List<FieldViolation> violations = new ArrayList<>();
+        for (int i = 0; i < own.size(); i++) {
+            String name = own.get(i).name();
+            if (agent.mcpServers().stream().anyMatch(server -> server.name().equals(name))) {
+                violations.add(new FieldViolation("mcpServers[" + i + "].name", "the agent already has an MCP server "
+                        + "named '" + name + "'; names are unique in a session"));
+            }
+        }
+        if (agent.mcpServers().size() + own.size() > McpServerSpec.MAX_SERVERS) {
+            violations.add(new FieldViolation("mcpServers", "a session has at most " + McpServerSpec.MAX_SERVERS
+                    + " MCP servers, the agent's included"));
+        }
+        if (!violations.isEmpty()) {
+            throw new RequestInvalidException(violations);
+        }
+        return own;
     }
 
     /** The sandbox and setup of a session whose start failed half-way are removed again. */
@@ -196,7 +224,15 @@ public class Sessions {
     public SessionView find(TenantId tenant, SessionId id) {
         Session session = directory.find(tenant, id)
                 .orElseThrow(() -> new ResourceNotFoundException("session", id.value()));
-        return view(session, setups.placements(List.of(id)).get(id));
+        SessionView view = view(session, setups.placements(List.of(id)).get(id));
+        Optional<SetupTable.Setup> setup = setups.find(tenant, id);
+        Agent agent;
+        try {
+            agent = agents.findVersion(tenant, session.agentId(), session.agentVersion());
+        } catch (ResourceNotFoundException e) {
+            return view;
+        }
+        return view.withMcpServers(mcpStates.of(id, agent, setup.map(SetupTable.Setup::mcpServers).orElse(List.of())));
     }
 
     /**
@@ -229,7 +265,7 @@ public class Sessions {
         return new SessionView(session.id().value(), session.status().wireName(), session.agentId().value(),
                 session.agentVersion(), session.lastSeq(), placement == null ? null : placement.sandbox().value(),
                 placement == null ? null : placement.cwd(), session.metadata(), session.createdAt(),
-                session.updatedAt());
+                session.updatedAt(), null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.agents.McpServerSpec;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
@@ -26,6 +27,8 @@ class SetupTable {
 
     private static final TypeReference<Map<String, String>> ENV = new TypeReference<>() {
     };
+    private static final TypeReference<List<McpServerSpec>> MCP_SERVERS = new TypeReference<>() {
+    };
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -40,7 +43,8 @@ class SetupTable {
     }
 
     /** A session's whole setup. */
-    record Setup(SandboxId sandbox, Map<String, String> env, String cwd, String additionalInstructions) {
+    record Setup(SandboxId sandbox, Map<String, String> env, String cwd, String additionalInstructions,
+            List<McpServerSpec> mcpServers) {
     }
 
     /** A session on a sandbox, and whether the sandbox was created for it. */
@@ -49,12 +53,17 @@ class SetupTable {
 
     void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
             String cwd, String additionalInstructions, Instant at) {
+        insert(session, tenant, sandbox, ownsSandbox, env, cwd, additionalInstructions, List.of(), at);
+    }
+
+    void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
+            String cwd, String additionalInstructions, List<McpServerSpec> mcpServers, Instant at) {
         jdbc.sql("""
                 insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
-                                            additional_instructions, created_at)
-                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""")
+                                            additional_instructions, mcp_servers, created_at)
+                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), ?)""")
                 .params(session.value(), tenant.value(), sandbox.value(), ownsSandbox, json.writeValueAsString(env), cwd,
-                        additionalInstructions, Timestamp.from(at))
+                        additionalInstructions, json.writeValueAsString(mcpServers), Timestamp.from(at))
                 .update();
     }
 
@@ -80,12 +89,13 @@ class SetupTable {
     /** The setup of {@code session} if it was made for {@code tenant}. */
     Optional<Setup> find(TenantId tenant, SessionId session) {
         return jdbc.sql("""
-                select sandbox_id, env::text as env, cwd, additional_instructions from session_setups
+                select sandbox_id, env::text as env, cwd, additional_instructions, mcp_servers::text as mcp_servers
+                  from session_setups
                  where session_id = ? and tenant_id = ?""")
                 .params(session.value(), tenant.value())
                 .query((rs, n) -> new Setup(SandboxId.parse(rs.getString("sandbox_id")),
                         json.readValue(rs.getString("env"), ENV), rs.getString("cwd"),
-                        rs.getString("additional_instructions")))
+                        rs.getString("additional_instructions"), json.readValue(rs.getString("mcp_servers"), MCP_SERVERS)))
                 .optional();
     }
 

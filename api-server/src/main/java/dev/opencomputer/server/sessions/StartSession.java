@@ -15,7 +15,15 @@ import java.util.Map;
  * @param sandbox                the id of an existing sandbox of the tenant to run in (several sessions
  *                               may share one filesystem); default: a new sandbox from the agent's image
  * @param metadata               the caller's labels, shown with the session
+ * @param mcpServers             MCP servers for this session, added to the agent's (names unique)
  */
 public record StartSession(String agent, String input, Map<String, String> env, String cwd,
-        String additionalInstructions, String sandbox, Map<String, String> metadata) {
+        String additionalInstructions, String sandbox, Map<String, String> metadata,
+        java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers) {
+
+    /** A start without MCP servers of its own. */
+    public StartSession(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null);
+    }
 }

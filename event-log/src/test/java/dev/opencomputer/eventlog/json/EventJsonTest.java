@@ -13,6 +13,8 @@ import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.EventCatalogue;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.McpConnected;
+import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
@@ -83,7 +85,9 @@ class EventJsonTest {
                 new WebhookSent("whe_1", "msg_9", "session.idle", 12, 200, 1),
                 new SessionConfigChanged("claude-opus-4", null, "high"),
                 new PullRequestOpened("acme/app", 101, "https://github.com/acme/app/pull/101", "opencomputer/issue-7",
-                        "0123456789abcdef0123456789abcdef01234567"));
+                        "0123456789abcdef0123456789abcdef01234567"),
+                new McpConnected("fs", List.of("read_text_file", "write_file")),
+                new McpServerFailed("tracker", "the server process exited with code 1"));
     }
 
     @Test

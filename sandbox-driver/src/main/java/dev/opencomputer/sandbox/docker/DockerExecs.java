@@ -2,6 +2,7 @@ package dev.opencomputer.sandbox.docker;
 
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.command.InspectExecResponse;
+import dev.opencomputer.sandbox.AttachedExecution;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.Execution;
 import dev.opencomputer.sandbox.OutputListener;
@@ -56,14 +57,39 @@ final class DockerExecs {
         return execution;
     }
 
+    /** Starts a command with its standard input attached; it has a timeout only when the request names one. */
+    AttachedExecution attach(SandboxId id, ExecRequest request, OutputListener listener) {
+        if (request.timeout() != null && request.timeout().compareTo(config.maxExecTimeout()) > 0) {
+            throw new SandboxSpecRejectedException("timeout", "at most " + config.maxExecTimeout() + " is allowed");
+        }
+        String execId = DockerEngine.newId();
+        List<String> env = new ArrayList<>();
+        request.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add(ExecRequest.MARKER_VARIABLE + "=" + execId);
+        String engineExecId = create(id, request.command(), env, request.absoluteCwd(), true);
+        StdinPipe stdin = new StdinPipe();
+        DockerExecution execution = new DockerExecution(this, id, execId, engineExecId, listener,
+                (int) config.outputTail().toBytes(), stdin.output());
+        engine.streams().execStartCmd(engineExecId).withStdIn(stdin.input()).exec(execution);
+        if (request.timeout() != null) {
+            execution.timeoutAfter(request.timeout());
+        }
+        return execution;
+    }
+
     /** Creates an exec (not yet started) and returns the engine's id for it. */
     String create(SandboxId id, List<String> command, List<String> env, String cwd) {
+        return create(id, command, env, cwd, false);
+    }
+
+    private String create(SandboxId id, List<String> command, List<String> env, String cwd, boolean stdin) {
         try {
             ExecCreateCmdResponse created = engine.call(id, () -> engine.control()
                     .execCreateCmd(SandboxLabels.containerName(id))
                     .withCmd(command.toArray(String[]::new))
                     .withEnv(env)
                     .withWorkingDir(cwd)
+                    .withAttachStdin(stdin)
                     .withAttachStdout(true)
                     .withAttachStderr(true)
                     .exec());

@@ -3,7 +3,7 @@ package dev.opencomputer.sandbox.docker;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import dev.opencomputer.sandbox.ExecResult;
-import dev.opencomputer.sandbox.Execution;
+import dev.opencomputer.sandbox.AttachedExecution;
 import dev.opencomputer.sandbox.OutputKind;
 import dev.opencomputer.sandbox.OutputListener;
 import dev.opencomputer.sandbox.SandboxEngineUnavailableException;
@@ -12,6 +12,7 @@ import dev.opencomputer.sandbox.Termination;
 import dev.opencomputer.session.SandboxId;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * stream into an {@link ExecResult}. Killing is done by a second exec (closing the stream does not
  * end the process on every engine), escalated if the stream does not end.
  */
-final class DockerExecution implements Execution, ResultCallback<Frame> {
+final class DockerExecution implements AttachedExecution, ResultCallback<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(DockerExecution.class);
     /** After a kill, how long to wait for the stream to end before killing again, then before giving up on it. */
@@ -49,9 +50,17 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     private volatile boolean listenerFailed;
     private volatile Throwable streamError;
     private volatile ScheduledFuture<?> timeout;
+    /** The process's input when it was attached, else null. */
+    private final OutputStream stdin;
 
     DockerExecution(DockerExecs execs, SandboxId sandbox, String id, String engineExecId,
                     OutputListener listener, int tailBytes) {
+        this(execs, sandbox, id, engineExecId, listener, tailBytes, null);
+    }
+
+    DockerExecution(DockerExecs execs, SandboxId sandbox, String id, String engineExecId,
+                    OutputListener listener, int tailBytes, OutputStream stdin) {
+        this.stdin = stdin;
         this.execs = execs;
         this.sandbox = sandbox;
         this.id = id;
@@ -74,6 +83,14 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
     @Override
     public void kill() {
         terminate(Termination.KILLED);
+    }
+
+    @Override
+    public OutputStream stdin() {
+        if (stdin == null) {
+            throw new IllegalStateException("exec " + id + " was started without its input attached");
+        }
+        return stdin;
     }
 
     @Override
@@ -164,6 +181,9 @@ final class DockerExecution implements Execution, ResultCallback<Frame> {
 
     private void streamEnded() {
         if (ended.compareAndSet(false, true)) {
+            if (stdin != null) {
+                closeQuietly(stdin); // ends the engine connection's copier of the input
+            }
             ScheduledFuture<?> t = timeout;
             if (t != null) {
                 t.cancel(false);

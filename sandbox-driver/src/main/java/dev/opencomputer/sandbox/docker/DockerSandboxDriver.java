@@ -1,5 +1,6 @@
 package dev.opencomputer.sandbox.docker;
 
+import dev.opencomputer.sandbox.AttachedExecution;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.Execution;
 import dev.opencomputer.sandbox.OutputListener;
@@ -78,6 +79,11 @@ public final class DockerSandboxDriver implements SandboxDriver {
     @Override
     public Execution exec(SandboxId id, ExecRequest request, OutputListener listener) {
         return execs.exec(id, request, listener);
+    }
+
+    @Override
+    public AttachedExecution attach(SandboxId id, ExecRequest request, OutputListener listener) {
+        return execs.attach(id, request, listener);
     }
 
     @Override

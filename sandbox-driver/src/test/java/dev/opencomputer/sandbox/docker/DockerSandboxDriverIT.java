@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.opencomputer.sandbox.AttachedExecution;
 import dev.opencomputer.sandbox.ByteSize;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.ExecResult;
@@ -216,6 +217,32 @@ class DockerSandboxDriverIT {
         assertThat(result.stdout().text()).isEqualTo("/workspace/sub\nhello world\n");
         assertThat(result.stderr().text()).isEqualTo("oops\n");
         assertThat(driver.run(id, ExecRequest.of("true")).succeeded()).isTrue();
+    }
+
+    @Test
+    void anAttachedCommandReadsWhatIsWrittenToItsInputAndEndsOnlyWhenKilled() throws Exception {
+        SandboxId id = running();
+        List<String> out = new CopyOnWriteArrayList<>();
+        AttachedExecution cat = driver.attach(id, ExecRequest.of("cat"), (kind, chunk) -> {
+            if (kind == OutputKind.STDOUT) {
+                out.add(new String(chunk, StandardCharsets.UTF_8));
+            }
+        });
+        cat.stdin().write("one\n".getBytes(StandardCharsets.UTF_8));
+        Thread.ofVirtual().start(() -> {
+            try {
+                cat.stdin().write("two\n".getBytes(StandardCharsets.UTF_8)); // from another, short-lived thread
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).join();
+        Await.until(Duration.ofSeconds(10), "both lines echoed", () -> String.join("", out).equals("one\ntwo\n"));
+        assertThat(cat.await(Duration.ofMillis(300))).as("still running").isEmpty();
+        cat.kill();
+        assertThat(cat.await(Duration.ofSeconds(15))).get().extracting(ExecResult::termination)
+                .isEqualTo(Termination.KILLED);
+        assertThat(sh(id, "ps -o comm | grep -c '^cat$' || true").strip())
+                .isEqualTo("0");
     }
 
     @Test

@@ -40,6 +40,8 @@ final class EventJson {
             Map.entry(SessionClosed.TYPE, SessionClosed.class),
             Map.entry(WebhookSent.TYPE, WebhookSent.class),
             Map.entry(PullRequestOpened.TYPE, PullRequestOpened.class),
+            Map.entry(McpConnected.TYPE, McpConnected.class),
+            Map.entry(McpServerFailed.TYPE, McpServerFailed.class),
             Map.entry(SessionConfigChanged.TYPE, SessionConfigChanged.class),
             Map.entry(AgentDelta.TYPE, AgentDelta.class),
             Map.entry(AgentThinkingDelta.TYPE, AgentThinkingDelta.class),

@@ -33,6 +33,10 @@ class SessionEventDecodingTest {
                 .isEqualTo(new SessionFailed(5, SES, TIME, "model_not_found", "m"));
         assertThat(read("runtime.crashed", 6L, "{\"reason\":\"oom\",\"exitCode\":137}"))
                 .isEqualTo(new RuntimeCrashed(6, SES, TIME, "oom", 137));
+        assertThat(read("mcp.connected", 7L, "{\"name\":\"fs\",\"tools\":[\"read_text_file\"]}"))
+                .isEqualTo(new McpConnected(7, SES, TIME, "fs", java.util.List.of("read_text_file")));
+        assertThat(read("mcp.server_failed", 8L, "{\"name\":\"fs\",\"reason\":\"exited\"}"))
+                .isEqualTo(new McpServerFailed(8, SES, TIME, "fs", "exited"));
     }
 
     @Test
