@@ -29,6 +29,19 @@ class InUseDeletesIT extends SessionApiITBase {
     }
 
     @Test
+    void aSecretAnMcpServerHeaderNamesIsInUseToo() {
+        TestTenant tenant = newTenant("mcp-secret-in-use");
+        putSecret(tenant, "TRACKER_TOKEN", "tok-in-use");
+        String agent = (String) as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "tracked", "model", "claude-sonnet-4-5", "mcpServers", java.util.List.of(
+                        Map.of("name", "tracker", "type", "http", "url", "http://127.0.0.1:9/mcp",
+                                "headers", Map.of("Authorization", Map.of("secret", "TRACKER_TOKEN")))))).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        as(tenant.key()).delete().uri("/v1/secrets/TRACKER_TOKEN").exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.usedBy[0]").isEqualTo(agent);
+    }
+
+    @Test
     void aSandboxALiveSessionWorksInIsA409NamingTheSessionUntilItIsClosed() {
         Setup setup = tenantWithAgent("sandbox-in-use");
         Map<?, ?> session = start(setup, "hi");
