@@ -1,12 +1,16 @@
 package dev.opencomputer.brain;
 
 import dev.opencomputer.session.AgentMessage;
+import dev.opencomputer.session.ClientToolCalled;
 import dev.opencomputer.session.CommandExited;
 import dev.opencomputer.session.CommandRun;
 import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.PermissionAnswered;
+import dev.opencomputer.session.PermissionExpired;
+import dev.opencomputer.session.PermissionRequested;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -18,6 +22,7 @@ import dev.opencomputer.session.SessionFailed;
 import dev.opencomputer.session.SessionHibernated;
 import dev.opencomputer.session.SessionIdle;
 import dev.opencomputer.session.SessionStarted;
+import dev.opencomputer.session.SessionWaits;
 import dev.opencomputer.session.SessionWoke;
 import dev.opencomputer.session.ToolCallFinished;
 import dev.opencomputer.session.ToolCallStarted;
@@ -83,6 +88,7 @@ final class Conversation {
     private final java.util.Set<String> cancelledCalls = new java.util.HashSet<>();
     private boolean hibernated;
     private Map<String, String> metadata = Map.of();
+    private final SessionWaits waits = new SessionWaits();
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -94,6 +100,7 @@ final class Conversation {
                     + logged.seq() + " after " + lastSeq);
         }
         lastSeq = logged.seq();
+        waits.apply(logged);
         switch (logged.event()) {
             case UserMessage message -> {
                 lastUserMessageSeq = logged.seq();
@@ -152,9 +159,20 @@ final class Conversation {
             }
             case PullRequestOpened opened -> {
             }
+            case PermissionRequested requested -> {
+            }
+            case PermissionAnswered answered -> restartsWithoutProgress = 0;
+            case PermissionExpired expired -> restartsWithoutProgress = 0;
+            case ClientToolCalled called -> {
+            }
             case UnknownEvent unknown -> {
             }
         }
+    }
+
+    /** The permission requests and client calls waiting for an answer, and the answers given. */
+    SessionWaits waits() {
+        return waits;
     }
 
     private void add(Turn turn) {

@@ -83,6 +83,7 @@ final class ModelStep {
         }
         specs.addAll(PlanMode.brainTools(context, new BrainTools.Session(runLog.session(), setup,
                 conversation.metadata()), conversation.mode()));
+        specs.addAll(agent.clientTools());
         BrainProperties properties = context.properties();
         return ModelRequest.builder(properties.endpoint(agent.provider(), agent.baseUrl()),
                         conversation.model(agent.model()))

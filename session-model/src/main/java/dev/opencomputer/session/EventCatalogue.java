@@ -37,6 +37,10 @@ public final class EventCatalogue {
         STORED.put(WebhookSent.TYPE, WebhookSent.class);
         STORED.put(SessionConfigChanged.TYPE, SessionConfigChanged.class);
         STORED.put(PullRequestOpened.TYPE, PullRequestOpened.class);
+        STORED.put(PermissionRequested.TYPE, PermissionRequested.class);
+        STORED.put(PermissionAnswered.TYPE, PermissionAnswered.class);
+        STORED.put(PermissionExpired.TYPE, PermissionExpired.class);
+        STORED.put(ClientToolCalled.TYPE, ClientToolCalled.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

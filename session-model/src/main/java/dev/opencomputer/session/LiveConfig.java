@@ -42,6 +42,10 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case SessionClosed e -> this;
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
+            case PermissionRequested e -> this;
+            case PermissionAnswered e -> this;
+            case PermissionExpired e -> this;
+            case ClientToolCalled e -> this;
             case UnknownEvent e -> this;
         };
     }
