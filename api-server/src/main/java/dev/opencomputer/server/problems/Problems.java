@@ -65,6 +65,8 @@ public final class Problems {
             case ResourceNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage());
             case ResourceConflictException e -> Problem.of(ProblemType.CONFLICT, e.getMessage());
             case SessionClosedException e -> Problem.of(ProblemType.SESSION_CLOSED, e.getMessage());
+            case dev.opencomputer.server.sessions.AlreadyAnsweredException e -> Problem.of(ProblemType.ALREADY_ANSWERED,
+                    e.getMessage());
             case SessionNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "session " + e.sessionId() + " not found");
             case EventTooLargeException e -> Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
                     "the event is larger than the log accepts (" + e.limit() + " bytes)");

@@ -8,10 +8,23 @@ import java.util.Map;
  * {@code POST /v1/sessions} adds {@code streamUrl}, {@code clientToken} and
  * {@code clientTokenExpiresAt}. {@code sandboxId} is the sandbox its tools run in, {@code cwd} the
  * working directory of its commands (null = {@code /workspace}); the session's env is never shown,
- * so that a value put there by mistake does not travel further.
+ * so that a value put there by mistake does not travel further. {@code pending} (only on
+ * {@code GET /v1/sessions/{id}}) lists the permission requests and client tool calls it waits for.
  */
 public record SessionView(String id, String status, String agentId, int agentVersion, long lastSeq,
-        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt,
+        PendingWaits pending) {
+
+    SessionView(String id, String status, String agentId, int agentVersion, long lastSeq, String sandboxId,
+            String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        this(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt, updatedAt, null);
+    }
+
+    /** This view with what the session waits for. */
+    SessionView withPending(PendingWaits waits) {
+        return new SessionView(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt,
+                updatedAt, waits);
+    }
 
     boolean isClosed() {
         return "closed".equals(status);

@@ -12,6 +12,7 @@ import dev.opencomputer.session.SandboxId;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.server.agents.Agent;
+import dev.opencomputer.server.agents.AgentPermissions;
 import dev.opencomputer.server.agents.Agents;
 import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
@@ -87,6 +88,7 @@ public class Sessions {
             violations.add(new FieldViolation("additionalInstructions",
                     "is longer than " + properties.maxMessageLength() + " characters"));
         }
+        AgentPermissions.check(request.permissions(), "permissions", false, violations);
         SandboxId attached = null;
         if (request.sandbox() != null) {
             if (!SandboxId.isValid(request.sandbox())) {
@@ -114,7 +116,8 @@ public class Sessions {
         AgentId agentId = AgentId.parse(agent.id());
         SessionId id = SessionId.next(clock.instant());
         try {
-            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, clock.instant());
+            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, request.permissions(),
+                    clock.instant());
             eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
                     new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
                     new UserMessage(request.input())));

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.agents.AgentSpec;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.TenantId;
@@ -39,8 +40,9 @@ class SetupTable {
     record Placement(SandboxId sandbox, String cwd) {
     }
 
-    /** A session's whole setup. */
-    record Setup(SandboxId sandbox, Map<String, String> env, String cwd, String additionalInstructions) {
+    /** A session's whole setup; {@code permissions} are the session's own rules, null for none. */
+    record Setup(SandboxId sandbox, Map<String, String> env, String cwd, String additionalInstructions,
+            AgentSpec.Permissions permissions) {
     }
 
     /** A session on a sandbox, and whether the sandbox was created for it. */
@@ -48,13 +50,14 @@ class SetupTable {
     }
 
     void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
-            String cwd, String additionalInstructions, Instant at) {
+            String cwd, String additionalInstructions, AgentSpec.Permissions permissions, Instant at) {
         jdbc.sql("""
                 insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
-                                            additional_instructions, created_at)
-                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""")
+                                            additional_instructions, permissions, created_at)
+                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), ?)""")
                 .params(session.value(), tenant.value(), sandbox.value(), ownsSandbox, json.writeValueAsString(env), cwd,
-                        additionalInstructions, Timestamp.from(at))
+                        additionalInstructions, permissions == null ? null : json.writeValueAsString(permissions),
+                        Timestamp.from(at))
                 .update();
     }
 
@@ -80,12 +83,14 @@ class SetupTable {
     /** The setup of {@code session} if it was made for {@code tenant}. */
     Optional<Setup> find(TenantId tenant, SessionId session) {
         return jdbc.sql("""
-                select sandbox_id, env::text as env, cwd, additional_instructions from session_setups
+                select sandbox_id, env::text as env, cwd, additional_instructions, permissions::text as permissions
+                  from session_setups
                  where session_id = ? and tenant_id = ?""")
                 .params(session.value(), tenant.value())
                 .query((rs, n) -> new Setup(SandboxId.parse(rs.getString("sandbox_id")),
                         json.readValue(rs.getString("env"), ENV), rs.getString("cwd"),
-                        rs.getString("additional_instructions")))
+                        rs.getString("additional_instructions"), rs.getString("permissions") == null ? null
+                                : json.readValue(rs.getString("permissions"), AgentSpec.Permissions.class)))
                 .optional();
     }
 
