@@ -23,6 +23,7 @@ const SYSTEM = {
   'budget.warning': e => `Budget warning: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'budget.exhausted': e => `Budget exhausted: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'permission.expired': e => `Permission request ${e.data.requestId ?? ''} expired`,
+  'client_tool.called': e => `Waiting for the backend: ${e.data.name ?? ''} ${JSON.stringify(e.data.input ?? {})}`,
 };
 
 const TONE = {

@@ -60,9 +60,4 @@ public final class ClientTools {
                 .map(tool -> new ToolSpec(tool.name(), tool.description(), JSON.writeValueAsString(tool.inputSchema())))
                 .toList();
     }
-
-    /** Whether {@code name} is a client tool. */
-    static boolean named(List<AgentSpec.ClientTool> clientTools, String name) {
-        return clientTools != null && clientTools.stream().anyMatch(tool -> name.equals(tool.name()));
-    }
 }

@@ -20,6 +20,7 @@ import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionWaits;
 import dev.opencomputer.session.TenantId;
 import dev.opencomputer.session.ToolResult;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -147,10 +148,10 @@ public class SessionAnswers {
     }
 
     /** Expires each request of {@code id} whose time is up at {@code now}; answers how many expired. */
-    int expire(SessionId id, java.time.Instant now) {
+    int expire(SessionId id, Instant now) {
         int expired = 0;
         for (SessionWaits.Approval approval : waits(id).approvals()) {
-            java.time.Instant at = approval.request().expiresAt();
+            Instant at = approval.request().expiresAt();
             if (at != null && !at.isAfter(now)) {
                 String requestId = approval.request().requestId();
                 if (locked(id, waits -> waits.approval(requestId).isPresent() ? new PermissionExpired(requestId)
