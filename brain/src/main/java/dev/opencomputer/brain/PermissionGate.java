@@ -32,12 +32,14 @@ import java.util.random.RandomGenerator;
  * the person is never asked twice and the request id stays the one the API lists.
  *
  * <p>{@code check} reads only the policy and the folded log: it appends nothing, is cheap, and is
- * safe to call again after any crash. One instance per run, on the run's thread.
+ * safe to call again after any crash. Public so that a runtime outside this package (ACP) can use
+ * it; {@code waits} is the run's {@code Conversation.waits()} (or any fold of the session's log into
+ * a {@link SessionWaits}). One instance per run, on the run's thread.
  */
-final class PermissionGate {
+public final class PermissionGate {
 
     /** What to do with a call. */
-    sealed interface Verdict {
+    public sealed interface Verdict {
         /** Run the call now. */
         record Allow() implements Verdict {
         }
@@ -60,7 +62,7 @@ final class PermissionGate {
      * @param policy the session's policy
      * @param waits  the session's waits, folded from its log up to now (read at every check)
      */
-    PermissionGate(PermissionPolicy policy, Supplier<SessionWaits> waits, Clock clock, RandomGenerator random) {
+    public PermissionGate(PermissionPolicy policy, Supplier<SessionWaits> waits, Clock clock, RandomGenerator random) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.waits = Objects.requireNonNull(waits, "waits");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -68,7 +70,7 @@ final class PermissionGate {
     }
 
     /** Decides the call {@code callId} of {@code tool} with {@code input}; see the class comment. */
-    Verdict check(String callId, String tool, Map<String, Object> input) {
+    public Verdict check(String callId, String tool, Map<String, Object> input) {
         PermissionPolicy.Rule rule = policy.decide(tool);
         if (rule == PermissionPolicy.Rule.ALLOW) {
             return new Verdict.Allow();
