@@ -9,8 +9,17 @@
 set -euo pipefail
 source "$(dirname "$0")/../bin/lib/common.sh"
 source "$OC_ROOT/bin/lib/postgres.sh"
+source "$OC_ROOT/bin/lib/engine.sh"
 cd "$OC_ROOT"
 find_jdk
+# Sessions need a sandbox image on an engine; the server runs the api role only, so that no brain
+# worker runs the streamed session and every event on its stream is one the benchmark appended.
+ensure_engine
+ensure_images
+export DOCKER_HOST OPENCOMPUTER_ROLES=api OPENCOMPUTER_SANDBOX_DEFAULT_IMAGE=$OC_SANDBOX_IMAGE
+# One tenant with thousands of streams: lift the per-tenant caps of its tier.
+export SPRING_APPLICATION_JSON='{"opencomputer":{"api":{"tiers":{"standard":{"requests-per-minute":100000000,
+  "requests-per-minute-per-key":100000000,"max-streams":100000}}}}}'
 port=${OC_BENCH_PG_PORT:-25434}
 url=$(ensure_postgres "$OC_DATA_DIR/bench-pg" "$port")
 # ensure_postgres reuses whatever answers on the port: make sure it is this cluster, durable.

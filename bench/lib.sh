@@ -11,6 +11,10 @@ find_jdk
 ensure_engine
 ensure_images
 export DOCKER_HOST
+# A benchmark is one tenant doing far more than a tier allows: lift the per-tenant caps.
+export SPRING_APPLICATION_JSON='{"opencomputer":{"api":{"tiers":{"standard":{"requests-per-minute":100000000,
+  "requests-per-minute-per-key":100000000,"max-streams":100000,"max-pending-sessions":100000,
+  "max-live-sandboxes":1000,"max-running-sessions":1000}}}}}'
 
 # The bin/test cluster (fsync off), or OC_BENCH_PG_PORT.
 pg_port=${OC_BENCH_PG_PORT:-${OC_TEST_PG_PORT:-25433}}

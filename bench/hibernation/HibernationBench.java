@@ -122,6 +122,10 @@ public class HibernationBench {
         System.out.println(breakdown);
         report("hibernate (session.idle -> session.hibernated, minus the idle time) vs raw stop", oursHibernate, rawStop);
         report("wake to first command (POST message -> command.exited) vs raw start + exec", oursWake, rawWake);
+        figure("hibernate (ratio to raw stop, p50)", String.format("%.1f ms", p50(oursHibernate)),
+                String.format("%.1f ms", p50(rawStop)), p50(oursHibernate) / p50(rawStop), "-");
+        figure("wake -> first command (ratio to raw start + exec, p50)", String.format("%.1f ms", p50(oursWake)),
+                String.format("%.1f ms", p50(rawWake)), p50(oursWake) / p50(rawWake), "<=1.1");
     }
 
     static void report(String what, List<Double> ours, List<Double> raw) {
@@ -218,5 +222,13 @@ public class HibernationBench {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost()).build());
+    }
+
+    /** A result line for bench/all.sh's table: FIGURE, name, ours, baseline, the compared value, target. */
+    static void figure(String name, String ours, String baseline, double value, String target) {
+        if (!Double.isFinite(value) || value < 0) {
+            throw new IllegalStateException("BENCHMARK FAILED: " + name + " came to " + value);
+        }
+        System.out.printf(java.util.Locale.ROOT, "FIGURE\t%s\t%s\t%s\t%.2f\t%s%n", name, ours, baseline, value, target);
     }
 }

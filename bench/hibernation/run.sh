@@ -16,7 +16,7 @@ jar=api-server/target/opencomputer.jar
 models_jar=model-server/target/model-server-exec.jar
 if [ ! -f "$jar" ] || [ ! -f "$models_jar" ] || [ -n "$(find api-server/src brain/src -newer "$jar" -print -quit)" ]; then
   say "building the server and the model server"
-  ./mvnw -B -q -ntp -o -DskipTests package -pl api-server,model-server -am
+  ./mvnw -B -q -ntp -DskipTests package -pl api-server,model-server -am
 fi
 bench_server_classpath
 

@@ -126,6 +126,9 @@ public class SandboxBench {
         System.out.println("baseline A = docker run -d (same image, same --init/--network none/--cap-drop/limits) + docker exec");
         System.out.println("baseline B = the same plus the per-sandbox workspace volume (docker volume create + run -d -v)");
         report("create -> first output vs A", oursCold, rawCold);
+        figure("sandbox create -> first output (ratio to raw run -d + exec, p50)",
+                String.format("%.1f ms", percentile(oursCold, 50)), String.format("%.1f ms", percentile(rawCold, 50)),
+                percentile(oursCold, 50) / percentile(rawCold, 50), "<=1.1");
         report("  of which create+start vs A", oursCreate, rawCreate);
         report("create -> first output vs B", oursCold, rawVolumeCold);
         report("  of which create+start vs B", oursCreate, rawVolumeCreate);
@@ -137,6 +140,8 @@ public class SandboxBench {
             rawExec.add(execRaw(container));
         }
         report("exec round trip (true)", oursExec, rawExec);
+        figure("exec round trip (ratio to raw exec, p50)", String.format("%.1f ms", percentile(oursExec, 50)),
+                String.format("%.1f ms", percentile(rawExec, 50)), percentile(oursExec, 50) / percentile(rawExec, 50), "-");
         List<Long> oursStream = new ArrayList<>();
         List<Long> rawStream = new ArrayList<>();
         for (int i = 0; i < rounds * 2; i++) {
@@ -327,5 +332,13 @@ public class SandboxBench {
             return fallback;
         }
         return value;
+    }
+
+    /** A result line for bench/all.sh's table: FIGURE, name, ours, baseline, the compared value, target. */
+    static void figure(String name, String ours, String baseline, double value, String target) {
+        if (!Double.isFinite(value) || value < 0) {
+            throw new IllegalStateException("BENCHMARK FAILED: " + name + " came to " + value);
+        }
+        System.out.printf(java.util.Locale.ROOT, "FIGURE\t%s\t%s\t%s\t%.2f\t%s%n", name, ours, baseline, value, target);
     }
 }

@@ -91,6 +91,8 @@ public class SessionBench {
                 steps + 1, perStep);
         System.out.printf("raw: docker exec true + 1 INSERT, mean %.1f ms (p50 %.1f ms)%n", rawMean, raw.get(raw.size() / 2) / 1e6);
         System.out.printf("ratio per step / raw: %.2f%n", perStep / rawMean);
+        figure("per agent step (ratio to docker exec + 1 INSERT)", String.format("%.1f ms", perStep),
+                String.format("%.1f ms", rawMean), perStep / rawMean, "<=1.3");
 
         // ---------------------------------------------------------------- 2. crash to resume
         send(HttpRequest.newBuilder(URI.create(models + "/_script")).PUT(HttpRequest.BodyPublishers.ofString(
@@ -130,6 +132,8 @@ public class SessionBench {
         }
         System.out.printf("crash-to-resume (kill -9 of %s mid model call -> runtime.restarted): %d ms; lease %d ms%n",
                 owner, Duration.between(killed, restarted).toMillis(), lease.toMillis());
+        figure("crash -> resume (ratio to the lease)", Duration.between(killed, restarted).toMillis() + " ms",
+                lease.toMillis() + " ms", Duration.between(killed, restarted).toMillis() / (double) lease.toMillis(), "-");
         engine.close();
     }
 
@@ -204,5 +208,13 @@ public class SessionBench {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost()).build());
+    }
+
+    /** A result line for bench/all.sh's table: FIGURE, name, ours, baseline, the compared value, target. */
+    static void figure(String name, String ours, String baseline, double value, String target) {
+        if (!Double.isFinite(value) || value < 0) {
+            throw new IllegalStateException("BENCHMARK FAILED: " + name + " came to " + value);
+        }
+        System.out.printf(java.util.Locale.ROOT, "FIGURE\t%s\t%s\t%s\t%.2f\t%s%n", name, ours, baseline, value, target);
     }
 }

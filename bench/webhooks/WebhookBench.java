@@ -160,6 +160,10 @@ public class WebhookBench {
                     ours >= 1500 ? "yes" : "NO");
             System.out.printf("commit -> receipt at %d events/s (%d events): p50 %.1f ms, p99 %.1f ms%n",
                     paced, pacedEvents, p50, p99);
+            figure("webhook deliveries/s (ratio to a plain HttpClient loop)", String.format("%.0f/s", ours),
+                    String.format("%.0f/s", baseline), ours / baseline, ">=0.8");
+            figure("webhook deliveries/s", String.format("%.0f/s", ours), "-", ours, ">=1500");
+            figure("webhook commit -> receipt p99 at " + paced + "/s (ms)", String.format("p50 %.1f ms", p50), "-", p99, "-");
         } finally {
             receiver.stop(0);
         }
@@ -251,5 +255,13 @@ public class WebhookBench {
     static void fail(String why) {
         System.err.println("BENCHMARK FAILED: " + why);
         System.exit(1);
+    }
+
+    /** A result line for bench/all.sh's table: FIGURE, name, ours, baseline, the compared value, target. */
+    static void figure(String name, String ours, String baseline, double value, String target) {
+        if (!Double.isFinite(value) || value < 0) {
+            throw new IllegalStateException("BENCHMARK FAILED: " + name + " came to " + value);
+        }
+        System.out.printf(java.util.Locale.ROOT, "FIGURE\t%s\t%s\t%s\t%.2f\t%s%n", name, ours, baseline, value, target);
     }
 }

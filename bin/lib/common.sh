@@ -33,3 +33,13 @@ find_jdk() {
   Install one, for example: apt-get install openjdk-21-jdk-headless (or a Temurin 21/25 build),
   then run this again or point JAVA_HOME at it."
 }
+
+# private_dir DIR: creates DIR (and its parents) owned by this user and writable by no one else,
+# or dies when DIR is a symbolic link or belongs to another user (someone may have planted it).
+private_dir() {
+  local d=$1
+  [ -L "$d" ] && die "$d is a symbolic link; refusing to use it"
+  if [ ! -d "$d" ]; then (umask 077; mkdir -p "$d") || die "cannot create $d"; fi
+  [ "$(stat -c %u "$d")" = "$(id -u)" ] || die "$d belongs to another user; refusing to use it"
+  chmod go-w "$d"
+}

@@ -1,7 +1,14 @@
 # Finds (or starts) a Docker Engine API endpoint and builds the local sandbox images.
 # shellcheck shell=bash
 
-OC_PODMAN_BASE=${OC_PODMAN_BASE:-/tmp/oc-podman}
+# Podman's socket, storage and logs live in a directory only this user can write (never a
+# predictable path under /tmp, where another local user could plant a symlink first): as root
+# /run/opencomputer/podman, else $XDG_RUNTIME_DIR/opencomputer-podman or .data/podman.
+if [ -z "${OC_PODMAN_BASE:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then OC_PODMAN_BASE=/run/opencomputer/podman
+  elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then OC_PODMAN_BASE=$XDG_RUNTIME_DIR/opencomputer-podman
+  else OC_PODMAN_BASE=$OC_DATA_DIR/podman; fi
+fi
 OC_SANDBOX_IMAGE=${OC_SANDBOX_IMAGE:-localhost/opencomputer-sandbox-bb:latest}
 OC_HOSTUSR_IMAGE=${OC_HOSTUSR_IMAGE:-localhost/opencomputer-sandbox-hostusr:latest}
 
@@ -26,6 +33,7 @@ start_podman_service() {
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc busybox-static curl >/dev/null) \
       || die "could not install Podman"
   fi
+  private_dir "$OC_PODMAN_BASE"
   mkdir -p "$OC_PODMAN_BASE/tmp"
   export CONTAINERS_CONF=$OC_PODMAN_BASE/containers.conf CONTAINERS_STORAGE_CONF=$OC_PODMAN_BASE/storage.conf
   # runc (crun fails on hybrid cgroups), cgroupfs (no systemd), no host rlimits copied into containers.

@@ -33,9 +33,14 @@ ensure_postgres() {
     chmod o+x "$(dirname "$dir")" 2>/dev/null || true
     if ! runuser -u postgres -- test -x "$dir"; then
       # The unprivileged user cannot reach a directory below this checkout (e.g. under /root).
-      local alt="/tmp/opencomputer-pg-$(echo "$dir" | md5sum | cut -c1-8)"
+      # A root-owned parent that no other user can write into (not /tmp: no planted symlinks).
+      private_dir /var/lib/opencomputer
+      chmod 711 /var/lib/opencomputer
+      local alt="/var/lib/opencomputer/pg-$(echo "$dir" | md5sum | cut -c1-8)"
       say "user 'postgres' cannot reach $dir; keeping the cluster in $alt instead"
-      dir=$alt; mkdir -p "$dir"
+      dir=$alt
+      [ -L "$dir" ] && die "$dir is a symbolic link; refusing to use it"
+      mkdir -p "$dir"
     fi
     chown postgres:postgres "$dir"; chmod 700 "$dir"
     as=(runuser -u postgres --)

@@ -41,19 +41,38 @@ public record ApiProperties(
         }
     }
 
-    /** Limits that apply to every tenant of a tier. */
+    /**
+     * Limits that apply to every tenant of a tier.
+     *
+     * @param maxRunningSessions      sessions running at once, across replicas (more are queued)
+     * @param maxLiveSandboxes        sandboxes that exist at once
+     * @param maxWebhookEndpoints     webhook endpoints
+     * @param requestsPerMinute       authenticated requests per minute of the whole tenant, per replica
+     * @param requestsPerMinutePerKey authenticated requests per minute of one API key (with the client
+     *                                tokens it minted), per replica
+     * @param maxStreams              SSE streams open at once, per replica
+     * @param maxStreamsPerToken      SSE streams open at once with one client token, per replica
+     * @param maxPendingSessions      sessions waiting for a run slot ({@code pending}) at once
+     */
     public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes,
-            @DefaultValue("20") int maxWebhookEndpoints) {
+            @DefaultValue("20") int maxWebhookEndpoints, @DefaultValue("1200") int requestsPerMinute,
+            @DefaultValue("600") int requestsPerMinutePerKey, @DefaultValue("200") int maxStreams,
+            @DefaultValue("5") int maxStreamsPerToken, @DefaultValue("100") int maxPendingSessions) {
+
+        /** The defaults of every limit. */
+        public static final Tier DEFAULTS = new Tier(5, 10, 20, 1200, 600, 200, 5, 100);
 
         public Tier {
-            if (maxRunningSessions < 1 || maxLiveSandboxes < 1 || maxWebhookEndpoints < 1) {
+            if (maxRunningSessions < 1 || maxLiveSandboxes < 1 || maxWebhookEndpoints < 1 || requestsPerMinute < 1
+                    || requestsPerMinutePerKey < 1 || maxStreams < 1 || maxStreamsPerToken < 1
+                    || maxPendingSessions < 1) {
                 throw new IllegalArgumentException("tier limits must be at least 1");
             }
         }
     }
 
     public ApiProperties {
-        tiers = tiers == null || tiers.isEmpty() ? Map.of("standard", new Tier(5, 10, 20)) : Map.copyOf(tiers);
+        tiers = tiers == null || tiers.isEmpty() ? Map.of("standard", Tier.DEFAULTS) : Map.copyOf(tiers);
         if (!tiers.containsKey(defaultTier)) {
             throw new IllegalArgumentException("opencomputer.api.default-tier '" + defaultTier
                     + "' is not one of the configured tiers " + tiers.keySet());

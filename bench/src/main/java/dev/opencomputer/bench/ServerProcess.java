@@ -47,7 +47,8 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(logFile.toFile());
         String operatorKey = "oc_op_bench_operator_key_0123456789abcdef";
         System.getenv().forEach((name, value) -> {
-            if (name.startsWith("OPENCOMPUTER_EVENT_LOG_") || name.startsWith("OPENCOMPUTER_SESSIONS_")) {
+            // the script's settings (roles, event log, sessions, sandbox engine and images) reach the server
+            if (name.startsWith("OPENCOMPUTER_") || name.equals("DOCKER_HOST")) {
                 builder.environment().put(name, value);
             }
         });

@@ -113,7 +113,7 @@ final class Testbed implements AutoCloseable {
                 EventLogProperties.defaults(), Clock.systemUTC()).start();
         SecureRandom random = new SecureRandom();
         secrets = new PostgresSecretStore(pool, new SecretStoreProperties(MasterKeys.newEntry(1, random), null, null,
-                false, DataSize.ofKilobytes(64)), random, Clock.systemUTC());
+                false, DataSize.ofKilobytes(64), null), random, Clock.systemUTC());
         secrets.verifyKeyring();
         secrets.put(tenant.value(), CREDENTIAL, SecretValue.of(modelKey));
         sandboxes = new DockerSandboxDriver(SandboxConfig.builder()

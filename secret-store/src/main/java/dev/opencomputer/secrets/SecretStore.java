@@ -44,6 +44,15 @@ public interface SecretStore {
     SecretValue reveal(String tenant, SecretName name, String who);
 
     /**
+     * Deletes reveal audit rows older than the configured retention
+     * ({@code opencomputer.secrets.reveal-retention}), at most {@code batch} of them; returns how
+     * many. Safe to call from several replicas at once.
+     */
+    default int pruneReveals(int batch) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no reveal audit to prune");
+    }
+
+    /**
      * Proves that the configured keyring fits the stored data, and registers a key check for any
      * version seen for the first time. Called at start-up; idempotent and safe across replicas.
      *

@@ -99,6 +99,15 @@ public class ApiKeys {
                 .optional().orElseThrow(() -> new ResourceNotFoundException("api key", keyId));
     }
 
+    /** Of {@code keyIds}, those that are revoked (unknown ids are not listed); one query. */
+    public java.util.Set<String> revokedAmong(java.util.Collection<String> keyIds) {
+        if (keyIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(jdbc.sql("select id from api_keys where id = any(?) and revoked_at is not null")
+                .param(keyIds.toArray(String[]::new)).query(String.class).list());
+    }
+
     /** Whether a string has the shape of an API key record id. */
     public static boolean isKeyId(String value) {
         return Ids.isShaped(ID_PREFIX, value);

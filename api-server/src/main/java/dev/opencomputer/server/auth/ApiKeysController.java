@@ -45,7 +45,8 @@ class ApiKeysController {
         var tenant = caller.requireTenant();
         CreateApiKey request = body == null ? new CreateApiKey(null) : body;
         return idempotency.run(caller, idempotencyKey, "api-keys.create", request,
-                () -> ResponseEntity.status(HttpStatus.CREATED).body(apiKeys.issue(tenant, request.name())));
+                () -> ResponseEntity.status(HttpStatus.CREATED).body(apiKeys.issue(tenant, request.name())),
+                issued -> issued instanceof IssuedApiKey key ? key.withoutKey() : issued);
     }
 
     @DeleteMapping("/{id}")

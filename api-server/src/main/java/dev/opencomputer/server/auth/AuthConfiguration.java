@@ -13,19 +13,24 @@ class AuthConfiguration implements WebFluxConfigurer {
 
     private final ApiKeys apiKeys;
     private final ClientTokens clientTokens;
+    private final TokenLiveness liveness;
+    private final RequestRates rates;
     private final ApiProperties properties;
     private final Executor executor;
 
-    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties,
-            BlockingCalls blockingCalls) {
+    AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
+            ApiProperties properties, BlockingCalls blockingCalls) {
+        this.rates = rates;
         this.apiKeys = apiKeys;
         this.clientTokens = clientTokens;
+        this.liveness = liveness;
         this.properties = properties;
         this.executor = blockingCalls.executor();
     }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
-        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, properties, executor));
+        configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, liveness, rates, properties,
+                executor));
     }
 }

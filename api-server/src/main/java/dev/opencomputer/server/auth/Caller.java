@@ -28,8 +28,18 @@ public sealed interface Caller {
     /**
      * A browser (or other client) holding a client token: may act on one session only — read
      * it, its events and stream, post messages and cancel — and nothing else.
+     *
+     * @param mintedBy  the API key that minted the token (its revocation ends the token), or null
+     * @param expiresAt when the token expires (an open stream ends then), or null when unknown
+     * @param tokenId   the token's own id ({@code jti}), e.g. to count its streams; null when unknown
      */
-    record SessionClient(TenantId tenantId, SessionId sessionId) implements Caller {
+    record SessionClient(TenantId tenantId, SessionId sessionId, String mintedBy, java.time.Instant expiresAt,
+            String tokenId) implements Caller {
+
+        public SessionClient(TenantId tenantId, SessionId sessionId) {
+            this(tenantId, sessionId, null, null, null);
+        }
+
         @Override
         public String scope() {
             return tenantId.value();

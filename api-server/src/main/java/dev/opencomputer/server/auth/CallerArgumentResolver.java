@@ -24,13 +24,17 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
 
     private final ApiKeys apiKeys;
     private final ClientTokens clientTokens;
+    private final TokenLiveness liveness;
+    private final RequestRates rates;
     private final byte[] operatorKeyHash;
     private final Scheduler scheduler;
 
-    CallerArgumentResolver(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties,
-            Executor blockingExecutor) {
+    CallerArgumentResolver(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
+            ApiProperties properties, Executor blockingExecutor) {
+        this.rates = rates;
         this.apiKeys = apiKeys;
         this.clientTokens = clientTokens;
+        this.liveness = liveness;
         this.operatorKeyHash = properties.operatorKey().isEmpty() ? null : ApiKeys.sha256(properties.operatorKey());
         this.scheduler = Schedulers.fromExecutor(blockingExecutor);
     }
@@ -52,7 +56,8 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
             // EventSource cannot set headers: a client token (never an API key) may come as ?token=.
             String token = exchange.getRequest().getQueryParams().getFirst("token");
             if (token != null && ClientTokens.looksLikeJwt(token)) {
-                return Mono.fromCallable(() -> (Object) clientTokens.verify(token))
+                return Mono.fromCallable(() -> (Object) admitted(liveClient(token)))
+                        .subscribeOn(scheduler)
                         .doOnNext(caller -> exchange.getAttributes().put(ATTRIBUTE, caller));
             }
             return Mono.error(token == null ? new CredentialMissingException() : new AuthenticationFailedException());
@@ -61,15 +66,30 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
             return Mono.error(new AuthenticationFailedException());
         }
         String presented = header.substring(7).strip();
-        return Mono.fromCallable(() -> authenticate(presented))
+        return Mono.fromCallable(() -> admitted(authenticate(presented)))
                 .subscribeOn(scheduler)
                 .doOnNext(caller -> exchange.getAttributes().put(ATTRIBUTE, caller))
                 .cast(Object.class);
     }
 
+    /** The caller, once its request fits its tenant's and key's rates (else a 429 problem). */
+    private Caller admitted(Caller caller) {
+        rates.admit(caller);
+        return caller;
+    }
+
+    /** A verified client token whose session still exists and whose minting key is not revoked. */
+    private Caller.SessionClient liveClient(String token) {
+        Caller.SessionClient client = clientTokens.verify(token);
+        if (!liveness.live(client)) {
+            throw new AuthenticationFailedException();
+        }
+        return client;
+    }
+
     private Caller authenticate(String presented) {
         if (ClientTokens.looksLikeJwt(presented)) {
-            return clientTokens.verify(presented);
+            return liveClient(presented);
         }
         if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, ApiKeys.sha256(presented))) {
             return new Caller.Operator();

@@ -16,8 +16,10 @@ public class Callers {
 
     private final CallerArgumentResolver resolver;
 
-    Callers(ApiKeys apiKeys, ClientTokens clientTokens, ApiProperties properties, BlockingCalls blockingCalls) {
-        this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, properties, blockingCalls.executor());
+    Callers(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
+            ApiProperties properties, BlockingCalls blockingCalls) {
+        this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, liveness, rates, properties,
+                blockingCalls.executor());
     }
 
     /** The caller, or an error (credential missing or invalid) to be answered as a problem. */

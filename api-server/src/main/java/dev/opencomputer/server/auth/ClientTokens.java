@@ -47,6 +47,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ClientTokens {
 
+    /** How far past {@code exp} (or before {@code iat}) a token is still accepted, for clocks that drift. */
+    public static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofSeconds(5);
     static final String ISSUER = "opencomputer";
     static final String AUDIENCE = "opencomputer:session";
     static final JOSEObjectType TYPE = new JOSEObjectType("oc-client+jwt");
@@ -72,16 +74,25 @@ public class ClientTokens {
                 new ImmutableJWKSet<>(keys.toPublicJWKSet())));
         var verifier = new DefaultJWTClaimsVerifier<>(AUDIENCE, new JWTClaimsSet.Builder().issuer(ISSUER).build(),
                 Set.of("sub", "tid", "exp", "iat", "jti"));
-        verifier.setMaxClockSkew(5);
+        verifier.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
         processor.setJWTClaimsSetVerifier(verifier);
     }
 
     /** A token for {@code session} of {@code tenant}, valid for the configured time. */
     public ClientToken mint(TenantId tenant, SessionId session) {
+        return mint(tenant, session, null);
+    }
+
+    /**
+     * A token for {@code session} of {@code tenant}, valid for the configured time, minted with the
+     * API key {@code mintedBy} (claim {@code akid}): revoking that key ends the token too.
+     */
+    public ClientToken mint(TenantId tenant, SessionId session, String mintedBy) {
         Instant now = clock.instant();
         Instant expires = now.plus(settings.ttl());
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER).audience(AUDIENCE).subject(session.value()).claim("tid", tenant.value())
+                .claim("akid", mintedBy)
                 .issueTime(Date.from(now)).expirationTime(Date.from(expires)).jwtID(UUID.randomUUID().toString())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE)
@@ -99,7 +110,8 @@ public class ClientTokens {
         try {
             JWTClaimsSet claims = processor.process(token, null);
             return new Caller.SessionClient(TenantId.parse(claims.getStringClaim("tid")),
-                    SessionId.parse(claims.getSubject()));
+                    SessionId.parse(claims.getSubject()), claims.getStringClaim("akid"),
+                    claims.getExpirationTime().toInstant(), claims.getJWTID());
         } catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException e) {
             log.debug("client token rejected: {}", e.getMessage());
             throw new AuthenticationFailedException();
@@ -126,9 +138,13 @@ public class ClientTokens {
                     return checked(JWKSet.load(file.toFile()), file.toString());
                 }
                 JWKSet generated = new JWKSet(generate());
-                Files.writeString(file, generated.toString(false),
-                        java.nio.file.StandardOpenOption.CREATE_NEW);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // owner-only from its first byte: created with the permissions, then written
+                if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    Files.createFile(file);
+                }
+                Files.writeString(file, generated.toString(false), java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
                 log.info("generated the client-token signing key into {} (owner-only)", file);
                 return generated;
             }

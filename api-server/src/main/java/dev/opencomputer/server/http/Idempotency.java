@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Makes a POST safe to retry: the first request with an {@code Idempotency-Key} runs, its
  * response is stored for 24 hours and replayed (with {@code Idempotent-Replayed: true}) to any
  * retry with the same key and the same body. The same key with another body is a 422 problem; a
- * retry while the first is still running is a 409. Keys are scoped to the caller's tenant.
+ * retry while the first is still running is a 409. Keys are scoped to the caller's tenant. A
+ * response that carries a credential shown once (an API key, a signing secret) is stored and
+ * replayed without it; {@link IdempotencyPurge} deletes keys after their 24 hours.
  */
 @Component
 public class Idempotency {
@@ -92,6 +94,14 @@ public class Idempotency {
                         scope, key)
                 .update();
         return response;
+    }
+
+    /** Deletes the keys older than their 24 hours, at most {@code batch} at a time; returns how many. */
+    int purgeExpired(int batch) {
+        return jdbc.sql("""
+                delete from idempotency_keys where ctid in (
+                    select ctid from idempotency_keys where created_at < ? limit ?)""")
+                .params(java.sql.Timestamp.from(clock.instant().minus(RETENTION)), batch).update();
     }
 
     private ResponseEntity<?> replay(String scope, String key, String fingerprint) {

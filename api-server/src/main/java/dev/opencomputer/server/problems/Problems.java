@@ -33,6 +33,7 @@ import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.server.MethodNotAllowedException;
@@ -106,10 +107,25 @@ public final class Problems {
                             + " is not supported here; send one of " + e.getSupportedMediaTypes());
             case NotAcceptableStatusException e -> Problem.of(ProblemType.NOT_ACCEPTABLE,
                     "cannot produce a representation matching Accept; available: " + e.getSupportedMediaTypes());
+            case InvalidMediaTypeException e -> Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "media type \"" + e.getMediaType() + "\" is not valid: " + e.getMessage().replaceFirst("^.*?\": ", ""));
             case ServerWebInputException e -> input(e);
-            case ResponseStatusException e when e.getStatusCode().value() == 404 ->
-                    Problem.of(ProblemType.NOT_FOUND, "no such route");
-            case ResponseStatusException e when e.getStatusCode().value() == 413 -> tooLarge();
+            case ResponseStatusException e -> status(e);
+            default -> Problem.of(ProblemType.INTERNAL_ERROR, "an unexpected error occurred");
+        };
+    }
+
+    /** A status that Spring decided without a more specific exception type (e.g. a form body's 415). */
+    private static Problem status(ResponseStatusException e) {
+        return switch (e.getStatusCode().value()) {
+            case 400 -> Problem.of(ProblemType.MALFORMED_REQUEST, "the request could not be understood");
+            case 404 -> Problem.of(ProblemType.NOT_FOUND, "no such route");
+            case 406 -> Problem.of(ProblemType.NOT_ACCEPTABLE, "cannot produce a representation matching Accept");
+            case 413 -> tooLarge();
+            case 414 -> Problem.of(ProblemType.URI_TOO_LONG, "the request line is too long");
+            case 415 -> Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "this content type is not supported here; send application/json");
+            case 431 -> Problem.of(ProblemType.HEADERS_TOO_LARGE, "the request headers are too large");
             default -> Problem.of(ProblemType.INTERNAL_ERROR, "an unexpected error occurred");
         };
     }

@@ -2,6 +2,7 @@ package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.StreamItem;
+import dev.opencomputer.server.auth.Caller;
 import dev.opencomputer.server.auth.Callers;
 import dev.opencomputer.server.http.BlockingCalls;
 import dev.opencomputer.server.problems.ParameterInvalidException;
@@ -64,9 +65,11 @@ class SessionStream {
     private final Heartbeats heartbeats;
     private final JsonMapper json;
     private final Scheduler blocking;
+    private final StreamGuard guard;
 
     SessionStream(Callers callers, Sessions sessions, EventLog eventLog, SessionsProperties properties,
-            Heartbeats heartbeats, JsonMapper json, BlockingCalls blockingCalls) {
+            Heartbeats heartbeats, JsonMapper json, BlockingCalls blockingCalls, StreamGuard guard) {
+        this.guard = guard;
         this.callers = callers;
         this.sessions = sessions;
         this.eventLog = eventLog;
@@ -111,7 +114,11 @@ class SessionStream {
             String parameter = lastEventId != null ? "Last-Event-ID" : "after";
             SeqCursor cursor = SeqCursor.parse(parameter,
                     lastEventId != null ? lastEventId : request.queryParam("after").orElse(null));
-            return Mono.fromCallable(() -> sessions.find(tenant, session)).subscribeOn(blocking).flatMap(found -> {
+            return Mono.fromCallable(() -> {
+                var found = sessions.find(tenant, session);
+                guard.admit(caller, tenant);
+                return found;
+            }).subscribeOn(blocking).flatMap(found -> {
                 if (cursor.after() > found.lastSeq()) {
                     return Mono.error(new ParameterInvalidException(parameter,
                             "the cursor is beyond the session's last event (" + found.lastSeq() + ")"));
@@ -119,13 +126,15 @@ class SessionStream {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .header("Cache-Control", "no-cache")
                         .build((exchange, context) -> exchange.getResponse().writeAndFlushWith(
-                                messages(session, cursor.after(), request.path(), exchange.getResponse().bufferFactory())
+                                messages(caller, tenant, session, cursor.after(), request.path(),
+                                        exchange.getResponse().bufferFactory())
                                         .map(Flux::just)));
             });
         });
     }
 
-    private Flux<DataBuffer> messages(SessionId session, long after, String path, DataBufferFactory buffers) {
+    private Flux<DataBuffer> messages(Caller caller, TenantId tenant, SessionId session, long after, String path,
+            DataBufferFactory buffers) {
         String hello = "retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
                 + "\n\n";
         Sinks.Empty<Void> ended = Sinks.empty();
@@ -134,8 +143,10 @@ class SessionStream {
                 .doOnTerminate(ended::tryEmitEmpty);
         Flux<DataBuffer> beats = heartbeats.ticks().takeUntilOther(ended.asMono())
                 .map(tick -> buffers.wrap(HEARTBEAT));
+        // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
+        Flux<DataBuffer> ending = guard.watch(caller, tenant, session).flatMapMany(Flux::error);
         return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(hello.getBytes(StandardCharsets.UTF_8))),
-                        Flux.merge(1, events, beats))
+                        Flux.merge(1, events, beats, ending))
                 .onErrorResume(error -> Mono.fromSupplier(() -> buffers.wrap(errorMessage(error, path))));
     }
 

@@ -34,6 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import dev.opencomputer.server.problems.LimitExceededException;
+import dev.opencomputer.server.tenants.TierLimits;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,9 +55,12 @@ public class Sessions {
     private final Clock clock;
     private final Sandboxes sandboxes;
     private final ObjectProvider<BrainWorker> brain;
+    private final TierLimits limits;
 
     Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
-            SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain) {
+            SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain,
+            TierLimits limits) {
+        this.limits = limits;
         this.sandboxes = sandboxes;
         this.brain = brain;
         this.setups = setups;
@@ -63,6 +69,19 @@ public class Sessions {
         this.agents = agents;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    /**
+     * A tenant may have at most its tier's {@code maxPendingSessions} waiting for a run slot: a
+     * backlog (sessions on one shared sandbox included, which no sandbox cap counts) is bounded.
+     */
+    private void refuseBeyondPendingCap(TenantId tenant) {
+        int max = limits.of(tenant).maxPendingSessions();
+        int pending = directory.list(tenant, new SessionQuery(Optional.of(SessionStatus.PENDING), Optional.empty(),
+                Optional.empty(), Optional.empty()), null, max).size();
+        if (pending >= max) {
+            throw new LimitExceededException("maxPendingSessions", max, Duration.ofSeconds(5));
+        }
     }
 
     /**
@@ -109,6 +128,7 @@ public class Sessions {
         if (attached != null && !sandboxes.exists(tenant, attached)) {
             throw new RequestInvalidException("sandbox", "no sandbox with this id");
         }
+        refuseBeyondPendingCap(tenant);
         SandboxId sandbox = attached != null ? attached
                 : SandboxId.parse(sandboxes.create(tenant,
                         new SandboxRequest(agent.sandbox() == null ? null : agent.sandbox().image(), null, null, null,

@@ -67,7 +67,7 @@ class SessionsController {
         Object stored = response.getBody();
         ObjectNode session = stored instanceof String text ? (ObjectNode) json.readTree(text) : json.valueToTree(stored);
         String id = session.path("id").asString();
-        ClientToken token = clientTokens.mint(tenant, SessionId.parse(id));
+        ClientToken token = clientTokens.mint(tenant, SessionId.parse(id), keyIdOf(caller));
         session.put("streamUrl", "/v1/sessions/" + id + "/stream");
         session.put("clientToken", token.token());
         session.put("clientTokenExpiresAt", token.expiresAt().toString());
@@ -120,12 +120,13 @@ class SessionsController {
 
     /**
      * Wakes a hibernated session now (its sandbox started on the same workspace, {@code session.woke});
-     * a message wakes it as well. A session that is not hibernated is answered as it is.
+     * a message wakes it as well. A session that is not hibernated is answered as it is. API key
+     * only: a client token wakes its session by sending a message, as docs/api.md lists.
      */
     @PostMapping("/{id}/wake")
     SessionView wake(Caller caller, @PathVariable String id) {
         SessionId session = sessionId(id);
-        return sessions.wake(caller.requireSession(session), session);
+        return sessions.wake(caller.requireTenant(), session);
     }
 
     /** Destroys the session with its events and (unless shared) its sandbox and workspace. API key only. */
@@ -165,13 +166,18 @@ class SessionsController {
         SessionId session = sessionId(id);
         TenantId tenant = caller.requireTenant();
         sessions.find(tenant, session);
-        ClientToken token = clientTokens.mint(tenant, session);
+        ClientToken token = clientTokens.mint(tenant, session, keyIdOf(caller));
         ObjectNode body = json.createObjectNode();
         body.put("sessionId", session.value());
         body.put("clientToken", token.token());
         body.put("clientTokenExpiresAt", token.expiresAt().toString());
         body.put("streamUrl", "/v1/sessions/" + session.value() + "/stream");
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    /** The API key behind the caller (whose revocation ends the tokens it minted), if any. */
+    private static String keyIdOf(Caller caller) {
+        return caller instanceof Caller.TenantKey key ? key.keyId() : null;
     }
 
     static SessionId sessionId(String id) {

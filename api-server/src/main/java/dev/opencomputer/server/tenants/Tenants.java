@@ -26,6 +26,11 @@ public class Tenants {
 
     /** A tenant and the first API key it was created with (the only time that key is shown). */
     public record Created(Tenant tenant, IssuedApiKey apiKey) {
+
+        /** The same without the key: what is stored for, and answered by, an idempotent replay. */
+        public Created withoutKey() {
+            return new Created(tenant, apiKey.withoutKey());
+        }
     }
 
     private final JdbcClient jdbc;

@@ -42,7 +42,8 @@ class TenantsController {
             @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey) {
         caller.requireOperator();
         return idempotency.run(caller, idempotencyKey, "tenants.create", body,
-                () -> ResponseEntity.status(HttpStatus.CREATED).body(tenants.create(body.name(), body.tier())));
+                () -> ResponseEntity.status(HttpStatus.CREATED).body(tenants.create(body.name(), body.tier())),
+                created -> created instanceof Tenants.Created c ? c.withoutKey() : created);
     }
 
     @GetMapping("/v1/tenants")

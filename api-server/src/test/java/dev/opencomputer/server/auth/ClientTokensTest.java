@@ -38,9 +38,12 @@ class ClientTokensTest {
 
     @Test
     void aMintedTokenGrantsItsOwnSessionAndNothingElse() {
-        ClientToken token = tokens.mint(TENANT, SESSION);
-        Caller caller = tokens.verify(token.token());
-        assertThat(caller).isEqualTo(new Caller.SessionClient(TENANT, SESSION));
+        ClientToken token = tokens.mint(TENANT, SESSION, "key_1");
+        Caller.SessionClient caller = tokens.verify(token.token());
+        assertThat(caller.mintedBy()).isEqualTo("key_1");
+        assertThat(caller.tenantId()).isEqualTo(TENANT);
+        assertThat(caller.sessionId()).isEqualTo(SESSION);
+        assertThat(caller.expiresAt()).isEqualTo(token.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         assertThat(caller.requireSession(SESSION)).isEqualTo(TENANT);
         assertThatThrownBy(() -> caller.requireSession(SessionId.next(Instant.now())))
                 .isInstanceOf(ForbiddenException.class);

@@ -231,6 +231,10 @@ class AgentSessionsIT extends SessionApiITBase {
         as(token).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("agent", "coder", "input", "x")).exchange().expectStatus().isForbidden();
         as(token).post().uri("/v1/sessions/" + id + "/client-tokens").exchange().expectStatus().isForbidden();
+        // exactly what docs/api.md lists: not wake, close or destroy (a message wakes the session)
+        as(token).post().uri("/v1/sessions/" + id + "/wake").exchange().expectStatus().isForbidden();
+        as(token).post().uri("/v1/sessions/" + id + "/close").exchange().expectStatus().isForbidden();
+        as(token).delete().uri("/v1/sessions/" + id).exchange().expectStatus().isForbidden();
         anonymous().get().uri("/v1/agents?token=" + token).exchange().expectStatus().isForbidden();
         // an API key is never accepted as ?token=
         anonymous().get().uri("/v1/sessions/" + id + "?token=" + setup.tenant().key()).exchange()

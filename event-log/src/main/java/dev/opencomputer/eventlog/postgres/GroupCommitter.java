@@ -84,6 +84,7 @@ final class GroupCommitter implements AutoCloseable {
     /** Groups of appends that go into one commit together (most hold one append). */
     private final BlockingQueue<List<Pending>> queue;
     private final Committed committed;
+    private final CommitCheck commitCheck;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
@@ -94,6 +95,7 @@ final class GroupCommitter implements AutoCloseable {
         this.maxBatchEvents = maxBatchEvents;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.committed = committed;
+        this.commitCheck = new CommitCheck(dataSource, java.time.Duration.ofSeconds(30));
         for (int i = 0; i < committers; i++) {
             threads.add(Thread.ofPlatform().daemon().name("oc-event-log-commit-" + i).unstarted(this::run));
         }
@@ -216,6 +218,7 @@ final class GroupCommitter implements AutoCloseable {
         List<Pending> refused = new ArrayList<>();
         Map<SessionId, Long> lastSeqs = new LinkedHashMap<>();
         Map<String, SessionStatus> statusChanges = new LinkedHashMap<>();
+        boolean committing = false;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -251,8 +254,16 @@ final class GroupCommitter implements AutoCloseable {
                         setStatus.executeUpdate();
                     }
                 }
+                committing = true;
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                if (!committing || !CommitCheck.outcomeUnknown(e) || !landed(accepted, nowAtUtc)) {
+                    rollback(c);
+                    throw e;
+                }
+                log.warn("an append committed although its acknowledgement was lost ({}); not storing it again",
+                        e.toString());
+            } catch (RuntimeException e) {
                 rollback(c);
                 throw e;
             }
@@ -401,6 +412,15 @@ final class GroupCommitter implements AutoCloseable {
                     Arrays.copyOf(types, row), Arrays.copyOf(data, row));
         }
         return new EventTable.Rows(sessions, seqs, types, data);
+    }
+
+    /** Whether a transaction whose commit answer was lost committed; nothing to store means nothing to repeat. */
+    private boolean landed(List<Accepted> accepted, OffsetDateTime createdAt) {
+        if (accepted.isEmpty()) {
+            return true;
+        }
+        Accepted probe = accepted.getFirst();
+        return commitCheck.landed(probe.pending().session(), probe.firstSeq(), createdAt);
     }
 
     private RuntimeException whyRefused(Pending pending) {

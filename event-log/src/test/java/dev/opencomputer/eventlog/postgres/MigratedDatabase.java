@@ -51,6 +51,11 @@ final class MigratedDatabase implements AutoCloseable {
         return pool;
     }
 
+    /** The database's JDBC URL. */
+    String url() {
+        return database.url();
+    }
+
     /** A started log on this database, as one replica; listens on its own unpooled connection. */
     PostgresEventLog newLog(EventLogProperties properties) {
         DataSource listenerSource = new SimpleDriverDataSource(new org.postgresql.Driver(), database.url());

@@ -56,6 +56,7 @@ public final class PostgresSecretStore implements SecretStore {
     private final EnvelopeCipher cipher;
     private final long maxValueBytes;
     private final Clock clock;
+    private final java.time.Duration revealRetention;
     private final Object verification = new Object();
     private volatile boolean verified;
 
@@ -68,11 +69,17 @@ public final class PostgresSecretStore implements SecretStore {
     public PostgresSecretStore(DataSource dataSource, SecretStoreProperties properties, SecureRandom random,
                                Clock clock) {
         this(dataSource, new EnvelopeCipher(MasterKeyring.load(properties, random), random),
-                properties.maxValueSize(), clock);
+                properties.maxValueSize(), properties.revealRetention(), clock);
     }
 
     /** A store sealing with {@code cipher}; {@code maxValueSize} is the largest value {@link #put} accepts. */
     PostgresSecretStore(DataSource dataSource, EnvelopeCipher cipher, DataSize maxValueSize, Clock clock) {
+        this(dataSource, cipher, maxValueSize, java.time.Duration.ofDays(30), clock);
+    }
+
+    PostgresSecretStore(DataSource dataSource, EnvelopeCipher cipher, DataSize maxValueSize,
+                        java.time.Duration revealRetention, Clock clock) {
+        this.revealRetention = Objects.requireNonNull(revealRetention, "revealRetention");
         this.jdbc = JdbcClient.create(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = Objects.requireNonNull(cipher, "cipher");
@@ -363,6 +370,19 @@ public final class PostgresSecretStore implements SecretStore {
                         rs.getInt("master_key_version"), rs.getBytes("wrapped_key"), rs.getBytes("ciphertext"))))
                 .optional()
                 .orElse(null);
+    }
+
+    @Override
+    public int pruneReveals(int batch) {
+        OffsetDateTime before = OffsetDateTime.ofInstant(clock.instant().minus(revealRetention),
+                ZoneOffset.UTC);
+        return jdbc.sql("""
+                        DELETE FROM secret_reveals WHERE id IN (
+                            SELECT id FROM secret_reveals WHERE revealed_at < :before ORDER BY id LIMIT :batch
+                            FOR UPDATE SKIP LOCKED)""")
+                .param("before", before)
+                .param("batch", batch)
+                .update();
     }
 
     private void audit(String tenant, SecretName name, Integer secretVersion, String who, String outcome) {

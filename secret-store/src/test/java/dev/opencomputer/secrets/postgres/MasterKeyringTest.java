@@ -94,10 +94,10 @@ class MasterKeyringTest {
 
     @Test
     void refusesToStartWithoutAnyConfiguredKey() {
-        assertThatThrownBy(() -> MasterKeyring.load(new SecretStoreProperties(null, null, null, false, null), random))
+        assertThatThrownBy(() -> MasterKeyring.load(new SecretStoreProperties(null, null, null, false, null, null), random))
                 .isInstanceOf(MasterKeyMissingException.class)
                 .hasMessageStartingWith("Secret store master key: no master key is configured");
-        assertThatThrownBy(() -> MasterKeyring.load(new SecretStoreProperties("  ", null, null, true, null), random))
+        assertThatThrownBy(() -> MasterKeyring.load(new SecretStoreProperties("  ", null, null, true, null, null), random))
                 .isInstanceOf(MasterKeyMissingException.class);
     }
 
@@ -114,7 +114,7 @@ class MasterKeyringTest {
     @Test
     void generatesAnOwnerOnlyKeyFileOnceAndReusesIt() throws Exception {
         Path file = dir.resolve("data").resolve("master.key");
-        SecretStoreProperties quickStart = new SecretStoreProperties(null, file, null, true, null);
+        SecretStoreProperties quickStart = new SecretStoreProperties(null, file, null, true, null, null);
 
         MasterKeyring first = MasterKeyring.load(quickStart, random);
         String content = Files.readString(file);
@@ -129,7 +129,7 @@ class MasterKeyringTest {
 
     @Test
     void refusesBothAnInlineKeyAndAKeyFile() {
-        SecretStoreProperties both = new SecretStoreProperties(MasterKeyring.newEntry(1, random), dir.resolve("k"), null, false, null);
+        SecretStoreProperties both = new SecretStoreProperties(MasterKeyring.newEntry(1, random), dir.resolve("k"), null, false, null, null);
 
         assertThatThrownBy(() -> MasterKeyring.load(both, random))
                 .isInstanceOf(InvalidMasterKeyException.class)

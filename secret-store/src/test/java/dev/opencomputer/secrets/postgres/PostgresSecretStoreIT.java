@@ -196,6 +196,30 @@ class PostgresSecretStoreIT {
     }
 
     @Test
+    void revealAuditRowsOlderThanTheRetentionArePrunedAndNewerOnesKept() throws Exception {
+        SecretStore store = new PostgresSecretStore(dataSource, cipher(v1), DataSize.ofKilobytes(64),
+                Duration.ofDays(30), clock);
+        store.put(TENANT, NAME, SecretValue.of("pruned-audit"));
+        store.reveal(TENANT, NAME, "brain:old");
+        store.reveal(TENANT, NAME, "brain:old");
+        clock.advance(Duration.ofDays(20));
+        store.reveal(TENANT, NAME, "brain:recent");
+        clock.advance(Duration.ofDays(11)); // the first two are 31 days old now, the third 11
+
+        assertThat(store.pruneReveals(1)).isEqualTo(1);
+        assertThat(store.pruneReveals(100)).isEqualTo(1);
+        assertThat(store.pruneReveals(100)).isZero();
+        List<String> left = new ArrayList<>();
+        try (Connection c = database.connect();
+                ResultSet rs = c.createStatement().executeQuery("SELECT revealed_by FROM secret_reveals")) {
+            while (rs.next()) {
+                left.add(rs.getString(1));
+            }
+        }
+        assertThat(left).containsExactly("brain:recent");
+    }
+
+    @Test
     void aValueOverTheSizeLimitIsRefused() {
         SecretStore store = new PostgresSecretStore(dataSource, cipher(v1), DataSize.ofBytes(10), clock);
 

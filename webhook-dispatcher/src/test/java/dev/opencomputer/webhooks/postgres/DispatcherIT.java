@@ -71,7 +71,7 @@ class DispatcherIT {
                 EventLogProperties.defaults(), Clock.systemUTC()).start();
         SecureRandom random = new SecureRandom();
         secrets = new PostgresSecretStore(pool, new SecretStoreProperties(MasterKeys.newEntry(1, random), null, null,
-                false, null), random, Clock.systemUTC());
+                false, null, null), random, Clock.systemUTC());
     }
 
     @AfterEach

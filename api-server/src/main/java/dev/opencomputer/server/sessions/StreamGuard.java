@@ -1,0 +1,158 @@
+package dev.opencomputer.server.sessions;
+
+import dev.opencomputer.server.ApiProperties;
+import dev.opencomputer.server.auth.AuthenticationFailedException;
+import dev.opencomputer.server.auth.Caller;
+import dev.opencomputer.server.auth.ClientTokens;
+import dev.opencomputer.server.auth.TokenLiveness;
+import dev.opencomputer.server.problems.LimitExceededException;
+import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.server.tenants.TierLimits;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.session.TenantId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Ends open SSE streams whose authorisation no longer holds: a client token's stream at the
+ * token's expiry (the client reconnects with a fresh token), and every stream of a destroyed
+ * session or authorised by a revoked API key (directly, or through the key that minted its
+ * client token). Checked every {@code opencomputer.sessions.stream-check} for all of this
+ * replica's streams at once, in two queries, so the cost does not grow with a query per stream.
+ */
+@Component
+class StreamGuard implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamGuard.class);
+
+    /** One open stream: its tenant and session, the key and client token behind it, and how to end it. */
+    private record Watch(TenantId tenant, SessionId session, String keyId, String tokenId, Sinks.One<Throwable> end) {
+    }
+
+    private final TokenLiveness liveness;
+    private final TierLimits limits;
+    private final Duration interval;
+    private final Clock clock;
+    private final Set<Watch> open = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService timer;
+
+    StreamGuard(TokenLiveness liveness, TierLimits limits, SessionsProperties properties, Clock clock) {
+        this.liveness = liveness;
+        this.limits = limits;
+        this.interval = properties.streamCheck();
+        this.clock = clock;
+    }
+
+    /**
+     * Watches a stream of {@code session} opened by {@code caller}; the returned Mono errors (with
+     * the problem the stream ends on) when the stream must end, and stops watching when cancelled.
+     */
+    Mono<Throwable> watch(Caller caller, TenantId tenant, SessionId session) {
+        String keyId = switch (caller) {
+            case Caller.TenantKey key -> key.keyId();
+            case Caller.SessionClient client -> client.mintedBy();
+            case Caller.Operator operator -> null;
+        };
+        String tokenId = caller instanceof Caller.SessionClient client ? client.tokenId() : null;
+        Watch watch = new Watch(tenant, session, keyId, tokenId, Sinks.one());
+        Mono<Throwable> ended = watch.end().asMono();
+        if (caller instanceof Caller.SessionClient client && client.expiresAt() != null) {
+            // when the token stops being accepted, so that a reconnect with it is refused, not ended at once
+            Duration left = Duration.between(clock.instant(), client.expiresAt().plus(ClientTokens.CLOCK_SKEW));
+            ended = Mono.firstWithSignal(ended, Mono.delay(left.isNegative() ? Duration.ZERO : left)
+                    .map(tick -> new AuthenticationFailedException()));
+        }
+        return Mono.defer(() -> {
+            open.add(watch);
+            return Mono.<Throwable>empty();
+        }).then(ended).doFinally(signal -> open.remove(watch));
+    }
+
+    /**
+     * Refuses a new stream (429 {@code limit-exceeded}) when the tenant already has its tier's
+     * {@code maxStreams} open on this replica, or the client token its {@code maxStreamsPerToken};
+     * blocking (a tier lookup, cached).
+     */
+    void admit(Caller caller, TenantId tenant) {
+        ApiProperties.Tier tier = limits.of(tenant);
+        String tokenId = caller instanceof Caller.SessionClient client ? client.tokenId() : null;
+        int ofTenant = 0;
+        int ofToken = 0;
+        for (Watch watch : open) {
+            if (watch.tenant().equals(tenant)) {
+                ofTenant++;
+                if (tokenId != null && tokenId.equals(watch.tokenId())) {
+                    ofToken++;
+                }
+            }
+        }
+        if (ofTenant >= tier.maxStreams()) {
+            throw new LimitExceededException("maxStreams", tier.maxStreams(), Duration.ofSeconds(5));
+        }
+        if (tokenId != null && ofToken >= tier.maxStreamsPerToken()) {
+            throw new LimitExceededException("maxStreamsPerToken", tier.maxStreamsPerToken(), Duration.ofSeconds(5));
+        }
+    }
+
+    /** One check of every open stream. */
+    void check() {
+        if (open.isEmpty()) {
+            return;
+        }
+        try {
+            Set<SessionId> sessions = new HashSet<>();
+            Set<String> keys = new HashSet<>();
+            for (Watch watch : open) {
+                sessions.add(watch.session());
+                if (watch.keyId() != null) {
+                    keys.add(watch.keyId());
+                }
+            }
+            Set<SessionId> gone = liveness.gone(sessions);
+            Set<String> revoked = liveness.revoked(keys);
+            for (Watch watch : open) {
+                if (gone.contains(watch.session())) {
+                    watch.end().tryEmitValue(new ResourceNotFoundException("session", watch.session().value()));
+                } else if (watch.keyId() != null && revoked.contains(watch.keyId())) {
+                    watch.end().tryEmitValue(new AuthenticationFailedException());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("checking open streams failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
+                .name("oc-stream-guard").factory());
+        t.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer = t;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            t.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}
