@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'command.run', 'command.exited', 'file.write', 'runtime.crashed', 'runtime.restarted', 'session.idle',
   'session.hibernated', 'session.woke', 'run.cancelled', 'run.stuck', 'session.failed', 'session.closed',
   'webhook.sent', 'session.config_changed', 'pull_request.opened', 'permission.requested', 'permission.answered', 'permission.expired',
+  'client_tool.called',
   'budget.warning', 'budget.exhausted',
   'agent.delta', 'agent.thinking_delta', 'command.output',
 ];

@@ -25,6 +25,7 @@ const SYSTEM = {
   'permission.expired': e => `Permission request ${e.data.requestId ?? ''} expired`,
   'mcp.connected': e => `MCP server ${e.data.name ?? ''} connected: ${(e.data.tools ?? []).length} tools`,
   'mcp.server_failed': e => `MCP server ${e.data.name ?? ''} failed: ${e.data.reason ?? ''}`,
+  'client_tool.called': e => `Waiting for the backend: ${e.data.name ?? ''} ${JSON.stringify(e.data.input ?? {})}`,
 };
 
 const TONE = {

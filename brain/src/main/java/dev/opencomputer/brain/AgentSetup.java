@@ -23,6 +23,10 @@ import java.util.Set;
  * @param maxRunTime the longest one run may take before it stops as {@code run.stuck max_duration}
  * @param maxSteps   the most model calls one run may make before it stops as
  *                   {@code run.stuck max_steps}
+ * @param permissions which tool calls need a person's yes: the agent's policy, tightened by the
+ *                   session's ({@link PermissionPolicy#ALLOW_ALL} when it names none)
+ * @param clientTools tools the user's backend runs ({@code client_tool.called}), offered to the
+ *                   model besides {@code tools}
  */
 public record AgentSetup(
         AgentId id,
@@ -34,7 +38,16 @@ public record AgentSetup(
         SecretName credential,
         Set<AgentTool> tools,
         Duration maxRunTime,
-        int maxSteps) {
+        int maxSteps,
+        PermissionPolicy permissions,
+        java.util.List<ToolSpec> clientTools) {
+
+    /** An agent without permission rules or client tools. */
+    public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
+            SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps) {
+        this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
+                PermissionPolicy.ALLOW_ALL, java.util.List.of());
+    }
 
     public AgentSetup {
         Objects.requireNonNull(id, "id");
@@ -48,6 +61,13 @@ public record AgentSetup(
         if (maxRunTime.isNegative() || maxRunTime.isZero() || maxSteps < 1) {
             throw new IllegalArgumentException("maxRunTime and maxSteps must be positive");
         }
+        permissions = permissions == null ? PermissionPolicy.ALLOW_ALL : permissions;
+        clientTools = clientTools == null ? java.util.List.of() : java.util.List.copyOf(clientTools);
+    }
+
+    /** The client tool named {@code name}, if the agent has one. */
+    public java.util.Optional<ToolSpec> clientTool(String name) {
+        return clientTools.stream().filter(tool -> tool.name().equals(name)).findFirst();
     }
 
     /** The tool names an agent spec lists ({@code bash}, {@code read_file}, …) as tools. */

@@ -1,6 +1,7 @@
 package dev.opencomputer.brain;
 
 import dev.opencomputer.session.AgentMessage;
+import dev.opencomputer.session.ClientToolCalled;
 import dev.opencomputer.session.CommandExited;
 import dev.opencomputer.session.CommandRun;
 import dev.opencomputer.session.McpConnected;
@@ -9,6 +10,9 @@ import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.PermissionAnswered;
+import dev.opencomputer.session.PermissionExpired;
+import dev.opencomputer.session.PermissionRequested;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -20,6 +24,7 @@ import dev.opencomputer.session.SessionFailed;
 import dev.opencomputer.session.SessionHibernated;
 import dev.opencomputer.session.SessionIdle;
 import dev.opencomputer.session.SessionStarted;
+import dev.opencomputer.session.SessionWaits;
 import dev.opencomputer.session.SessionWoke;
 import dev.opencomputer.session.ToolCallFinished;
 import dev.opencomputer.session.ToolCallStarted;
@@ -85,6 +90,7 @@ final class Conversation {
     private final java.util.Set<String> cancelledCalls = new java.util.HashSet<>();
     private boolean hibernated;
     private Map<String, String> metadata = Map.of();
+    private final SessionWaits waits = new SessionWaits();
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -96,6 +102,7 @@ final class Conversation {
                     + logged.seq() + " after " + lastSeq);
         }
         lastSeq = logged.seq();
+        waits.apply(logged);
         switch (logged.event()) {
             case UserMessage message -> {
                 lastUserMessageSeq = logged.seq();
@@ -158,9 +165,20 @@ final class Conversation {
             }
             case McpServerFailed failed -> {
             }
+            case PermissionRequested requested -> {
+            }
+            case PermissionAnswered answered -> restartsWithoutProgress = 0;
+            case PermissionExpired expired -> restartsWithoutProgress = 0;
+            case ClientToolCalled called -> {
+            }
             case UnknownEvent unknown -> {
             }
         }
+    }
+
+    /** The permission requests and client calls waiting for an answer, and the answers given. */
+    SessionWaits waits() {
+        return waits;
     }
 
     private void add(Turn turn) {

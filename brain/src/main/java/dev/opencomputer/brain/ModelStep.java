@@ -93,6 +93,7 @@ final class ModelStep {
         specs.addAll(PlanMode.brainTools(context, new BrainTools.Session(runLog.session(), setup,
                 conversation.metadata()), conversation.mode()));
         specs.addAll(PlanMode.mcpTools(mcpTools.get(), conversation.mode()));
+        specs.addAll(agent.clientTools());
         BrainProperties properties = context.properties();
         return ModelRequest.builder(properties.endpoint(agent.provider(), agent.baseUrl()),
                         conversation.model(agent.model()))

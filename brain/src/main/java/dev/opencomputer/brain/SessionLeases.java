@@ -27,7 +27,7 @@ public interface SessionLeases {
 
     /**
      * Claims for {@code owner}, for {@code duration}, those of {@code sessions} that are still
-     * {@code idle}, have had no event since {@code idleBefore} and hold no live lease, skipping sessions
+     * idle-like ({@code idle} or {@code waiting}), have had no event since {@code idleBefore} and hold no live lease, skipping sessions
      * another claimer holds at the same moment. While the lease lasts no worker claims the session (a
      * message arriving meanwhile makes it {@code pending}, and it is claimed once the lease is
      * released): this is how the idle sweeper hibernates a session without racing a run.

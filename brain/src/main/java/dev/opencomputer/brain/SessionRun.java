@@ -3,7 +3,9 @@ package dev.opencomputer.brain;
 import dev.opencomputer.brain.RunSignals.Stop;
 import dev.opencomputer.brain.RunSignals.Stopped;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
+import dev.opencomputer.session.ClientToolCalled;
 import dev.opencomputer.session.ContentBlock;
+import dev.opencomputer.session.PermissionRequested;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
 import dev.opencomputer.session.RuntimeRestarted;
@@ -240,12 +242,19 @@ final class SessionRun implements Runnable {
     }
 
     /**
-     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck}),
+     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck}, or
+     * a wait: {@code permission.requested}, {@code client_tool.called}),
      * unless a user message slipped in between the last read and {@code end}: that message would
      * be left unanswered by a session that is no longer running, so the run goes on with a new
      * {@code run.started} instead.
      */
     private void end(SessionEvent end) {
+        if (end instanceof PermissionRequested || end instanceof ClientToolCalled) {
+            // the session waits for an answer; a message that slipped in is read after it, with the result
+            runLog.append(end);
+            over = true;
+            return;
+        }
         long readUpTo = conversation.lastSeq();
         long endSeq = runLog.append(end).getFirst().seq();
         runLog.catchUp();

@@ -69,6 +69,14 @@ class SessionRunTest {
         return new SessionSetup(tenant, agent, SandboxSpec.of(sandboxId, tenant), Map.of(), null, null);
     }
 
+    private SessionSetup askingBash() {
+        AgentSetup agent = new AgentSetup(AgentId.next(START), 1, ModelProvider.ANTHROPIC, "test-model", null,
+                "You are a test agent.", SecretName.parse("MODEL_KEY"), EnumSet.allOf(AgentTool.class),
+                Duration.ofMinutes(10), 50, PermissionPolicy.of(PermissionPolicy.Rule.ALLOW,
+                        Map.of("bash", PermissionPolicy.Rule.ASK), null), List.of());
+        return new SessionSetup(tenant, agent, SandboxSpec.of(sandboxId, tenant), Map.of(), null, null);
+    }
+
     private SessionRun run(SessionSetup setup, SessionStatus status, long token) {
         log.token = token;
         RunContext context = new RunContext("worker-1", BrainProperties.builder().noProgressTimeout(NO_PROGRESS)
@@ -291,5 +299,36 @@ class SessionRunTest {
         assertThat(runToEnd(run)).isEqualTo(SessionRun.Ending.LOST);
         assertThat(log.types()).containsExactly("session.started", "user.message");
         assertThat(models.requests).isEmpty();
+    }
+
+    @Test
+    void aCallThatNeedsApprovalEndsTheRunWaitingAndTheNextRunRunsItOnceAfterTheAllow() throws Exception {
+        started("count");
+        models.thenRespond(bash("echo counted"));
+        SessionSetup setup = askingBash();
+
+        assertThat(runToEnd(run(setup, SessionStatus.PENDING, 1))).isEqualTo(SessionRun.Ending.FINISHED);
+        assertThat(log.types()).endsWith("agent.message", "permission.requested");
+        assertThat(sandbox.toolCommands()).as("nothing runs before the answer").isEmpty();
+        assertThat(leases.released).hasSize(1);
+        var request = (dev.opencomputer.session.PermissionRequested) log.events.getLast().event();
+        assertThat(request.callId()).isEqualTo("t1");
+
+        log.append(session, List.of(new dev.opencomputer.session.PermissionAnswered(request.requestId(), "allow", null,
+                "client_token")));
+        models.thenRespond(done("counted once"));
+        CompletableFuture<SessionRun.Ending> second = new CompletableFuture<>();
+        RunContext context = new RunContext("worker-2", BrainProperties.builder().noProgressTimeout(NO_PROGRESS)
+                .build(), leases, log, id -> Optional.of(setup), sandbox, new RunFakes.Secrets(), models, clock,
+                ticker::get, new Random(7), NativeRuntime::new, BrainTools.NONE);
+        log.token = 2;
+        Thread.ofVirtual().start(new SessionRun(context, new Lease(session, 2, SessionStatus.PENDING, log.events.size()),
+                ticker.get(), (run, how) -> second.complete(how)));
+
+        assertThat(second.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SessionRun.Ending.FINISHED);
+        assertThat(sandbox.toolCommands()).containsExactly("echo counted");
+        assertThat(log.types()).endsWith("permission.answered", "run.started", "command.run", "command.exited",
+                "agent.message", "session.idle");
+        assertThat(log.types().stream().filter("permission.requested"::equals)).hasSize(1);
     }
 }

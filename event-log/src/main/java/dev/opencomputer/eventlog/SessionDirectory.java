@@ -37,11 +37,19 @@ public interface SessionDirectory {
     List<Session> list(TenantId tenant, SessionQuery query, SessionId below, int limit);
 
     /**
-     * Up to {@code limit} sessions of any tenant that are {@code idle} and changed last before
+     * Up to {@code limit} sessions of any tenant that are idle-like ({@code idle} or {@code waiting},
+     * {@link dev.opencomputer.session.SessionStatus#isIdleLike()}) and changed last before
      * {@code cutoff}, the longest unchanged first (ties by id); with {@code after} null the first
      * page, else those that come after {@code after} in that order.
      */
     List<Session> idleBefore(Instant cutoff, Session after, int limit);
+
+    /**
+     * Up to {@code limit} sessions of any tenant that are {@code waiting} for an answer from outside,
+     * the longest unchanged first (ties by id); with {@code after} null the first page, else those
+     * that come after {@code after} in that order.
+     */
+    List<Session> waiting(Session after, int limit);
 
     /**
      * Deletes {@code tenant}'s session {@code id} with its whole log; {@code false} when it has no such

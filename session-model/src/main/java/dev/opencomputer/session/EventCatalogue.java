@@ -39,6 +39,10 @@ public final class EventCatalogue {
         STORED.put(PullRequestOpened.TYPE, PullRequestOpened.class);
         STORED.put(McpConnected.TYPE, McpConnected.class);
         STORED.put(McpServerFailed.TYPE, McpServerFailed.class);
+        STORED.put(PermissionRequested.TYPE, PermissionRequested.class);
+        STORED.put(PermissionAnswered.TYPE, PermissionAnswered.class);
+        STORED.put(PermissionExpired.TYPE, PermissionExpired.class);
+        STORED.put(ClientToolCalled.TYPE, ClientToolCalled.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

@@ -44,6 +44,10 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case PullRequestOpened e -> this;
             case McpConnected e -> this;
             case McpServerFailed e -> this;
+            case PermissionRequested e -> this;
+            case PermissionAnswered e -> this;
+            case PermissionExpired e -> this;
+            case ClientToolCalled e -> this;
             case UnknownEvent e -> this;
         };
     }

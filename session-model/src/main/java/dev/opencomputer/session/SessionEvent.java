@@ -16,7 +16,7 @@ public sealed interface SessionEvent
                 CommandExited, FileWritten, RuntimeCrashed, RuntimeRestarted, RunStarted, SessionIdle,
                 SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed, SessionClosed,
                 WebhookSent, SessionConfigChanged, PullRequestOpened, McpConnected, McpServerFailed,
-                UnknownEvent {
+                PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled, UnknownEvent {
 
     /** The wire name, {@code domain.action}. */
     String type();

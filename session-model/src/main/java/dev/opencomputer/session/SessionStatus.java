@@ -11,13 +11,17 @@ import java.util.Locale;
  *       message to an idle, hibernated or failed one); a brain worker may claim it.
  *   <li>{@code running}: a worker holds the session's lease and works on it.
  *   <li>{@code idle}: the last run is complete; the sandbox is up and waits for a message.
+ *   <li>{@code waiting}: the run stopped for an answer from outside — a permission request or a
+ *       client tool's result; idle-like: no worker holds it, it may hibernate (and stays
+ *       {@code waiting}), waiting is not running time. The answer makes it {@code pending}; a message
+ *       meanwhile waits with it.
  *   <li>{@code hibernated}: idle, with the sandbox stopped and the workspace kept.
  *   <li>{@code failed}: the last run ended with a permanent error; a new message retries.
  *   <li>{@code closed}: terminal; the log stays readable, nothing else changes.
  * </ul>
  */
 public enum SessionStatus {
-    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED;
+    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED, WAITING;
 
     /** The lowercase wire name. */
     public String wireName() {
@@ -39,6 +43,11 @@ public enum SessionStatus {
         return this == CLOSED;
     }
 
+    /** Whether the session may hibernate once it has been so for long enough: idle or waiting. */
+    public boolean isIdleLike() {
+        return this == IDLE || this == WAITING;
+    }
+
     /** Whether a brain worker has something to do: a pending or running session. */
     public boolean isRunnable() {
         return this == PENDING || this == RUNNING;
@@ -51,7 +60,7 @@ public enum SessionStatus {
         }
         return switch (event) {
             case SessionStarted e -> PENDING;
-            case UserMessage e -> this == RUNNING ? RUNNING : PENDING;
+            case UserMessage e -> this == RUNNING || this == WAITING ? this : PENDING;
             case RunStarted e -> RUNNING;
             case SessionIdle e -> IDLE;
             case RunCancelled e -> IDLE;
@@ -62,7 +71,7 @@ public enum SessionStatus {
             case SessionClosed e -> CLOSED;
             case AgentMessage e -> this;
             case ToolCalled e -> this;
-            case ToolResult e -> this;
+            case ToolResult e -> this == WAITING ? PENDING : this; // a client tool's result
             case CommandRun e -> this;
             case CommandExited e -> this;
             case FileWritten e -> this;
@@ -73,6 +82,10 @@ public enum SessionStatus {
             case McpConnected e -> this;
             case McpServerFailed e -> this;
             case SessionConfigChanged e -> this;
+            case PermissionRequested e -> WAITING;
+            case ClientToolCalled e -> WAITING;
+            case PermissionAnswered e -> this == WAITING ? PENDING : this;
+            case PermissionExpired e -> this == WAITING ? PENDING : this;
             case UnknownEvent e -> this;
         };
     }

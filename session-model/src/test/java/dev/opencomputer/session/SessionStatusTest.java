@@ -74,4 +74,29 @@ class SessionStatusTest {
         }
         assertThatThrownBy(() -> SessionStatus.parse("RUNNING")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aPermissionRequestOrAClientToolCallMakesTheSessionWaitUntilItsAnswerMakesItPending() {
+        PermissionRequested request = new PermissionRequested("perm_1", "c1", "bash", Map.of(), null);
+        assertThat(SessionStatus.RUNNING.after(request)).isEqualTo(SessionStatus.WAITING);
+        assertThat(SessionStatus.RUNNING.after(new ClientToolCalled("c2", "refund", Map.of())))
+                .isEqualTo(SessionStatus.WAITING);
+        assertThat(SessionStatus.WAITING.after(new PermissionAnswered("perm_1", "allow", null, "client_token")))
+                .isEqualTo(SessionStatus.PENDING);
+        assertThat(SessionStatus.WAITING.after(new PermissionExpired("perm_1"))).isEqualTo(SessionStatus.PENDING);
+        assertThat(SessionStatus.WAITING.after(new ToolResult("c2", "refund", "done", false)))
+                .isEqualTo(SessionStatus.PENDING);
+        assertThat(SessionStatus.RUNNING.after(new ToolResult("c3", "bash", "ok", false)))
+                .isEqualTo(SessionStatus.RUNNING);
+    }
+
+    @Test
+    void aWaitingSessionKeepsWaitingThroughAMessageAndHibernationAndACancelMakesItIdle() {
+        assertThat(SessionStatus.WAITING.after(new UserMessage("any news?"))).isEqualTo(SessionStatus.WAITING);
+        assertThat(SessionStatus.WAITING.after(new SessionHibernated())).isEqualTo(SessionStatus.WAITING);
+        assertThat(SessionStatus.WAITING.after(new SessionWoke())).isEqualTo(SessionStatus.WAITING);
+        assertThat(SessionStatus.WAITING.after(new RunCancelled("requested"))).isEqualTo(SessionStatus.IDLE);
+        assertThat(SessionStatus.WAITING.isIdleLike()).isTrue();
+        assertThat(SessionStatus.WAITING.isRunnable()).isFalse();
+    }
 }

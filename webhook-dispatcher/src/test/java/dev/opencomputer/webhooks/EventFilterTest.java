@@ -27,4 +27,13 @@ class EventFilterTest {
                 .satisfies(e -> assertThat(((EventFilterInvalidException) e).unknown())
                         .containsExactly("session.exploded", "nothing.*", ""));
     }
+
+    @Test
+    void theHumanInTheLoopEventsCanBeSubscribedToLikeAnyStoredEvent() {
+        EventFilter filter = EventFilter.parse(List.of("client_tool.called", "permission.*"));
+        assertThat(filter.matches("client_tool.called")).isTrue();
+        assertThat(filter.matches("permission.requested")).isTrue();
+        assertThat(filter.matches("permission.expired")).isTrue();
+        assertThat(filter.matches("tool.result")).isFalse();
+    }
 }

@@ -14,17 +14,35 @@ import java.util.regex.Pattern;
  * The content of one agent version, defaults applied. Fields a client sends as null or leaves
  * out get their default; {@link #validated()} reports every broken rule at once.
  *
- * @param credential the <em>name</em> of a secret holding the model key, never a key value
- * @param mcpServers the MCP servers of the agent's sessions (a session may add its own)
+ * @param credential  the <em>name</em> of a secret holding the model key, never a key value
+ * @param mcpServers  the MCP servers of the agent's sessions (a session may add its own)
+ * @param permissions which tool calls need a person's yes ({@link Permissions}); default: none
+ * @param clientTools tools the user's backend runs ({@link ClientTool}); default: none
  */
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
         List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
-        List<McpServerSpec> mcpServers) {
+        List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools) {
 
-    /** A spec without MCP servers. */
+    /** A spec without MCP servers, permission rules or client tools. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata) {
-        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of());
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null, null);
+    }
+
+    /** A spec with MCP servers but no permission rules or client tools. */
+    public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
+            List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
+            List<McpServerSpec> mcpServers) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, mcpServers, null,
+                null);
+    }
+
+    /** A spec with permission rules or client tools but no MCP servers. */
+    public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
+            List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Permissions permissions,
+            List<ClientTool> clientTools) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(),
+                permissions, clientTools);
     }
 
     /** The tools an agent may be allowed, by the names the model sees. */
@@ -47,6 +65,20 @@ public record AgentSpec(String name, String model, String provider, String promp
         static final Limits DEFAULT = new Limits(3600, 100);
     }
 
+    /**
+     * The permission policy: {@code default} ({@code allow} or {@code ask}) for tools {@code tools}
+     * does not name; {@code tools} maps a tool name, or a prefix ending in {@code *}, to
+     * {@code allow}, {@code ask} or {@code deny}; a request unanswered for {@code timeoutSeconds} is
+     * denied ({@code permission.expired}); null: it waits until answered.
+     */
+    public record Permissions(@com.fasterxml.jackson.annotation.JsonProperty("default") String defaultRule,
+            Map<String, String> tools, Integer timeoutSeconds) {
+    }
+
+    /** A tool the user's backend runs: what the model sees, with its input's JSON Schema. */
+    public record ClientTool(String name, String description, Map<String, Object> inputSchema) {
+    }
+
     /** Applies defaults to what a client sent. */
     public static AgentSpec withDefaults(AgentSpec sent) {
         String model = sent.model() == null ? null : sent.model().strip();
@@ -65,7 +97,9 @@ public record AgentSpec(String name, String model, String provider, String promp
                 sent.sandbox() == null ? new Sandbox(null) : sent.sandbox(),
                 limits,
                 sent.metadata() == null ? Map.of() : new LinkedHashMap<>(sent.metadata()),
-                sent.mcpServers() == null ? List.of() : sent.mcpServers());
+                sent.mcpServers() == null ? List.of() : sent.mcpServers(),
+                sent.permissions(),
+                sent.clientTools() == null ? List.of() : sent.clientTools());
     }
 
     /** OpenAI's model families by name; everything else defaults to Anthropic. */
@@ -128,6 +162,8 @@ public record AgentSpec(String name, String model, String provider, String promp
                 v.add(new FieldViolation("metadata." + key, "values must be strings of at most 512 characters"));
             }
         });
+        AgentPermissions.check(permissions, "permissions", true, v);
+        ClientTools.check(clientTools, tools, v);
         if (!v.isEmpty()) {
             throw new RequestInvalidException(v);
         }

@@ -68,6 +68,8 @@ public final class Problems {
             case ResourceInUseException e -> new Problem(ProblemType.IN_USE, e.getMessage(),
                     Map.of("usedBy", e.usedBy()), new HttpHeaders());
             case SessionClosedException e -> Problem.of(ProblemType.SESSION_CLOSED, e.getMessage());
+            case dev.opencomputer.server.sessions.AlreadyAnsweredException e -> Problem.of(ProblemType.ALREADY_ANSWERED,
+                    e.getMessage());
             case SessionNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "session " + e.sessionId() + " not found");
             case EventTooLargeException e -> Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
                     "the event is larger than the log accepts (" + e.limit() + " bytes)");

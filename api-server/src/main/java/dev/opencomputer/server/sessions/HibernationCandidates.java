@@ -55,6 +55,6 @@ final class HibernationCandidates {
     /** Whether {@code session} keeps its sandbox running: it runs, will run, or has not been idle long enough. */
     static boolean needsItsSandbox(Session session, Instant cutoff) {
         return session.status().isRunnable()
-                || (session.status() == SessionStatus.IDLE && !session.updatedAt().isBefore(cutoff));
+                || (session.status().isIdleLike() && !session.updatedAt().isBefore(cutoff));
     }
 }

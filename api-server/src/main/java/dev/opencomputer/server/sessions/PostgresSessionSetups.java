@@ -3,12 +3,15 @@ package dev.opencomputer.server.sessions;
 import dev.opencomputer.brain.AgentSetup;
 import dev.opencomputer.brain.McpServer;
 import dev.opencomputer.brain.ModelProvider;
+import dev.opencomputer.brain.PermissionPolicy;
 import dev.opencomputer.brain.SessionSetup;
 import dev.opencomputer.brain.SessionSetups;
 import dev.opencomputer.eventlog.SessionDirectory;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.server.agents.Agent;
+import dev.opencomputer.server.agents.AgentPermissions;
+import dev.opencomputer.server.agents.ClientTools;
 import dev.opencomputer.server.agents.Agents;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.server.sandboxes.Sandboxes;
@@ -68,11 +71,17 @@ class PostgresSessionSetups implements SessionSetups {
                 ModelProvider.parse(agent.provider()), agent.model(), null, agent.prompt(),
                 agent.credential() == null ? null : SecretName.parse(agent.credential()),
                 AgentSetup.tools(agent.tools()), Duration.ofSeconds(agent.limits().maxRunTimeSeconds()),
-                agent.limits().maxSteps());
+                agent.limits().maxSteps(), permissions(agent, started), ClientTools.specs(agent.clientTools()));
         List<McpServer> mcpServers = new ArrayList<>();
         agent.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         started.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         return Optional.of(new SessionSetup(tenant, setup, sandbox.get(), started.env(), started.cwd(),
                 started.additionalInstructions(), mcpServers));
+    }
+
+    /** The agent's permission policy, tightened by the session's own rules. */
+    private static PermissionPolicy permissions(Agent agent, SetupTable.Setup started) {
+        PermissionPolicy policy = AgentPermissions.policy(agent.permissions());
+        return started.permissions() == null ? policy : policy.tightenedBy(AgentPermissions.rules(started.permissions()));
     }
 }

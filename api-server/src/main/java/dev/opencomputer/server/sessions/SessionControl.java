@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
  * Stopping a session's current run: {@code run.cancelled} is appended to the log, and the worker
  * holding the session — on this replica or another — sees it through its subscription to the log
  * (PostgreSQL {@code NOTIFY}), abandons its model call or kills its command, answers the open tool
- * calls with "cancelled" and releases the lease. Only a session that is {@code pending} or
- * {@code running} has a run to cancel; for any other cancelling changes nothing.
+ * calls with "cancelled" and releases the lease. Only a session that is {@code pending},
+ * {@code running} or {@code waiting} (its pending permission requests and client calls are settled
+ * as cancelled: answering them afterwards is a 409) has a run to cancel; for any other cancelling changes nothing.
  */
 @Component
 public class SessionControl {
@@ -51,6 +52,6 @@ public class SessionControl {
     /** Whether the session has a run that a cancel (or an interrupting message) stops. */
     static boolean hasRun(SessionView session) {
         SessionStatus status = SessionStatus.parse(session.status());
-        return status == SessionStatus.PENDING || status == SessionStatus.RUNNING;
+        return status == SessionStatus.PENDING || status == SessionStatus.RUNNING || status == SessionStatus.WAITING;
     }
 }

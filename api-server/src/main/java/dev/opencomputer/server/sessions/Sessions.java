@@ -12,6 +12,7 @@ import dev.opencomputer.session.SandboxId;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.opencomputer.eventlog.NewSession;
 import dev.opencomputer.server.agents.Agent;
+import dev.opencomputer.server.agents.AgentPermissions;
 import dev.opencomputer.server.agents.Agents;
 import dev.opencomputer.server.agents.McpServerRules;
 import dev.opencomputer.server.agents.McpServerSpec;
@@ -112,6 +113,7 @@ public class Sessions {
             violations.add(new FieldViolation("additionalInstructions",
                     "is longer than " + properties.maxMessageLength() + " characters"));
         }
+        AgentPermissions.check(request.permissions(), "permissions", false, violations);
         SandboxId attached = null;
         if (request.sandbox() != null) {
             if (!SandboxId.isValid(request.sandbox())) {
@@ -141,7 +143,8 @@ public class Sessions {
         AgentId agentId = AgentId.parse(agent.id());
         SessionId id = SessionId.next(clock.instant());
         try {
-            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, mcpServers, clock.instant());
+            setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, mcpServers,
+                    request.permissions(), clock.instant());
             eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
                     new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
                     new UserMessage(request.input())));
@@ -265,7 +268,7 @@ public class Sessions {
         return new SessionView(session.id().value(), session.status().wireName(), session.agentId().value(),
                 session.agentVersion(), session.lastSeq(), placement == null ? null : placement.sandbox().value(),
                 placement == null ? null : placement.cwd(), session.metadata(), session.createdAt(),
-                session.updatedAt(), null);
+                session.updatedAt(), null, null);
     }
 
     /**

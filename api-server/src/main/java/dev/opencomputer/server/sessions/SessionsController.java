@@ -42,9 +42,12 @@ class SessionsController {
     private final Idempotency idempotency;
     private final EventJson eventJson = new EventJson();
     private final JsonMapper json;
+    private final SessionAnswers answers;
 
-    SessionsController(Sessions sessions, ClientTokens clientTokens, Idempotency idempotency, JsonMapper json) {
+    SessionsController(Sessions sessions, ClientTokens clientTokens, Idempotency idempotency, JsonMapper json,
+            SessionAnswers answers) {
         this.sessions = sessions;
+        this.answers = answers;
         this.clientTokens = clientTokens;
         this.idempotency = idempotency;
         this.json = json;
@@ -84,7 +87,7 @@ class SessionsController {
                 wanted = Optional.of(SessionStatus.parse(status));
             } catch (IllegalArgumentException e) {
                 throw new ParameterInvalidException("status",
-                        "status must be one of pending, running, idle, hibernated, failed, closed");
+                        "status must be one of pending, running, waiting, idle, hibernated, failed, closed");
             }
         }
         SessionFilter filter = new SessionFilter(wanted,
@@ -134,10 +137,12 @@ class SessionsController {
         return ResponseEntity.noContent().build();
     }
 
+    /** The session, with the permission requests and client tool calls it waits for. */
     @GetMapping("/{id}")
     SessionView get(Caller caller, @PathVariable String id) {
         SessionId session = sessionId(id);
-        return sessions.find(caller.requireSession(session), session);
+        SessionView view = sessions.find(caller.requireSession(session), session);
+        return view.withPending(answers.pending(session));
     }
 
     /** Appends a {@code user.message}; answers the stored event, whose {@code seq} places it in the log. */

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.agents.AgentSpec;
 import dev.opencomputer.server.agents.McpServerSpec;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.SessionId;
@@ -42,9 +43,12 @@ class SetupTable {
     record Placement(SandboxId sandbox, String cwd) {
     }
 
-    /** A session's whole setup. */
+    /**
+     * A session's whole setup; {@code mcpServers} are the session's own MCP servers, {@code permissions}
+     * the session's own rules (null for none).
+     */
     record Setup(SandboxId sandbox, Map<String, String> env, String cwd, String additionalInstructions,
-            List<McpServerSpec> mcpServers) {
+            List<McpServerSpec> mcpServers, AgentSpec.Permissions permissions) {
     }
 
     /** A session on a sandbox, and whether the sandbox was created for it. */
@@ -53,17 +57,19 @@ class SetupTable {
 
     void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
             String cwd, String additionalInstructions, Instant at) {
-        insert(session, tenant, sandbox, ownsSandbox, env, cwd, additionalInstructions, List.of(), at);
+        insert(session, tenant, sandbox, ownsSandbox, env, cwd, additionalInstructions, List.of(), null, at);
     }
 
     void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
-            String cwd, String additionalInstructions, List<McpServerSpec> mcpServers, Instant at) {
+            String cwd, String additionalInstructions, List<McpServerSpec> mcpServers,
+            AgentSpec.Permissions permissions, Instant at) {
         jdbc.sql("""
                 insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
-                                            additional_instructions, mcp_servers, created_at)
-                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), ?)""")
+                                            additional_instructions, mcp_servers, permissions, created_at)
+                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), cast(? as jsonb), ?)""")
                 .params(session.value(), tenant.value(), sandbox.value(), ownsSandbox, json.writeValueAsString(env), cwd,
-                        additionalInstructions, json.writeValueAsString(mcpServers), Timestamp.from(at))
+                        additionalInstructions, json.writeValueAsString(mcpServers),
+                        permissions == null ? null : json.writeValueAsString(permissions), Timestamp.from(at))
                 .update();
     }
 
@@ -89,13 +95,16 @@ class SetupTable {
     /** The setup of {@code session} if it was made for {@code tenant}. */
     Optional<Setup> find(TenantId tenant, SessionId session) {
         return jdbc.sql("""
-                select sandbox_id, env::text as env, cwd, additional_instructions, mcp_servers::text as mcp_servers
+                select sandbox_id, env::text as env, cwd, additional_instructions, mcp_servers::text as mcp_servers,
+                       permissions::text as permissions
                   from session_setups
                  where session_id = ? and tenant_id = ?""")
                 .params(session.value(), tenant.value())
                 .query((rs, n) -> new Setup(SandboxId.parse(rs.getString("sandbox_id")),
                         json.readValue(rs.getString("env"), ENV), rs.getString("cwd"),
-                        rs.getString("additional_instructions"), json.readValue(rs.getString("mcp_servers"), MCP_SERVERS)))
+                        rs.getString("additional_instructions"), json.readValue(rs.getString("mcp_servers"), MCP_SERVERS),
+                        rs.getString("permissions") == null ? null
+                                : json.readValue(rs.getString("permissions"), AgentSpec.Permissions.class)))
                 .optional();
     }
 

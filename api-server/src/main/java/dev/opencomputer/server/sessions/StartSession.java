@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.agents.AgentSpec;
 import java.util.Map;
 
 /**
@@ -16,14 +17,30 @@ import java.util.Map;
  *                               may share one filesystem); default: a new sandbox from the agent's image
  * @param metadata               the caller's labels, shown with the session
  * @param mcpServers             MCP servers for this session, added to the agent's (names unique)
+ * @param permissions            rules on top of the agent's permission policy: they can only make
+ *                               it stricter (the strictest rule of both wins); null for none
  */
 public record StartSession(String agent, String input, Map<String, String> env, String cwd,
         String additionalInstructions, String sandbox, Map<String, String> metadata,
-        java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers) {
+        java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers, AgentSpec.Permissions permissions) {
 
-    /** A start without MCP servers of its own. */
+    /** A start with MCP servers but no permission rules of its own. */
+    public StartSession(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata,
+            java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, mcpServers, null);
+    }
+
+    /** A start with permission rules but no MCP servers of its own. */
+    public StartSession(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata,
+            AgentSpec.Permissions permissions) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, permissions);
+    }
+
+    /** A start without MCP servers or permission rules of its own. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null);
     }
 }

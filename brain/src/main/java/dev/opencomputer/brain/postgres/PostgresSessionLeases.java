@@ -96,13 +96,13 @@ public final class PostgresSessionLeases implements SessionLeases {
             SELECT DISTINCT tenant_id FROM sessions
              WHERE status IN ('pending', 'running')
                AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())""";
-    /* Idle sessions for the sweeper: re-checked under the row lock, so a session that got a message is passed over. */
+    /* Idle-like sessions (idle, waiting) for the sweeper: re-checked under the row lock, so a session that got a message is passed over. */
     private static final String CLAIM_IDLE = """
             UPDATE sessions s
                SET lease_owner = ?, lease_expires_at = clock_timestamp() + ? * interval '1 millisecond',
                    lease_token = s.lease_token + 1
               FROM (SELECT id FROM sessions
-                     WHERE id = ANY(?::text[]) AND status = 'idle' AND updated_at < ?
+                     WHERE id = ANY(?::text[]) AND status IN ('idle', 'waiting') AND updated_at < ?
                        AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
                      FOR UPDATE SKIP LOCKED) c
              WHERE s.id = c.id

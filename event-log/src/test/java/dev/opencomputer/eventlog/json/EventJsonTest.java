@@ -87,7 +87,12 @@ class EventJsonTest {
                 new PullRequestOpened("acme/app", 101, "https://github.com/acme/app/pull/101", "opencomputer/issue-7",
                         "0123456789abcdef0123456789abcdef01234567"),
                 new McpConnected("fs", List.of("read_text_file", "write_file")),
-                new McpServerFailed("tracker", "the server process exited with code 1"));
+                new McpServerFailed("tracker", "the server process exited with code 1"),
+                new dev.opencomputer.session.PermissionRequested("perm_1", "toolu_1", "bash", input,
+                        java.time.Instant.parse("2026-01-01T00:05:00Z")),
+                new dev.opencomputer.session.PermissionAnswered("perm_1", "deny", "not now", "client_token"),
+                new dev.opencomputer.session.PermissionExpired("perm_2"),
+                new dev.opencomputer.session.ClientToolCalled("toolu_2", "refund", input));
     }
 
     @Test

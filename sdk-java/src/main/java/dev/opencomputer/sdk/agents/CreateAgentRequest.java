@@ -18,16 +18,25 @@ import java.util.Objects;
  * @param credential the <em>name</em> of a tenant secret holding the model key — never a key value
  * @param tools      a subset of {@code bash, read_file, write_file, edit_file, list_files}; all by default
  * @param metadata   up to 50 string entries
+ * @param permissions which tool calls need a person's yes; null: none
+ * @param clientTools tools your backend runs; null: none
  */
 public record CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
         String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
-        Map<String, String> metadata) {
+        Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools) {
+
+    public CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
+            String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
+            Map<String, String> metadata) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, null, null);
+    }
 
     public CreateAgentRequest {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(model, "model");
         tools = tools == null ? null : List.copyOf(tools);
         metadata = metadata == null ? null : Map.copyOf(metadata);
+        clientTools = clientTools == null ? null : List.copyOf(clientTools);
     }
 
     public static Builder builder() {
@@ -47,8 +56,23 @@ public record CreateAgentRequest(String name, String model, String provider, Str
         private Integer maxRunTimeSeconds;
         private Integer maxSteps;
         private Map<String, String> metadata;
+        private AgentPermissions permissions;
+        private List<ClientTool> clientTools;
 
         private Builder() {
+        }
+
+        public Builder permissions(AgentPermissions permissions) {
+            this.permissions = permissions;
+            return this;
+        }
+
+        public Builder clientTool(ClientTool tool) {
+            if (clientTools == null) {
+                clientTools = new java.util.ArrayList<>();
+            }
+            clientTools.add(tool);
+            return this;
         }
 
         public Builder name(String name) {
@@ -124,7 +148,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
             return new CreateAgentRequest(name, model, provider, prompt, runtime, credential, tools,
                     sandboxImage == null ? null : new AgentSandbox(sandboxImage),
                     maxRunTimeSeconds == null && maxSteps == null ? null : new AgentLimits(maxRunTimeSeconds, maxSteps),
-                    metadata);
+                    metadata, permissions, clientTools);
         }
     }
 }

@@ -210,6 +210,56 @@ public final class Sessions {
                 options.withLastEventId(afterSeq == 0 ? "" : Long.toString(afterSeq)));
     }
 
+    /** Allows the pending permission request {@code requestId}: the call runs. */
+    public PermissionAnswered approve(String id, String requestId) {
+        return answer(id, requestId, "allow", null);
+    }
+
+    /**
+     * Denies the pending permission request {@code requestId}: the model gets {@code message} (may be
+     * null) as the call's error result.
+     *
+     * @throws dev.opencomputer.sdk.ConflictException when it was answered, expired or cancelled
+     *         before ({@code already-answered})
+     */
+    public PermissionAnswered deny(String id, String requestId, String message) {
+        return answer(id, requestId, "deny", message);
+    }
+
+    private PermissionAnswered answer(String id, String requestId, String decision, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("decision", decision);
+        if (message != null) {
+            body.put("message", message);
+        }
+        JsonNode event = transport.post(path(id) + "/permissions/" + Transport.segment(requestId), body,
+                JsonNode.class, RequestOptions.DEFAULT);
+        return expect(EventJson.read(event, PermissionAnswered.TYPE), PermissionAnswered.class);
+    }
+
+    /**
+     * Answers the client tool call {@code callId} with what your backend made of it; the run goes on
+     * with it as the tool's result ({@code error}: the call failed). Answers the stored {@code tool.result}.
+     *
+     * @throws dev.opencomputer.sdk.ConflictException when the call has its result already or was
+     *         cancelled ({@code already-answered})
+     */
+    public ToolResult submitToolResult(String id, String callId, String output, boolean error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("callId", Objects.requireNonNull(callId, "callId"));
+        body.put("output", output == null ? "" : output);
+        body.put("error", error);
+        JsonNode event = transport.post(path(id) + "/tool-results", body, JsonNode.class, RequestOptions.DEFAULT);
+        return expect(EventJson.read(event, ToolResult.TYPE), ToolResult.class);
+    }
+
+    private static <T extends SessionEvent> T expect(SessionEvent event, Class<T> type) {
+        if (!type.isInstance(event)) {
+            throw new OpenComputerException("the server answered an unexpected event: " + event.type(), null);
+        }
+        return type.cast(event);
+    }
+
     /**
      * Mints a fresh client token for the session, e.g. when the one from {@link #create} is about to
      * expire. Needs the tenant's API key (or a still-valid client token of the session).

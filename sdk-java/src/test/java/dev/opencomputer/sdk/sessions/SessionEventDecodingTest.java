@@ -91,4 +91,20 @@ class SessionEventDecodingTest {
         assertThat(started.session().metadata()).isEmpty();
         assertThat(List.of(started.session().id())).containsExactly("ses_1");
     }
+
+    @Test
+    void permissionAndClientToolEventsDecodeToTheirRecords() {
+        assertThat(read("permission.requested", 8L, """
+                {"requestId":"perm_1","callId":"c1","tool":"bash","input":{"command":"ls"},
+                 "expiresAt":"2025-01-02T04:00:00Z"}"""))
+                .isEqualTo(new PermissionRequested(8, SES, TIME, "perm_1", "c1", "bash", Map.of("command", "ls"),
+                        Instant.parse("2025-01-02T04:00:00Z")));
+        assertThat(read("permission.answered", 9L, """
+                {"requestId":"perm_1","decision":"deny","message":"no","by":"client_token"}"""))
+                .isEqualTo(new PermissionAnswered(9, SES, TIME, "perm_1", "deny", "no", "client_token"));
+        assertThat(read("permission.expired", 10L, "{\"requestId\":\"perm_2\"}"))
+                .isEqualTo(new PermissionExpired(10, SES, TIME, "perm_2"));
+        assertThat(read("client_tool.called", 11L, "{\"callId\":\"c2\",\"name\":\"refund\",\"input\":{\"amount\":5}}"))
+                .isEqualTo(new ClientToolCalled(11, SES, TIME, "c2", "refund", Map.of("amount", 5)));
+    }
 }
