@@ -2,6 +2,7 @@ package dev.opencomputer.brain;
 
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.session.AgentId;
+import dev.opencomputer.session.BudgetLimits;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -23,6 +24,9 @@ import java.util.Set;
  * @param maxRunTime the longest one run may take before it stops as {@code run.stuck max_duration}
  * @param maxSteps   the most model calls one run may make before it stops as
  *                   {@code run.stuck max_steps}
+ * @param budget     the most a session of this version may spend (tokens, dollars, running time),
+ *                   unless the session narrowed or changed it ({@link Budget}); {@link BudgetLimits#NONE}
+ *                   for no limit
  */
 public record AgentSetup(
         AgentId id,
@@ -34,7 +38,8 @@ public record AgentSetup(
         SecretName credential,
         Set<AgentTool> tools,
         Duration maxRunTime,
-        int maxSteps) {
+        int maxSteps,
+        BudgetLimits budget) {
 
     public AgentSetup {
         Objects.requireNonNull(id, "id");
@@ -48,6 +53,14 @@ public record AgentSetup(
         if (maxRunTime.isNegative() || maxRunTime.isZero() || maxSteps < 1) {
             throw new IllegalArgumentException("maxRunTime and maxSteps must be positive");
         }
+        budget = budget == null ? BudgetLimits.NONE : budget;
+    }
+
+    /** An agent version without a budget. */
+    public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
+            SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps) {
+        this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
+                BudgetLimits.NONE);
     }
 
     /** The tool names an agent spec lists ({@code bash}, {@code read_file}, …) as tools. */

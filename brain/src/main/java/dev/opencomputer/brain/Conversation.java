@@ -10,6 +10,9 @@ import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.BudgetChanged;
+import dev.opencomputer.session.BudgetExhausted;
+import dev.opencomputer.session.BudgetWarning;
 import dev.opencomputer.session.RuntimeCrashed;
 import dev.opencomputer.session.RuntimeRestarted;
 import dev.opencomputer.session.SessionClosed;
@@ -139,6 +142,11 @@ final class Conversation {
                 pendingCalls().forEach(call -> cancelledCalls.add(call.id()));
             }
             case RunStuck stuck -> restartsWithoutProgress = 0;
+            case BudgetExhausted exhausted -> restartsWithoutProgress = 0;
+            case BudgetChanged changed -> {
+            }
+            case BudgetWarning warning -> {
+            }
             case SessionFailed failed -> restartsWithoutProgress = 0;
             case SessionClosed close -> closed = true;
             case SessionStarted start -> metadata = start.metadata() == null ? Map.of() : Map.copyOf(start.metadata());

@@ -22,7 +22,7 @@ final class NativeRuntime implements AgentRuntime {
         this.tools = new ToolStep(run.setup(), run.tools(), run.sandbox(), run.log(), run.signals(),
                 (int) run.context().properties().toolOutputLimit().toBytes());
         this.brainTools = new BrainToolStep(run);
-        this.model = new ModelStep(run.context(), run.setup(), run.log(), run.signals());
+        this.model = new ModelStep(run.context(), run.setup(), run.log(), run.signals(), run.budget());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.sandbox.SandboxDriver;
 import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.session.PriceTable;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -15,10 +16,20 @@ import java.util.random.RandomGenerator;
  *
  * @param ticker monotonic nanoseconds ({@code System::nanoTime})
  * @param random the source of the retries' jitter
+ * @param prices what models cost, for the sessions' budgets ({@link Budget})
  */
 record RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
         SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools) {
+        LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools,
+        PriceTable prices) {
+
+    /** A context with the default price table. */
+    RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+            LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools) {
+        this(workerId, properties, leases, eventLog, setups, sandboxes, secrets, models, clock, ticker, random, runtime,
+                brainTools, PriceTable.DEFAULTS);
+    }
 
     RunContext {
         Objects.requireNonNull(workerId, "workerId");
@@ -34,5 +45,6 @@ record RunContext(String workerId, BrainProperties properties, SessionLeases lea
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(brainTools, "brainTools");
+        Objects.requireNonNull(prices, "prices");
     }
 }

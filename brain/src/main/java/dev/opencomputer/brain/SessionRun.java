@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.brain.RunSignals.Stop;
 import dev.opencomputer.brain.RunSignals.Stopped;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
+import dev.opencomputer.session.BudgetExhausted;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -54,6 +55,7 @@ final class SessionRun implements Runnable {
     private CancelWatch cancels;
     private OpenCalls calls;
     private AgentRuntime runtime;
+    private Budget budget;
     private boolean over;
 
     SessionRun(RunContext context, Lease lease, long claimedAtNanos, BiConsumer<SessionRun, Ending> onEnd) {
@@ -151,6 +153,8 @@ final class SessionRun implements Runnable {
         SandboxRecovery sandbox = new SandboxRecovery(context.sandboxes(), setup, tools, runLog);
         calls = new OpenCalls(runLog, tools, BrainToolStep.rerunnable(context, setup, runLog));
         watchdog.limits(setup.agent());
+        budget = Budget.load(context.eventLog(), id, setup.agent().budget(), context.prices());
+        runLog.folding(budget);
         cancels = CancelWatch.start(context.eventLog(), id, conversation.lastSeq(), signals);
         log.info("{} {} from seq {}", lease.resumes() ? "resuming" : "starting", id, conversation.lastSeq());
         begin(lease.resumes() ? new RuntimeRestarted(conversation.lastSeq()) : new RunStarted());
@@ -162,7 +166,7 @@ final class SessionRun implements Runnable {
             return;
         }
         sandbox.ensureRunning();
-        runtime = context.runtime().open(new RunScope(context, setup, runLog, signals, tools, sandbox));
+        runtime = context.runtime().open(new RunScope(context, setup, runLog, signals, tools, sandbox, budget));
         while (!over) {
             try {
                 step();
@@ -178,6 +182,9 @@ final class SessionRun implements Runnable {
         runLog.catchUp();
         if (conversation.closed()) {
             over = true;
+            return;
+        }
+        if (overBudget()) {
             return;
         }
         List<ContentBlock.ToolUse> open = conversation.pendingCalls();
@@ -202,6 +209,27 @@ final class SessionRun implements Runnable {
                 runtime.step(conversation).ifPresent(this::end);
             }
         }
+    }
+
+    /**
+     * Appends the budget events due after the last response (or tool call, or a resume): the
+     * warnings, and when a limit is reached the open calls' answers and {@code budget.exhausted},
+     * which ends the run. True when the run ended so.
+     */
+    private boolean overBudget() {
+        List<SessionEvent> due = budget.due(context.clock().instant());
+        if (due.isEmpty()) {
+            return false;
+        }
+        boolean exhausted = due.getLast() instanceof BudgetExhausted;
+        List<SessionEvent> warnings = exhausted ? due.subList(0, due.size() - 1) : due;
+        if (!warnings.isEmpty()) {
+            runLog.append(warnings.toArray(SessionEvent[]::new));
+        }
+        if (exhausted) {
+            end(due.getLast());
+        }
+        return exhausted;
     }
 
     /** A cancel or the watchdog stopped the step: the run handles it and goes on; anything harder unwinds it. */
@@ -229,12 +257,18 @@ final class SessionRun implements Runnable {
     }
 
     /**
-     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck}),
+     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck},
+     * {@code budget.exhausted} after answering the open calls),
      * unless a user message slipped in between the last read and {@code end}: that message would
      * be left unanswered by a session that is no longer running, so the run goes on with a new
      * {@code run.started} instead.
      */
     private void end(SessionEvent end) {
+        if (end instanceof BudgetExhausted exhausted) {
+            log.info("run of {} stopped: budget {} reached ({} of {})", id, exhausted.kind(), exhausted.used(),
+                    exhausted.limit());
+            calls.answerStopped("not run: the session's " + exhausted.kind() + " budget is exhausted");
+        }
         long readUpTo = conversation.lastSeq();
         long endSeq = runLog.append(end).getFirst().seq();
         runLog.catchUp();

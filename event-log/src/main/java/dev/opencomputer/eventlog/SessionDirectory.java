@@ -37,8 +37,8 @@ public interface SessionDirectory {
     List<Session> list(TenantId tenant, SessionQuery query, SessionId below, int limit);
 
     /**
-     * Up to {@code limit} sessions of any tenant that are {@code idle} and changed last before
-     * {@code cutoff}, the longest unchanged first (ties by id); with {@code after} null the first
+     * Up to {@code limit} sessions of any tenant that are {@code idle} (or {@code exhausted}, waiting
+     * for a budget) and changed last before {@code cutoff}, the longest unchanged first (ties by id); with {@code after} null the first
      * page, else those that come after {@code after} in that order.
      */
     List<Session> idleBefore(Instant cutoff, Session after, int limit);

@@ -37,6 +37,9 @@ public final class EventCatalogue {
         STORED.put(WebhookSent.TYPE, WebhookSent.class);
         STORED.put(SessionConfigChanged.TYPE, SessionConfigChanged.class);
         STORED.put(PullRequestOpened.TYPE, PullRequestOpened.class);
+        STORED.put(BudgetChanged.TYPE, BudgetChanged.class);
+        STORED.put(BudgetWarning.TYPE, BudgetWarning.class);
+        STORED.put(BudgetExhausted.TYPE, BudgetExhausted.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

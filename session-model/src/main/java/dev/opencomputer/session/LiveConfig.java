@@ -42,6 +42,9 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case SessionClosed e -> this;
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
+            case BudgetChanged e -> this;
+            case BudgetWarning e -> this;
+            case BudgetExhausted e -> this;
             case UnknownEvent e -> this;
         };
     }

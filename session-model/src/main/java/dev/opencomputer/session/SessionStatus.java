@@ -13,11 +13,14 @@ import java.util.Locale;
  *   <li>{@code idle}: the last run is complete; the sandbox is up and waits for a message.
  *   <li>{@code hibernated}: idle, with the sandbox stopped and the workspace kept.
  *   <li>{@code failed}: the last run ended with a permanent error; a new message retries.
+ *   <li>{@code exhausted}: the last run stopped at one of the session's budgets
+ *       ({@link BudgetExhausted}); a message is refused until the budget changes
+ *       ({@link BudgetChanged}, back to {@code idle}).
  *   <li>{@code closed}: terminal; the log stays readable, nothing else changes.
  * </ul>
  */
 public enum SessionStatus {
-    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED;
+    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED, EXHAUSTED;
 
     /** The lowercase wire name. */
     public String wireName() {
@@ -56,7 +59,7 @@ public enum SessionStatus {
             case SessionIdle e -> IDLE;
             case RunCancelled e -> IDLE;
             case RunStuck e -> IDLE;
-            case SessionHibernated e -> this == IDLE ? HIBERNATED : this;
+            case SessionHibernated e -> this == IDLE || this == EXHAUSTED ? HIBERNATED : this;
             case SessionWoke e -> this == HIBERNATED ? IDLE : this;
             case SessionFailed e -> FAILED;
             case SessionClosed e -> CLOSED;
@@ -71,6 +74,9 @@ public enum SessionStatus {
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
             case SessionConfigChanged e -> this;
+            case BudgetWarning e -> this;
+            case BudgetExhausted e -> EXHAUSTED;
+            case BudgetChanged e -> this == EXHAUSTED ? IDLE : this;
             case UnknownEvent e -> this;
         };
     }

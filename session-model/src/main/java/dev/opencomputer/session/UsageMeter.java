@@ -7,7 +7,7 @@ import java.util.Set;
  * What one session used in a window {@code [from, to)}, folded from its log in seq order: the time it
  * was running and the model calls it made. A run is in progress from {@link RunStarted} (or a
  * {@link RuntimeRestarted} that resumes one) until {@link SessionIdle}, {@link RunCancelled},
- * {@link RunStuck}, {@link SessionFailed} or {@link SessionClosed}; a run still in progress counts
+ * {@link RunStuck}, {@link BudgetExhausted}, {@link SessionFailed} or {@link SessionClosed}; a run still in progress counts
  * until {@code to}. The calls and tokens are those of each {@link AgentMessage} appended in the window.
  * Not thread-safe: one meter per session and fold.
  */
@@ -16,7 +16,7 @@ public final class UsageMeter {
     /** The only event types that can change a figure; a reader may skip the rest. */
     public static final Set<Class<? extends SessionEvent>> METERED = Set.of(RunStarted.class,
             RuntimeRestarted.class, SessionIdle.class, RunCancelled.class, RunStuck.class, SessionFailed.class,
-            SessionClosed.class, AgentMessage.class);
+            SessionClosed.class, BudgetExhausted.class, AgentMessage.class);
 
     /** The figures: running time in milliseconds, model calls and their tokens. */
     public record Metered(long runningMillis, long calls, TokenUsage tokens) {
@@ -61,6 +61,7 @@ public final class UsageMeter {
             case RunStuck e -> runEnds(at);
             case SessionFailed e -> runEnds(at);
             case SessionClosed e -> runEnds(at);
+            case BudgetExhausted e -> runEnds(at);
             // Not metered (and not in METERED):
             case SessionStarted e -> { }
             case UserMessage e -> { }
@@ -75,6 +76,8 @@ public final class UsageMeter {
             case WebhookSent e -> { }
             case PullRequestOpened e -> { }
             case SessionConfigChanged e -> { }
+            case BudgetChanged e -> { }
+            case BudgetWarning e -> { }
             case UnknownEvent e -> { }
         }
     }

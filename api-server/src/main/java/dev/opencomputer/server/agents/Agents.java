@@ -18,6 +18,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import dev.opencomputer.session.PriceTable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,12 +35,14 @@ public class Agents {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final PriceTable prices;
     private final TransactionTemplate transactions;
     private final ObjectProvider<CredentialCheck> credentialCheck;
     private final Clock clock;
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
-            ObjectProvider<CredentialCheck> credentialCheck, Clock clock) {
+            ObjectProvider<CredentialCheck> credentialCheck, Clock clock, PriceTable prices) {
+        this.prices = prices;
         this.jdbc = jdbc;
         this.json = json;
         this.transactions = transactions;
@@ -49,7 +52,7 @@ public class Agents {
 
     /** Creates version 1 of a new agent; a live agent of the same name is a conflict. */
     public Agent create(TenantId tenant, AgentSpec sent) {
-        AgentSpec spec = AgentSpec.withDefaults(sent).validated();
+        AgentSpec spec = AgentSpec.withDefaults(sent).validated().priced(prices);
         checkCredential(tenant, spec);
         Instant now = clock.instant();
         AgentId id = AgentId.next(now);
@@ -83,7 +86,8 @@ public class Agents {
                         .orElseThrow(() -> notFound(id.value()));
                 ObjectNode merged = json.valueToTree(current.spec());
                 mergePatch(merged, patch);
-                AgentSpec spec = AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class)).validated();
+                AgentSpec spec = AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class)).validated()
+                        .priced(prices);
                 if (spec.credential() != null && !spec.credential().equals(current.credential())) {
                     checkCredential(tenant, spec);
                 }

@@ -23,6 +23,7 @@ public enum ProblemType {
     URL_REJECTED("url-rejected", HttpStatus.UNPROCESSABLE_CONTENT, "Webhook URL rejected"),
     ENDPOINT_DISABLED("endpoint-disabled", HttpStatus.CONFLICT, "Webhook endpoint disabled"),
     SESSION_CLOSED("session-closed", HttpStatus.CONFLICT, "Session closed"),
+    BUDGET_EXHAUSTED("budget-exhausted", HttpStatus.CONFLICT, "Budget exhausted"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
             "Idempotency key reused with a different request"),
     IDEMPOTENCY_KEY_IN_USE("idempotency-key-in-use", HttpStatus.CONFLICT,

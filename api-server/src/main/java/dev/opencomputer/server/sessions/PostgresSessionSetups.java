@@ -8,6 +8,7 @@ import dev.opencomputer.eventlog.SessionDirectory;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.server.agents.Agent;
+import dev.opencomputer.server.agents.AgentSpec;
 import dev.opencomputer.server.agents.Agents;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.server.sandboxes.Sandboxes;
@@ -64,7 +65,7 @@ class PostgresSessionSetups implements SessionSetups {
                 ModelProvider.parse(agent.provider()), agent.model(), null, agent.prompt(),
                 agent.credential() == null ? null : SecretName.parse(agent.credential()),
                 AgentSetup.tools(agent.tools()), Duration.ofSeconds(agent.limits().maxRunTimeSeconds()),
-                agent.limits().maxSteps());
+                agent.limits().maxSteps(), AgentSpec.Budget.limits(agent.budget()));
         return Optional.of(new SessionSetup(tenant, setup, sandbox.get(), started.env(), started.cwd(),
                 started.additionalInstructions()));
     }

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.budgets.BudgetView;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,10 +9,18 @@ import java.util.Map;
  * {@code POST /v1/sessions} adds {@code streamUrl}, {@code clientToken} and
  * {@code clientTokenExpiresAt}. {@code sandboxId} is the sandbox its tools run in, {@code cwd} the
  * working directory of its commands (null = {@code /workspace}); the session's env is never shown,
- * so that a value put there by mistake does not travel further.
+ * so that a value put there by mistake does not travel further. {@code budget} (limits in force,
+ * spend, exhaustion) is shown by {@code GET /v1/sessions/{id}} and the start, not in lists.
  */
 public record SessionView(String id, String status, String agentId, int agentVersion, long lastSeq,
-        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt,
+        BudgetView budget) {
+
+    /** This view with its budget. */
+    SessionView with(BudgetView budget) {
+        return new SessionView(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt,
+                updatedAt, budget);
+    }
 
     boolean isClosed() {
         return "closed".equals(status);

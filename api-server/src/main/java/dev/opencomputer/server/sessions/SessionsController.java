@@ -84,7 +84,7 @@ class SessionsController {
                 wanted = Optional.of(SessionStatus.parse(status));
             } catch (IllegalArgumentException e) {
                 throw new ParameterInvalidException("status",
-                        "status must be one of pending, running, idle, hibernated, failed, closed");
+                        "status must be one of pending, running, idle, hibernated, failed, closed, exhausted");
             }
         }
         SessionFilter filter = new SessionFilter(wanted,
@@ -136,7 +136,7 @@ class SessionsController {
     @GetMapping("/{id}")
     SessionView get(Caller caller, @PathVariable String id) {
         SessionId session = sessionId(id);
-        return sessions.find(caller.requireSession(session), session);
+        return sessions.show(caller.requireSession(session), session);
     }
 
     /** Appends a {@code user.message}; answers the stored event, whose {@code seq} places it in the log. */

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.agents.AgentSpec;
 import java.util.Map;
 
 /**
@@ -15,7 +16,14 @@ import java.util.Map;
  * @param sandbox                the id of an existing sandbox of the tenant to run in (several sessions
  *                               may share one filesystem); default: a new sandbox from the agent's image
  * @param metadata               the caller's labels, shown with the session
+ * @param budget                 the session's own budget: may only lower the agent's limits
  */
 public record StartSession(String agent, String input, Map<String, String> env, String cwd,
-        String additionalInstructions, String sandbox, Map<String, String> metadata) {
+        String additionalInstructions, String sandbox, Map<String, String> metadata, AgentSpec.Budget budget) {
+
+    /** A start without a budget of its own. */
+    public StartSession(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null);
+    }
 }
