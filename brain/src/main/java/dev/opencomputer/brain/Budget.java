@@ -107,7 +107,7 @@ public final class Budget {
                 case RUN_TIME -> used;
             };
             if (used.compareTo(limit.get()) >= 0 || after.compareTo(limit.get()) > 0) {
-                return Optional.of(new BudgetExhausted(kind.wireName(), after.stripTrailingZeros(), limit.get()));
+                return Optional.of(new BudgetExhausted(kind.wireName(), Spend.plain(after), limit.get()));
             }
         }
         return Optional.empty();

@@ -103,7 +103,7 @@ public final class BudgetLedger {
         if (runningSince != null && now.isAfter(runningSince)) {
             millis += now.toEpochMilli() - runningSince.toEpochMilli();
         }
-        return new Spend(tokens, cost.stripTrailingZeros(), millis, unpricedCalls);
+        return new Spend(tokens, Spend.plain(cost), millis, unpricedCalls);
     }
 
     /** Whether a run is in progress by the log. */

@@ -34,6 +34,6 @@ public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRe
                 .add(output.multiply(BigDecimal.valueOf(usage.outputTokens())))
                 .add(cacheRead.multiply(BigDecimal.valueOf(usage.cacheReadInputTokens())))
                 .add(cacheWrite.multiply(BigDecimal.valueOf(usage.cacheCreationInputTokens())));
-        return perMillion.divide(MILLION, MathContext.DECIMAL64).stripTrailingZeros();
+        return Spend.plain(perMillion.divide(MILLION, MathContext.DECIMAL64));
     }
 }

@@ -22,8 +22,14 @@ public record Spend(long tokens, BigDecimal costUsd, long runTimeMillis, long un
         return switch (kind) {
             case TOKENS -> BigDecimal.valueOf(tokens);
             case COST_USD -> costUsd;
-            case RUN_TIME -> BigDecimal.valueOf(runTimeMillis, 3).stripTrailingZeros();
+            case RUN_TIME -> plain(BigDecimal.valueOf(runTimeMillis, 3));
         };
+    }
+
+    /** {@code value} without trailing zeros, and never in exponent form ({@code 60}, not {@code 6E+1}). */
+    public static BigDecimal plain(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     /** All the tokens of one response, as a {@link BudgetKind#TOKENS} budget counts them. */
