@@ -1,5 +1,6 @@
 package dev.opencomputer.sdk.agents;
 
+import dev.opencomputer.sdk.sessions.Budget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,18 @@ import java.util.Objects;
  * @param credential the <em>name</em> of a tenant secret holding the model key — never a key value
  * @param tools      a subset of {@code bash, read_file, write_file, edit_file, list_files}; all by default
  * @param metadata   up to 50 string entries
+ * @param budget     the most one session may spend (tokens, dollars, running time)
  */
 public record CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
         String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
-        Map<String, String> metadata) {
+        Map<String, String> metadata, Budget budget) {
+
+    /** A request without a budget. */
+    public CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
+            String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
+            Map<String, String> metadata) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, null);
+    }
 
     public CreateAgentRequest {
         Objects.requireNonNull(name, "name");
@@ -47,6 +56,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
         private Integer maxRunTimeSeconds;
         private Integer maxSteps;
         private Map<String, String> metadata;
+        private Budget budget;
 
         private Builder() {
         }
@@ -120,11 +130,17 @@ public record CreateAgentRequest(String name, String model, String provider, Str
             return this;
         }
 
+        /** The most one session may spend. */
+        public Builder budget(Budget budget) {
+            this.budget = budget;
+            return this;
+        }
+
         public CreateAgentRequest build() {
             return new CreateAgentRequest(name, model, provider, prompt, runtime, credential, tools,
                     sandboxImage == null ? null : new AgentSandbox(sandboxImage),
                     maxRunTimeSeconds == null && maxSteps == null ? null : new AgentLimits(maxRunTimeSeconds, maxSteps),
-                    metadata);
+                    metadata, budget);
         }
     }
 }

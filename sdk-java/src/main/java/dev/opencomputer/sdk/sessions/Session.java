@@ -8,12 +8,13 @@ import java.util.Map;
  * {@code metadata}), so a client keeps working against servers that answer more or less.
  *
  * @param status       {@code pending}, {@code running}, {@code idle}, {@code hibernated},
- *                     {@code failed} or {@code closed} — the fold of its event log
+ *                     {@code failed}, {@code closed} or {@code exhausted} — the fold of its event log
  * @param agentVersion the agent version the session pinned when it started
  * @param lastSeq      the seq of its last stored event
+ * @param budget       limits, spend and exhaustion ({@link Sessions#get} only; null in lists)
  */
 public record Session(String id, String status, String agentId, Integer agentVersion, Long lastSeq,
-        Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        Map<String, String> metadata, Instant createdAt, Instant updatedAt, SessionBudget budget) {
 
     public Session {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

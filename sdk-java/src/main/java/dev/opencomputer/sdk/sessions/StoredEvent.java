@@ -9,7 +9,8 @@ import java.util.OptionalLong;
 public sealed interface StoredEvent extends SessionEvent permits SessionStarted, UserMessage, RunStarted,
         AgentMessage, ToolCalled, ToolResult, CommandRun, CommandExited, FileWritten, RuntimeCrashed,
         RuntimeRestarted, SessionIdle, SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed,
-        SessionClosed, WebhookSent, SessionConfigChanged, PullRequestOpened {
+        SessionClosed, WebhookSent, SessionConfigChanged, PullRequestOpened, BudgetChanged, BudgetWarning,
+        BudgetExhausted {
 
     long seq();
 
