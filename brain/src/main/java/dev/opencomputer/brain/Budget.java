@@ -146,6 +146,20 @@ public final class Budget {
         return due;
     }
 
+    /**
+     * When the run-time budget runs out if the run in progress goes on without a break: {@code now}
+     * plus what is left of it. Empty without a run-time limit or a run in progress. For a watchdog
+     * that stops a run while it waits (a command, a model call).
+     */
+    public Optional<Instant> runTimeDeadline(Instant now) {
+        Optional<BigDecimal> limit = limits().limit(BudgetKind.RUN_TIME);
+        if (limit.isEmpty() || !ledger.running()) {
+            return Optional.empty();
+        }
+        long leftMillis = limit.get().movePointRight(3).longValue() - ledger.spend(now).runTimeMillis();
+        return Optional.of(now.plusMillis(Math.max(0, leftMillis)));
+    }
+
     /** Whether the log says the budget is exhausted (a {@code budget.exhausted} no change lifted). */
     public boolean exhausted() {
         return ledger.exhausted().isPresent();

@@ -4,6 +4,7 @@ import dev.opencomputer.brain.RunSignals.Stop;
 import dev.opencomputer.brain.RunSignals.Stopped;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
 import dev.opencomputer.session.BudgetExhausted;
+import dev.opencomputer.session.BudgetKind;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -12,6 +13,7 @@ import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionIdle;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -92,7 +94,12 @@ final class SessionRun implements Runnable {
 
     /** The heartbeat's watchdog: stops a waiting run over its time or without progress. */
     void watch() {
-        watchdog.whileWaiting().ifPresent(signals::stuck);
+        Optional<RunStuck> stuck = watchdog.whileWaiting();
+        if (stuck.isPresent()) {
+            signals.stuck(stuck.get());
+        } else {
+            watchdog.pastBudget().ifPresent(signals::stuck);
+        }
     }
 
     @Override
@@ -187,6 +194,9 @@ final class SessionRun implements Runnable {
         if (overBudget()) {
             return;
         }
+        Instant now = context.clock().instant();
+        watchdog.budgetDeadline(budget.runTimeDeadline(now).orElse(null),
+                budget.limits().limit(BudgetKind.RUN_TIME).orElse(null));
         List<ContentBlock.ToolUse> open = conversation.pendingCalls();
         if (!open.isEmpty()) {
             if (!calls.settle(open.getFirst())) {
@@ -240,10 +250,12 @@ final class SessionRun implements Runnable {
         if (stopped.reason() == Stop.CANCELLED && signals.clear(Stop.CANCELLED)) {
             log.info("run of {} cancelled", id);
         } else if (stopped.reason() == Stop.STUCK && signals.clear(Stop.STUCK)) {
-            RunStuck why = signals.takeStuck();
-            log.info("run of {} stuck: {}", id, why.reason());
+            SessionEvent why = signals.takeStuck();
+            String reason = why instanceof RunStuck stuck ? stuck.reason()
+                    : "the session's " + ((BudgetExhausted) why).kind() + " budget is exhausted";
+            log.info("run of {} stuck: {}", id, reason);
             runLog.catchUp();
-            calls.answerStopped("not finished: the run was stopped (" + why.reason() + ")");
+            calls.answerStopped("not finished: the run was stopped (" + reason + ")");
             end(why);
         } else {
             throw stopped;

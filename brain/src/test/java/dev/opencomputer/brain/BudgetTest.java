@@ -87,6 +87,15 @@ class BudgetTest {
     }
 
     @Test
+    void theRunTimeDeadlineIsNowPlusWhatIsLeftWhileARunIsInProgress() {
+        Budget budget = new Budget(new BudgetLimits(null, null, 60L), PriceTable.DEFAULTS);
+        assertThat(budget.runTimeDeadline(T0)).as("no run").isEmpty();
+        append(budget, new RunStarted());
+        assertThat(budget.runTimeDeadline(T0.plusSeconds(20))).contains(T0.plusSeconds(60));
+        assertThat(new Budget(BudgetLimits.NONE, PriceTable.DEFAULTS).runTimeDeadline(T0)).isEmpty();
+    }
+
+    @Test
     void aRaisedBudgetLiftsTheExhaustionAndWarnsAgainAtEightyPercentOfTheNewLimit() {
         Budget budget = new Budget(new BudgetLimits(1_000L, null, null), PriceTable.DEFAULTS);
         append(budget, response(900, 200), new BudgetWarning("tokens", new BigDecimal("1100"), new BigDecimal("1000")),
