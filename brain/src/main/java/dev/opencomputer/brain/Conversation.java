@@ -371,8 +371,7 @@ final class Conversation {
         }
         return new AgentMessage(response.id().isEmpty() ? null : response.id(), response.model(), content,
                 response.stopReason().name().toLowerCase(Locale.ROOT),
-                new dev.opencomputer.session.TokenUsage(response.usage().inputTokens(),
-                        response.usage().outputTokens(), 0, 0));
+                response.usage().stored());
     }
 
     /** A tool input as a JSON object; input that is not one is kept as {@code {"invalid_input": text}}. */

@@ -36,8 +36,6 @@ class BudgetsIT extends SessionApiITBase {
         registerBrain(registry, DATABASE, MODELS);
         registry.add("opencomputer.brain.prices[local-model].input", () -> "0");
         registry.add("opencomputer.brain.prices[local-model].output", () -> "0");
-        registry.add("opencomputer.brain.prices[claude-sonnet-4-5].input", () -> "3");
-        registry.add("opencomputer.brain.prices[claude-sonnet-4-5].output", () -> "15");
     }
 
     @AfterAll
@@ -150,27 +148,34 @@ class BudgetsIT extends SessionApiITBase {
     }
 
     @Test
-    void aCostBudgetIsCountedInDollarsByThePriceTableAndWarnsAndStopsOnce() {
+    @SuppressWarnings("unchecked")
+    void aCostBudgetIsCountedInDollarsByThePriceTableCacheTokensIncludedAndWarnsAndStopsOnce() {
         MODELS.play(ModelScript.of(
-                ScriptedTurn.toolCall("bash", "{\"command\":\"echo one\"}").withUsage(5_000, 1_000),
-                ScriptedTurn.toolCall("bash", "{\"command\":\"echo two\"}").withUsage(5_000, 1_000),
+                ScriptedTurn.toolCall("bash", "{\"command\":\"echo one\"}").withUsage(2_000, 1_000, 10_000, 1_000),
+                ScriptedTurn.toolCall("bash", "{\"command\":\"echo two\"}").withUsage(2_000, 1_000, 10_000, 1_000),
                 ScriptedTurn.text("never asked")));
         TestTenant tenant = tenantWithAgent("dollars", "claude-sonnet-4-5", Map.of("maxCostUsd", 0.05));
         String id = (String) startSession(tenant, Map.of("agent", "coder", "input", "spend dollars")).get("id");
 
         Await.until(WAIT, "the session is exhausted", () -> "exhausted".equals(status(tenant.key(), id)));
         List<Map<String, Object>> events = events(tenant.key(), id);
-        // 5000 * $3/M + 1000 * $15/M = $0.03 per response: $0.06 after the second, over the $0.05 budget
-        assertThat(only(events, "budget.warning")).containsEntry("kind", "cost_usd").containsEntry("used", 0.06)
+        // per response, at the default claude-sonnet-4-5 prices: 2000 * $3 + 1000 * $15 + 10000 cache reads
+        // * $0.30 + 1000 cache writes * $3.75 per million = $0.02775; $0.0555 after the second, over $0.05
+        assertThat(only(events, "budget.warning")).containsEntry("kind", "cost_usd").containsEntry("used", 0.0555)
                 .containsEntry("limit", 0.05);
-        assertThat(only(events, "budget.exhausted")).containsEntry("kind", "cost_usd").containsEntry("used", 0.06);
+        assertThat(only(events, "budget.exhausted")).containsEntry("kind", "cost_usd").containsEntry("used", 0.0555);
+        Map<String, Object> usage = (Map<String, Object>) events.stream()
+                .filter(e -> "agent.message".equals(e.get("type"))).findFirst().map(e -> ((Map<String, Object>) e
+                        .get("data")).get("usage")).orElseThrow();
+        assertThat(usage).containsEntry("inputTokens", 2_000).containsEntry("cacheReadInputTokens", 10_000)
+                .containsEntry("cacheCreationInputTokens", 1_000);
         assertThat(types(events)).containsSubsequence("agent.message", "agent.message", "budget.warning",
                 "tool.result", "budget.exhausted");
         assertThat(requestsFor("spend dollars")).hasSize(2);
         @SuppressWarnings("unchecked")
         Map<String, Object> spent = (Map<String, Object>) get(tenant.key(), "/v1/sessions/" + id + "/budget")
                 .get("spent");
-        assertThat(spent).containsEntry("costUsd", 0.06);
+        assertThat(spent).containsEntry("costUsd", 0.0555).containsEntry("tokens", 28_000);
     }
 
     @Test
@@ -191,6 +196,28 @@ class BudgetsIT extends SessionApiITBase {
                 "run.started", "budget.exhausted");
         assertThat(((Number) only(events, "budget.exhausted").get("used")).longValue()).isGreaterThan(50);
         assertThat(requestsFor("too little")).isEmpty();
+    }
+
+    @Test
+    void aRunTimeBudgetThatRunsOutDuringACommandStopsTheRunWhileItWaits() {
+        MODELS.play(ModelScript.of(
+                ScriptedTurn.toolCall("bash", "{\"command\":\"sleep 60; echo late >> /workspace/late\"}"),
+                ScriptedTurn.text("never asked")));
+        TestTenant tenant = tenantWithAgent("run-time", "claude-sonnet-4-5", Map.of("maxRunTime", 8));
+        String id = (String) startSession(tenant, Map.of("agent", "coder", "input", "take your time")).get("id");
+        long started = System.nanoTime();
+        Await.until(WAIT, "the session is exhausted", () -> "exhausted".equals(status(tenant.key(), id)));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        List<Map<String, Object>> events = events(tenant.key(), id);
+        assertThat(types(events)).containsSubsequence("command.run", "tool.result", "budget.exhausted");
+        Map<String, Object> exhausted = only(events, "budget.exhausted");
+        assertThat(exhausted).containsEntry("kind", "run_time").containsEntry("limit", 8);
+        assertThat(((Number) exhausted.get("used")).doubleValue()).isBetween(8.0, 12.0);
+        assertThat(only(events, "tool.result").get("output").toString()).contains("run_time budget is exhausted");
+        assertThat(tookMillis).as("stopped while the command slept, not after it").isLessThan(25_000);
+        assertThat(requestsFor("take your time")).hasSize(1);
+        System.out.printf("run-time budget of 8 s: stopped after %d ms, budget.exhausted used %s s%n", tookMillis,
+                exhausted.get("used"));
     }
 
     @Test
