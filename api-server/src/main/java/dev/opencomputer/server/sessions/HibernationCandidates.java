@@ -52,9 +52,13 @@ final class HibernationCandidates {
         return candidates;
     }
 
-    /** Whether {@code session} keeps its sandbox running: it runs, will run, or has not been idle long enough. */
+    /**
+     * Whether {@code session} keeps its sandbox running: it runs, will run, or has not been idle (or
+     * exhausted, waiting for a budget) long enough.
+     */
     static boolean needsItsSandbox(Session session, Instant cutoff) {
         return session.status().isRunnable()
-                || (session.status() == SessionStatus.IDLE && !session.updatedAt().isBefore(cutoff));
+                || ((session.status() == SessionStatus.IDLE || session.status() == SessionStatus.EXHAUSTED)
+                        && !session.updatedAt().isBefore(cutoff));
     }
 }

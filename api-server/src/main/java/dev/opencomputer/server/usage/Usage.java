@@ -5,6 +5,7 @@ import dev.opencomputer.server.budgets.BudgetView;
 import dev.opencomputer.server.budgets.SessionBudgets;
 import dev.opencomputer.session.AgentMessage;
 import dev.opencomputer.session.PriceTable;
+import dev.opencomputer.session.Spend;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import dev.opencomputer.session.LoggedEvent;
@@ -74,6 +75,6 @@ public class Usage {
     private static SessionUsage view(String session, Metered m, BigDecimal cost, BudgetView budget) {
         return new SessionUsage(session, m.runningMillis() / 1000.0, m.calls(), m.tokens().inputTokens(),
                 m.tokens().outputTokens(), m.tokens().cacheReadInputTokens(), m.tokens().cacheCreationInputTokens(),
-                cost.stripTrailingZeros(), budget);
+                Spend.plain(cost), budget);
     }
 }

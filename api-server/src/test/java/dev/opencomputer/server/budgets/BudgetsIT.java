@@ -9,6 +9,7 @@ import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.server.sessions.SessionApiITBase;
 import dev.opencomputer.testing.Await;
 import dev.opencomputer.testing.TestDatabase;
+import dev.opencomputer.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ class BudgetsIT extends SessionApiITBase {
 
     private static final TestDatabase DATABASE = TestDatabase.create();
     private static final ModelServer MODELS = ModelServer.start(ModelScript.of(ScriptedTurn.text("unused")));
+    private static final WebhookReceiver RECEIVER = WebhookReceiver.start();
 
     @DynamicPropertySource
     static void brain(DynamicPropertyRegistry registry) {
@@ -41,6 +43,7 @@ class BudgetsIT extends SessionApiITBase {
     @AfterAll
     static void stopModelServer() {
         MODELS.close();
+        RECEIVER.close();
     }
 
     private TestTenant tenantWithAgent(String name, String model, Map<String, Object> budget) {
@@ -155,6 +158,9 @@ class BudgetsIT extends SessionApiITBase {
                 ScriptedTurn.toolCall("bash", "{\"command\":\"echo two\"}").withUsage(2_000, 1_000, 10_000, 1_000),
                 ScriptedTurn.text("never asked")));
         TestTenant tenant = tenantWithAgent("dollars", "claude-sonnet-4-5", Map.of("maxCostUsd", 0.05));
+        as(tenant.key()).post().uri("/v1/webhook-endpoints").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("url", RECEIVER.url("/budget"), "events", List.of("budget.*")))
+                .exchange().expectStatus().isCreated();
         String id = (String) startSession(tenant, Map.of("agent", "coder", "input", "spend dollars")).get("id");
 
         Await.until(WAIT, "the session is exhausted", () -> "exhausted".equals(status(tenant.key(), id)));
@@ -176,6 +182,13 @@ class BudgetsIT extends SessionApiITBase {
         Map<String, Object> spent = (Map<String, Object>) get(tenant.key(), "/v1/sessions/" + id + "/budget")
                 .get("spent");
         assertThat(spent).containsEntry("costUsd", 0.0555).containsEntry("tokens", 28_000);
+
+        // the budget events reach the owner's webhook like any other
+        Await.until(WAIT, "both budget events were delivered", () -> RECEIVER.received("/budget").size() >= 2);
+        assertThat(RECEIVER.received("/budget"))
+                .extracting(r -> tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.body()).get("type")
+                        .asString())
+                .containsExactlyInAnyOrder("budget.warning", "budget.exhausted");
     }
 
     @Test
