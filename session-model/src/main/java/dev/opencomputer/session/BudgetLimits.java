@@ -1,6 +1,8 @@
 package dev.opencomputer.session;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,8 +46,8 @@ public record BudgetLimits(Long maxTokens, BigDecimal maxCostUsd, Long maxRunTim
     }
 
     /** The kinds {@code this} sets higher than {@code ceiling} does (a kind the ceiling leaves open is never higher). */
-    public java.util.List<BudgetKind> above(BudgetLimits ceiling) {
-        java.util.List<BudgetKind> higher = new java.util.ArrayList<>();
+    public List<BudgetKind> above(BudgetLimits ceiling) {
+        List<BudgetKind> higher = new ArrayList<>();
         for (BudgetKind kind : BudgetKind.values()) {
             Optional<BigDecimal> mine = limit(kind);
             Optional<BigDecimal> theirs = ceiling.limit(kind);

@@ -8,6 +8,7 @@ import dev.opencomputer.server.agents.Agents;
 import dev.opencomputer.server.problems.FieldViolation;
 import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.server.sessions.SessionClosedException;
 import dev.opencomputer.session.BudgetChanged;
 import dev.opencomputer.session.BudgetExhausted;
 import dev.opencomputer.session.BudgetKind;
@@ -129,7 +130,7 @@ public class SessionBudgets {
     public BudgetView change(TenantId tenant, SessionId id, JsonNode patch) {
         Session session = session(tenant, id);
         if (session.status().isTerminal()) {
-            throw new dev.opencomputer.server.sessions.SessionClosedException(id.value());
+            throw new SessionClosedException(id.value());
         }
         if (patch == null || !patch.isObject()) {
             throw new RequestInvalidException("budget", "must be an object with maxTokens, maxCostUsd or maxRunTime");

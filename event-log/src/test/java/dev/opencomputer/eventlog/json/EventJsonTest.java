@@ -83,7 +83,12 @@ class EventJsonTest {
                 new WebhookSent("whe_1", "msg_9", "session.idle", 12, 200, 1),
                 new SessionConfigChanged("claude-opus-4", null, "high"),
                 new PullRequestOpened("acme/app", 101, "https://github.com/acme/app/pull/101", "opencomputer/issue-7",
-                        "0123456789abcdef0123456789abcdef01234567"));
+                        "0123456789abcdef0123456789abcdef01234567"),
+                new dev.opencomputer.session.BudgetChanged(200_000L, new java.math.BigDecimal("2.50"), null),
+                new dev.opencomputer.session.BudgetWarning("cost_usd", new java.math.BigDecimal("0.0412"),
+                        new java.math.BigDecimal("0.05")),
+                new dev.opencomputer.session.BudgetExhausted("tokens", new java.math.BigDecimal("105000"),
+                        new java.math.BigDecimal("100000")));
     }
 
     @Test
