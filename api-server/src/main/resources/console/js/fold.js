@@ -1,7 +1,7 @@
 // What the console derives from a session's events as they arrive: its status (the same fold as
 // SessionStatus on the server), the time its runs have taken and the tokens its model calls used.
 
-const ENDS_RUN = new Set(['session.idle', 'run.cancelled', 'run.stuck', 'session.failed', 'session.closed']);
+const ENDS_RUN = new Set(['session.idle', 'run.cancelled', 'run.stuck', 'budget.exhausted', 'session.failed', 'session.closed']);
 
 export class SessionFold {
   constructor(status) {
@@ -39,7 +39,9 @@ function next(status, type) {
     case 'user.message': return status === 'running' ? 'running' : 'pending';
     case 'run.started': return 'running';
     case 'session.idle': case 'run.cancelled': case 'run.stuck': return 'idle';
-    case 'session.hibernated': return status === 'idle' ? 'hibernated' : status;
+    case 'session.hibernated': return status === 'idle' || status === 'exhausted' ? 'hibernated' : status;
+    case 'budget.exhausted': return 'exhausted';
+    case 'session.budget_changed': return status === 'exhausted' ? 'idle' : status;
     case 'session.woke': return status === 'hibernated' ? 'idle' : status;
     case 'session.failed': return 'failed';
     case 'session.closed': return 'closed';

@@ -69,6 +69,15 @@ export function sessionPage(main, sessionId, watch) {
     fileView.hidden = false;
   }
 
+  /** "tokens 15100 of 15000 · $0.0741 of $1 · run time 2.5 s (exhausted: tokens)" from GET /v1/sessions/{id}'s budget. */
+  function budgetText(budget) {
+    const limits = budget.limits || {}, spent = budget.spent || {};
+    const part = (label, used, limit, unit = '') => `${label} ${unit}${used ?? 0}${limit !== undefined && limit !== null ? ` of ${unit}${limit}` : ''}`;
+    const text = [part('tokens', spent.tokens, limits.maxTokens), part('cost', spent.costUsd, limits.maxCostUsd, '$'),
+      `${part('run time', spent.runTime, limits.maxRunTime)} s`].join(' · ');
+    return budget.exhausted ? `${text} (exhausted: ${budget.exhausted.kind})` : text;
+  }
+
   function renderFacts() {
     const rows = [
       ['Agent', el('span', {id: 'agent'}, `${session.agentId} v${session.agentVersion}`)],
@@ -76,7 +85,7 @@ export function sessionPage(main, sessionId, watch) {
       ['Sandbox', session.sandboxId || '—'],
       ['Working directory', session.cwd || '/workspace'],
     ];
-    if (session.budget) rows.push(['Budget', JSON.stringify(session.budget)]);
+    if (session.budget) rows.push(['Budget', el('span', {id: 'budget'}, budgetText(session.budget))]);
     if (session.spend) rows.push(['Spend', JSON.stringify(session.spend)]);
     replace(facts, rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
     if (canAdminister) {

@@ -6,7 +6,7 @@ import {el, field, replace, select} from './dom.js';
 import {time} from './format.js';
 import {attempt} from './notice.js';
 
-const STATUSES = ['pending', 'running', 'waiting', 'idle', 'hibernated', 'failed', 'closed'];
+const STATUSES = ['pending', 'running', 'waiting', 'idle', 'hibernated', 'failed', 'closed', 'exhausted'];
 const REFRESH_MS = 3000;
 const filters = {status: '', agent: ''};
 

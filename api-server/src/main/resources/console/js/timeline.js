@@ -22,6 +22,7 @@ const SYSTEM = {
   'pull_request.opened': e => `Pull request #${e.data.number ?? '?'} opened on ${e.data.repository ?? ''} from ${e.data.branch ?? ''}: ${e.data.url ?? ''}`,
   'budget.warning': e => `Budget warning: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
   'budget.exhausted': e => `Budget exhausted: ${e.data.kind ?? ''} ${e.data.used ?? ''} of ${e.data.limit ?? ''}`,
+  'session.budget_changed': e => `Budget set: ${Object.entries(e.data).map(([k, v]) => `${k} ${v}`).join(', ') || 'the agent\'s'}`,
   'permission.expired': e => `Permission request ${e.data.requestId ?? ''} expired`,
   'mcp.connected': e => `MCP server ${e.data.name ?? ''} connected: ${(e.data.tools ?? []).length} tools`,
   'mcp.server_failed': e => `MCP server ${e.data.name ?? ''} failed: ${e.data.reason ?? ''}`,

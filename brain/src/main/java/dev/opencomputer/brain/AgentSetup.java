@@ -2,6 +2,7 @@ package dev.opencomputer.brain;
 
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.session.AgentId;
+import dev.opencomputer.session.BudgetLimits;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -27,6 +28,9 @@ import java.util.Set;
  *                   session's ({@link PermissionPolicy#ALLOW_ALL} when it names none)
  * @param clientTools tools the user's backend runs ({@code client_tool.called}), offered to the
  *                   model besides {@code tools}
+ * @param budget     the most a session of this version may spend (tokens, dollars, running time),
+ *                   unless the session narrowed or changed it ({@link Budget}); {@link BudgetLimits#NONE}
+ *                   for no limit
  */
 public record AgentSetup(
         AgentId id,
@@ -40,13 +44,29 @@ public record AgentSetup(
         Duration maxRunTime,
         int maxSteps,
         PermissionPolicy permissions,
-        java.util.List<ToolSpec> clientTools) {
+        java.util.List<ToolSpec> clientTools,
+        BudgetLimits budget) {
 
-    /** An agent without permission rules or client tools. */
+    /** An agent without permission rules, client tools or budget. */
     public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
             SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps) {
         this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
-                PermissionPolicy.ALLOW_ALL, java.util.List.of());
+                PermissionPolicy.ALLOW_ALL, java.util.List.of(), BudgetLimits.NONE);
+    }
+
+    /** An agent with permission rules or client tools, without a budget. */
+    public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
+            SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps,
+            PermissionPolicy permissions, java.util.List<ToolSpec> clientTools) {
+        this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps, permissions,
+                clientTools, BudgetLimits.NONE);
+    }
+
+    /** An agent version with a budget, without permission rules or client tools. */
+    public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
+            SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps, BudgetLimits budget) {
+        this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
+                PermissionPolicy.ALLOW_ALL, java.util.List.of(), budget);
     }
 
     public AgentSetup {
@@ -63,6 +83,7 @@ public record AgentSetup(
         }
         permissions = permissions == null ? PermissionPolicy.ALLOW_ALL : permissions;
         clientTools = clientTools == null ? java.util.List.of() : java.util.List.copyOf(clientTools);
+        budget = budget == null ? BudgetLimits.NONE : budget;
     }
 
     /** The client tool named {@code name}, if the agent has one. */

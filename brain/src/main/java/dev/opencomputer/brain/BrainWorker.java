@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.sandbox.SandboxDriver;
 import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.session.PriceTable;
 import dev.opencomputer.session.SessionId;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,9 +64,16 @@ public final class BrainWorker implements AutoCloseable {
     /** A worker whose sessions may also get {@code brainTools} (GitHub's, when the session has a repository). */
     public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
             SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools) {
+        this(properties, leases, eventLog, setups, sandboxes, secrets, models, clock, brainTools, PriceTable.DEFAULTS);
+    }
+
+    /** A worker whose sessions' budgets price model calls by {@code prices}. */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools,
+            PriceTable prices) {
         this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
                 setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
-                NativeRuntime::new, brainTools));
+                NativeRuntime::new, brainTools, prices));
     }
 
     /**
@@ -78,6 +86,15 @@ public final class BrainWorker implements AutoCloseable {
         this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
                 setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
                 NativeRuntime::new, brainTools, remoteUrls));
+    }
+
+    /** A worker whose sessions reach remote MCP servers through {@code remoteUrls} and price calls by {@code prices}. */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools,
+            RemoteUrlCheck remoteUrls, PriceTable prices) {
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                NativeRuntime::new, brainTools, remoteUrls, prices));
     }
 
     /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */

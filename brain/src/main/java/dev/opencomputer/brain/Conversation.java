@@ -16,6 +16,9 @@ import dev.opencomputer.session.PermissionRequested;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.BudgetChanged;
+import dev.opencomputer.session.BudgetExhausted;
+import dev.opencomputer.session.BudgetWarning;
 import dev.opencomputer.session.RuntimeCrashed;
 import dev.opencomputer.session.RuntimeRestarted;
 import dev.opencomputer.session.SessionClosed;
@@ -148,6 +151,11 @@ final class Conversation {
                 pendingCalls().forEach(call -> cancelledCalls.add(call.id()));
             }
             case RunStuck stuck -> restartsWithoutProgress = 0;
+            case BudgetExhausted exhausted -> restartsWithoutProgress = 0;
+            case BudgetChanged changed -> {
+            }
+            case BudgetWarning warning -> {
+            }
             case SessionFailed failed -> restartsWithoutProgress = 0;
             case SessionClosed close -> closed = true;
             case SessionStarted start -> metadata = start.metadata() == null ? Map.of() : Map.copyOf(start.metadata());
@@ -387,8 +395,7 @@ final class Conversation {
         }
         return new AgentMessage(response.id().isEmpty() ? null : response.id(), response.model(), content,
                 response.stopReason().name().toLowerCase(Locale.ROOT),
-                new dev.opencomputer.session.TokenUsage(response.usage().inputTokens(),
-                        response.usage().outputTokens(), 0, 0));
+                response.usage().stored());
     }
 
     /** A tool input as a JSON object; input that is not one is kept as {@code {"invalid_input": text}}. */

@@ -2,6 +2,7 @@ package dev.opencomputer.brain;
 
 import dev.opencomputer.session.AgentMessageDelta;
 import dev.opencomputer.session.AgentThinkingDelta;
+import dev.opencomputer.session.BudgetExhausted;
 import dev.opencomputer.session.RunStuck;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * One model call of the native runtime, with retries: the request is built from the folded
  * conversation and the agent, the key is revealed for each attempt, text and thinking deltas are
  * streamed as ephemeral events, and the response is stored as {@code agent.message}. A call that
- * cannot be made ends the run with the event its failure maps to.
+ * cannot be made ends the run with the event its failure maps to; a call the session's
+ * {@link Budget} refuses (it would certainly cross a limit) is not made and ends the run with
+ * {@code budget.exhausted}.
  */
 final class ModelStep {
 
@@ -30,14 +33,15 @@ final class ModelStep {
     private final RunSignals signals;
     private final ModelCredentials credentials;
     private final Supplier<List<ToolSpec>> mcpTools;
+    private final Budget budget;
 
-    ModelStep(RunContext context, SessionSetup setup, RunLog runLog, RunSignals signals) {
-        this(context, setup, runLog, signals, List::of);
-    }
-
-    /** @param mcpTools the tools of the session's connected MCP servers, asked before each call */
-    ModelStep(RunContext context, SessionSetup setup, RunLog runLog, RunSignals signals,
+    /**
+     * @param budget   the session's budget, checked before and after each call
+     * @param mcpTools the tools of the session's connected MCP servers, asked before each call
+     */
+    ModelStep(RunContext context, SessionSetup setup, RunLog runLog, RunSignals signals, Budget budget,
             Supplier<List<ToolSpec>> mcpTools) {
+        this.budget = budget;
         this.mcpTools = mcpTools;
         this.context = context;
         this.setup = setup;
@@ -56,6 +60,12 @@ final class ModelStep {
         } catch (IllegalArgumentException e) {
             return Optional.of(new SessionFailed("conversation_invalid", "the conversation cannot be sent: "
                     + e.getMessage()));
+        }
+        Optional<BudgetExhausted> refused = budget.refuses(request.model(), Budget.estimateInputTokens(request),
+                context.clock().instant());
+        if (refused.isPresent()) {
+            log.info("model call of {} not made: budget {} would be crossed", runLog.session(), refused.get().kind());
+            return Optional.of(refused.get());
         }
         ModelRetryPolicy policy = context.properties().retry().policy();
         for (int attempt = 1; ; attempt++) {

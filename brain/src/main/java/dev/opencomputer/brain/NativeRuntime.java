@@ -35,7 +35,7 @@ final class NativeRuntime implements AgentRuntime {
         this.brainTools = new BrainToolStep(run);
         this.mcp = new McpToolStep(run);
         this.clientTools = new ClientToolStep(run.setup().agent(), run.log());
-        this.model = new ModelStep(run.context(), run.setup(), run.log(), run.signals(), mcp::specs);
+        this.model = new ModelStep(run.context(), run.setup(), run.log(), run.signals(), run.budget(), mcp::specs);
         this.gate = new PermissionGate(run.setup().agent().permissions(), () -> run.log().conversation().waits(),
                 run.context().clock(), run.context().random());
     }

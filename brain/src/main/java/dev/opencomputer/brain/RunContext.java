@@ -3,6 +3,7 @@ package dev.opencomputer.brain;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.sandbox.SandboxDriver;
 import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.session.PriceTable;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -16,18 +17,37 @@ import java.util.random.RandomGenerator;
  * @param ticker monotonic nanoseconds ({@code System::nanoTime})
  * @param random the source of the retries' jitter
  * @param remoteUrls the SSRF check of remote MCP servers' URLs
+ * @param prices what models cost, for the sessions' budgets ({@link Budget})
  */
 record RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
         SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
         LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools,
-        RemoteUrlCheck remoteUrls) {
+        RemoteUrlCheck remoteUrls, PriceTable prices) {
 
-    /** A context whose runs call no remote MCP server. */
+    /** A context whose runs call no remote MCP server, with the given price table. */
+    RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+            LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools,
+            PriceTable prices) {
+        this(workerId, properties, leases, eventLog, setups, sandboxes, secrets, models, clock, ticker, random, runtime,
+                brainTools, RemoteUrlCheck.REFUSE_ALL, prices);
+    }
+
+    /** A context with the default price table. */
+    RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
+            SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+            LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools,
+            RemoteUrlCheck remoteUrls) {
+        this(workerId, properties, leases, eventLog, setups, sandboxes, secrets, models, clock, ticker, random, runtime,
+                brainTools, remoteUrls, PriceTable.DEFAULTS);
+    }
+
+    /** A context whose runs call no remote MCP server, with the default price table. */
     RunContext(String workerId, BrainProperties properties, SessionLeases leases, EventLog eventLog,
             SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
             LongSupplier ticker, RandomGenerator random, AgentRuntime.Kind runtime, BrainTools brainTools) {
         this(workerId, properties, leases, eventLog, setups, sandboxes, secrets, models, clock, ticker, random, runtime,
-                brainTools, RemoteUrlCheck.REFUSE_ALL);
+                brainTools, RemoteUrlCheck.REFUSE_ALL, PriceTable.DEFAULTS);
     }
 
     RunContext {
@@ -45,5 +65,6 @@ record RunContext(String workerId, BrainProperties properties, SessionLeases lea
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(brainTools, "brainTools");
         Objects.requireNonNull(remoteUrls, "remoteUrls");
+        Objects.requireNonNull(prices, "prices");
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * worker claimed the session, the append fails with
  * {@link dev.opencomputer.eventlog.StaleFencingTokenException} and nothing is stored), none follows
  * a stop, and whatever is appended — by the run or by anyone else — is folded into the run's
- * {@link Conversation} in log order.
+ * {@link Conversation} (and the run's {@link Budget}) in log order.
  */
 final class RunLog {
 
@@ -24,6 +24,7 @@ final class RunLog {
     private final Conversation conversation;
     private final RunSignals signals;
     private final Watchdog watchdog;
+    private Budget budget;
 
     RunLog(EventLog eventLog, SessionId session, long token, Conversation conversation, RunSignals signals,
             Watchdog watchdog) {
@@ -43,11 +44,23 @@ final class RunLog {
         return conversation;
     }
 
+    /** From now on, what is folded into the conversation is folded into {@code budget} as well. */
+    void folding(Budget budget) {
+        this.budget = budget;
+    }
+
+    private void fold(LoggedEvent event) {
+        conversation.apply(event);
+        if (budget != null) {
+            budget.apply(event);
+        }
+    }
+
     /** Folds whatever was appended since the last read: the run's own events, and anyone else's. */
     void catchUp() {
         while (true) {
             List<LoggedEvent> page = eventLog.readAfter(session, conversation.lastSeq(), READ_PAGE);
-            page.forEach(conversation::apply);
+            page.forEach(this::fold);
             if (page.size() < READ_PAGE) {
                 return;
             }
@@ -60,7 +73,7 @@ final class RunLog {
         List<LoggedEvent> logged = eventLog.append(session, List.of(events), token);
         watchdog.progressed();
         if (logged.getFirst().seq() == conversation.lastSeq() + 1) {
-            logged.forEach(conversation::apply);
+            logged.forEach(this::fold);
         } else {
             catchUp();
         }

@@ -1,6 +1,6 @@
 package dev.opencomputer.brain;
 
-import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.SessionEvent;
 import java.time.Duration;
 
 /**
@@ -54,7 +54,7 @@ final class RunSignals {
     private boolean waiting;
     private boolean done;
     private Stop stop;
-    private RunStuck stuck;
+    private SessionEvent stuck;
 
     /** The calling thread is the run's from now on. */
     synchronized void bind() {
@@ -81,8 +81,11 @@ final class RunSignals {
         }
     }
 
-    /** The watchdog's stop: the first reason found is the one the run reports. */
-    void stuck(RunStuck why) {
+    /**
+     * The watchdog's stop: the first reason found ({@code run.stuck}, or {@code budget.exhausted} of a
+     * run-time budget) is the event the run ends with.
+     */
+    void stuck(SessionEvent why) {
         synchronized (this) {
             if (stuck == null) {
                 stuck = why;
@@ -92,8 +95,8 @@ final class RunSignals {
     }
 
     /** The reason of the stuck stop being handled, forgotten for the next one. */
-    synchronized RunStuck takeStuck() {
-        RunStuck why = stuck;
+    synchronized SessionEvent takeStuck() {
+        SessionEvent why = stuck;
         stuck = null;
         return why;
     }

@@ -4,6 +4,8 @@ import dev.opencomputer.brain.RunSignals.Stop;
 import dev.opencomputer.brain.RunSignals.Stopped;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
 import dev.opencomputer.session.ClientToolCalled;
+import dev.opencomputer.session.BudgetExhausted;
+import dev.opencomputer.session.BudgetKind;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.PermissionRequested;
 import dev.opencomputer.session.RunStarted;
@@ -13,6 +15,7 @@ import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionIdle;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -56,6 +59,7 @@ final class SessionRun implements Runnable {
     private CancelWatch cancels;
     private OpenCalls calls;
     private AgentRuntime runtime;
+    private Budget budget;
     private boolean over;
 
     SessionRun(RunContext context, Lease lease, long claimedAtNanos, BiConsumer<SessionRun, Ending> onEnd) {
@@ -92,7 +96,12 @@ final class SessionRun implements Runnable {
 
     /** The heartbeat's watchdog: stops a waiting run over its time or without progress. */
     void watch() {
-        watchdog.whileWaiting().ifPresent(signals::stuck);
+        Optional<RunStuck> stuck = watchdog.whileWaiting();
+        if (stuck.isPresent()) {
+            signals.stuck(stuck.get());
+        } else {
+            watchdog.pastBudget().ifPresent(signals::stuck);
+        }
     }
 
     @Override
@@ -164,6 +173,8 @@ final class SessionRun implements Runnable {
         SandboxRecovery sandbox = new SandboxRecovery(context.sandboxes(), setup, tools, runLog);
         calls = new OpenCalls(runLog, tools, BrainToolStep.rerunnable(context, setup, runLog));
         watchdog.limits(setup.agent());
+        budget = Budget.load(context.eventLog(), id, setup.agent().budget(), context.prices());
+        runLog.folding(budget);
         cancels = CancelWatch.start(context.eventLog(), id, conversation.lastSeq(), signals);
         log.info("{} {} from seq {}", lease.resumes() ? "resuming" : "starting", id, conversation.lastSeq());
         begin(lease.resumes() ? new RuntimeRestarted(conversation.lastSeq()) : new RunStarted());
@@ -175,7 +186,7 @@ final class SessionRun implements Runnable {
             return;
         }
         sandbox.ensureRunning();
-        runtime = context.runtime().open(new RunScope(context, setup, runLog, signals, tools, sandbox));
+        runtime = context.runtime().open(new RunScope(context, setup, runLog, signals, tools, sandbox, budget));
         while (!over) {
             try {
                 step();
@@ -193,6 +204,12 @@ final class SessionRun implements Runnable {
             over = true;
             return;
         }
+        if (overBudget()) {
+            return;
+        }
+        Instant now = context.clock().instant();
+        watchdog.budgetDeadline(budget.runTimeDeadline(now).orElse(null),
+                budget.limits().limit(BudgetKind.RUN_TIME).orElse(null));
         List<ContentBlock.ToolUse> open = conversation.pendingCalls();
         if (!open.isEmpty()) {
             if (!calls.settle(open.getFirst())) {
@@ -217,6 +234,27 @@ final class SessionRun implements Runnable {
         }
     }
 
+    /**
+     * Appends the budget events due after the last response (or tool call, or a resume): the
+     * warnings, and when a limit is reached the open calls' answers and {@code budget.exhausted},
+     * which ends the run. True when the run ended so.
+     */
+    private boolean overBudget() {
+        List<SessionEvent> due = budget.due(context.clock().instant());
+        if (due.isEmpty()) {
+            return false;
+        }
+        boolean exhausted = due.getLast() instanceof BudgetExhausted;
+        List<SessionEvent> warnings = exhausted ? due.subList(0, due.size() - 1) : due;
+        if (!warnings.isEmpty()) {
+            runLog.append(warnings.toArray(SessionEvent[]::new));
+        }
+        if (exhausted) {
+            end(due.getLast());
+        }
+        return exhausted;
+    }
+
     /** A cancel or the watchdog stopped the step: the run handles it and goes on; anything harder unwinds it. */
     private void handle(Stopped stopped) {
         if (stopped.reason() == Stop.STUCK) {
@@ -225,10 +263,12 @@ final class SessionRun implements Runnable {
         if (stopped.reason() == Stop.CANCELLED && signals.clear(Stop.CANCELLED)) {
             log.info("run of {} cancelled", id);
         } else if (stopped.reason() == Stop.STUCK && signals.clear(Stop.STUCK)) {
-            RunStuck why = signals.takeStuck();
-            log.info("run of {} stuck: {}", id, why.reason());
+            SessionEvent why = signals.takeStuck();
+            String reason = why instanceof RunStuck stuck ? stuck.reason()
+                    : "the session's " + ((BudgetExhausted) why).kind() + " budget is exhausted";
+            log.info("run of {} stuck: {}", id, reason);
             runLog.catchUp();
-            calls.answerStopped("not finished: the run was stopped (" + why.reason() + ")");
+            calls.answerStopped("not finished: the run was stopped (" + reason + ")");
             end(why);
         } else {
             throw stopped;
@@ -242,8 +282,9 @@ final class SessionRun implements Runnable {
     }
 
     /**
-     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck}, or
-     * a wait: {@code permission.requested}, {@code client_tool.called}),
+     * Ends the run with {@code end} ({@code session.idle}, {@code session.failed}, {@code run.stuck},
+     * {@code budget.exhausted} after answering the open calls, or a wait: {@code permission.requested},
+     * {@code client_tool.called}),
      * unless a user message slipped in between the last read and {@code end}: that message would
      * be left unanswered by a session that is no longer running, so the run goes on with a new
      * {@code run.started} instead.
@@ -254,6 +295,11 @@ final class SessionRun implements Runnable {
             runLog.append(end);
             over = true;
             return;
+        }
+        if (end instanceof BudgetExhausted exhausted) {
+            log.info("run of {} stopped: budget {} reached ({} of {})", id, exhausted.kind(), exhausted.used(),
+                    exhausted.limit());
+            calls.answerStopped("not run: the session's " + exhausted.kind() + " budget is exhausted");
         }
         long readUpTo = conversation.lastSeq();
         long endSeq = runLog.append(end).getFirst().seq();

@@ -1,6 +1,10 @@
 package dev.opencomputer.brain;
 
+import dev.opencomputer.session.BudgetExhausted;
+import dev.opencomputer.session.BudgetKind;
 import dev.opencomputer.session.RunStuck;
+import dev.opencomputer.session.Spend;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * The limits of one run, each a rule in one place: the agent's {@code maxSteps} (checked before a
  * model call), the agent's {@code maxRunTime} (before a model call, and while the run waits), and
- * the worker's {@code no-progress-timeout} (while the run waits: nothing appended for that long).
+ * the worker's {@code no-progress-timeout} (while the run waits: nothing appended for that long),
+ * and the session's run-time budget while the run waits ({@link #pastBudget()}).
  * The run's own thread reports its progress and when it began; the worker's heartbeat thread asks
  * {@link #whileWaiting()}. Thread-safe.
  */
@@ -24,6 +29,9 @@ final class Watchdog {
     private volatile long progressAtNanos;
     /** Set while the run ends as stuck, so that it is not stopped a second time. */
     private volatile boolean windingDown;
+    /** When the session's run-time budget runs out, if it has one and a run is in progress ({@link Budget}). */
+    private volatile Instant budgetDeadline;
+    private volatile BigDecimal runTimeLimit;
 
     /**
      * @param ticker monotonic nanoseconds ({@code System::nanoTime}) for the no-progress rule
@@ -45,6 +53,27 @@ final class Watchdog {
     void runBegan(Instant at) {
         startedAt = at;
         windingDown = false;
+    }
+
+    /**
+     * The run's thread tells when the session's run-time budget ({@code limit} seconds) runs out at
+     * the current spend; null when it has none or no run is in progress.
+     */
+    void budgetDeadline(Instant at, BigDecimal limit) {
+        runTimeLimit = limit;
+        budgetDeadline = at;
+    }
+
+    /** While the run waits (the heartbeat asks): the {@code budget.exhausted} of a run-time budget that ran out. */
+    Optional<BudgetExhausted> pastBudget() {
+        Instant deadline = budgetDeadline;
+        BigDecimal limit = runTimeLimit;
+        Instant now = clock.instant();
+        if (windingDown || deadline == null || limit == null || now.isBefore(deadline)) {
+            return Optional.empty();
+        }
+        BigDecimal used = limit.add(BigDecimal.valueOf(Duration.between(deadline, now).toMillis(), 3));
+        return Optional.of(new BudgetExhausted(BudgetKind.RUN_TIME.wireName(), Spend.plain(used), limit));
     }
 
     /** The run appended something. */

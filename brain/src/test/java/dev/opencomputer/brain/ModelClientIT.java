@@ -96,6 +96,20 @@ class ModelClientIT {
 
     @ParameterizedTest
     @EnumSource(ModelProvider.class)
+    void promptCacheReadsAndWritesAreReportedApartFromTheInput(ModelProvider provider) throws Exception {
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("cached").withUsage(100, 20, 3_000, 400)));
+
+        ModelResponse response = models.call(request(provider, "Use the cache").build(), KEY, ModelStreamListener.NONE);
+
+        // OpenAI reports cache reads only (prompt_tokens_details.cached_tokens); its writes are plain input
+        TokenUsage expected = provider == ModelProvider.ANTHROPIC ? new TokenUsage(3_500, 20, 3_000, 400)
+                : new TokenUsage(3_500, 20, 3_000, 0);
+        assertThat(response.usage()).isEqualTo(expected);
+        assertThat(response.usage().stored().inputTokens()).isEqualTo(provider == ModelProvider.ANTHROPIC ? 100 : 500);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelProvider.class)
     void streamsTextDeltasInOrderAndReturnsTheWholeResponse(ModelProvider provider) throws Exception {
         server = ModelServer.start(ModelScript.of(ScriptedTurn.text("one two three four").withUsage(10, 4)));
         List<String> deltas = new CopyOnWriteArrayList<>();

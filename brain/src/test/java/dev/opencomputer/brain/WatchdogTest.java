@@ -43,6 +43,21 @@ class WatchdogTest {
     }
 
     @Test
+    void aRunTimeBudgetThatRunsOutWhileTheRunWaitsStopsItAsExhausted() {
+        watchdog.budgetDeadline(START.plusSeconds(30), java.math.BigDecimal.valueOf(120));
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(watchdog.pastBudget()).isEmpty();
+        clock.advance(Duration.ofMillis(1_500));
+        assertThat(watchdog.pastBudget()).contains(new dev.opencomputer.session.BudgetExhausted("run_time",
+                new java.math.BigDecimal("120.5"), java.math.BigDecimal.valueOf(120)));
+        watchdog.windDown();
+        assertThat(watchdog.pastBudget()).as("not a second time").isEmpty();
+        watchdog.runBegan(START);
+        watchdog.budgetDeadline(null, null);
+        assertThat(watchdog.pastBudget()).isEmpty();
+    }
+
+    @Test
     void theStepLimitComesFirstBeforeACall() {
         watchdog.limits(agent(Duration.ofMinutes(10), 2));
         watchdog.runBegan(START);

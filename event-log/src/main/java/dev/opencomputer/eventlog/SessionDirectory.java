@@ -37,8 +37,8 @@ public interface SessionDirectory {
     List<Session> list(TenantId tenant, SessionQuery query, SessionId below, int limit);
 
     /**
-     * Up to {@code limit} sessions of any tenant that are idle-like ({@code idle} or {@code waiting},
-     * {@link dev.opencomputer.session.SessionStatus#isIdleLike()}) and changed last before
+     * Up to {@code limit} sessions of any tenant that are idle-like ({@code idle}, {@code waiting} or
+     * {@code exhausted}, {@link dev.opencomputer.session.SessionStatus#isIdleLike()}) and changed last before
      * {@code cutoff}, the longest unchanged first (ties by id); with {@code after} null the first
      * page, else those that come after {@code after} in that order.
      */

@@ -43,6 +43,9 @@ public final class EventCatalogue {
         STORED.put(PermissionAnswered.TYPE, PermissionAnswered.class);
         STORED.put(PermissionExpired.TYPE, PermissionExpired.class);
         STORED.put(ClientToolCalled.TYPE, ClientToolCalled.class);
+        STORED.put(BudgetChanged.TYPE, BudgetChanged.class);
+        STORED.put(BudgetWarning.TYPE, BudgetWarning.class);
+        STORED.put(BudgetExhausted.TYPE, BudgetExhausted.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

@@ -48,6 +48,9 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case PermissionAnswered e -> this;
             case PermissionExpired e -> this;
             case ClientToolCalled e -> this;
+            case BudgetChanged e -> this;
+            case BudgetWarning e -> this;
+            case BudgetExhausted e -> this;
             case UnknownEvent e -> this;
         };
     }

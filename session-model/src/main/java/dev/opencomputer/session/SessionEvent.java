@@ -16,7 +16,8 @@ public sealed interface SessionEvent
                 CommandExited, FileWritten, RuntimeCrashed, RuntimeRestarted, RunStarted, SessionIdle,
                 SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed, SessionClosed,
                 WebhookSent, SessionConfigChanged, PullRequestOpened, McpConnected, McpServerFailed,
-                PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled, UnknownEvent {
+                PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled, BudgetChanged,
+                BudgetWarning, BudgetExhausted, UnknownEvent {
 
     /** The wire name, {@code domain.action}. */
     String type();

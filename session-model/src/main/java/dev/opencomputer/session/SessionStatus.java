@@ -17,11 +17,14 @@ import java.util.Locale;
  *       meanwhile waits with it.
  *   <li>{@code hibernated}: idle, with the sandbox stopped and the workspace kept.
  *   <li>{@code failed}: the last run ended with a permanent error; a new message retries.
+ *   <li>{@code exhausted}: the last run stopped at one of the session's budgets
+ *       ({@link BudgetExhausted}); a message is refused until the budget changes
+ *       ({@link BudgetChanged}, back to {@code idle}).
  *   <li>{@code closed}: terminal; the log stays readable, nothing else changes.
  * </ul>
  */
 public enum SessionStatus {
-    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED, WAITING;
+    PENDING, RUNNING, IDLE, HIBERNATED, FAILED, CLOSED, WAITING, EXHAUSTED;
 
     /** The lowercase wire name. */
     public String wireName() {
@@ -43,9 +46,12 @@ public enum SessionStatus {
         return this == CLOSED;
     }
 
-    /** Whether the session may hibernate once it has been so for long enough: idle or waiting. */
+    /**
+     * Whether the session may hibernate once it has been so for long enough: idle, waiting (for a
+     * person or a backend) or exhausted (waiting for its budget to be raised).
+     */
     public boolean isIdleLike() {
-        return this == IDLE || this == WAITING;
+        return this == IDLE || this == WAITING || this == EXHAUSTED;
     }
 
     /** Whether a brain worker has something to do: a pending or running session. */
@@ -65,7 +71,7 @@ public enum SessionStatus {
             case SessionIdle e -> IDLE;
             case RunCancelled e -> IDLE;
             case RunStuck e -> IDLE;
-            case SessionHibernated e -> this == IDLE ? HIBERNATED : this;
+            case SessionHibernated e -> this == IDLE || this == EXHAUSTED ? HIBERNATED : this;
             case SessionWoke e -> this == HIBERNATED ? IDLE : this;
             case SessionFailed e -> FAILED;
             case SessionClosed e -> CLOSED;
@@ -86,6 +92,9 @@ public enum SessionStatus {
             case ClientToolCalled e -> WAITING;
             case PermissionAnswered e -> this == WAITING ? PENDING : this;
             case PermissionExpired e -> this == WAITING ? PENDING : this;
+            case BudgetWarning e -> this;
+            case BudgetExhausted e -> EXHAUSTED;
+            case BudgetChanged e -> this == EXHAUSTED ? IDLE : this;
             case UnknownEvent e -> this;
         };
     }

@@ -7,7 +7,7 @@ import java.util.Set;
  * What one session used in a window {@code [from, to)}, folded from its log in seq order: the time it
  * was running and the model calls it made. A run is in progress from {@link RunStarted} (or a
  * {@link RuntimeRestarted} that resumes one) until {@link SessionIdle}, {@link RunCancelled},
- * {@link RunStuck}, {@link SessionFailed} or {@link SessionClosed}, or starts to wait for a person or a
+ * {@link RunStuck}, {@link BudgetExhausted}, {@link SessionFailed} or {@link SessionClosed}, or starts to wait for a person or a
  * backend ({@link PermissionRequested}, {@link ClientToolCalled}: waiting is not running); a run still in progress counts
  * until {@code to}. The calls and tokens are those of each {@link AgentMessage} appended in the window.
  * Not thread-safe: one meter per session and fold.
@@ -17,7 +17,8 @@ public final class UsageMeter {
     /** The only event types that can change a figure; a reader may skip the rest. */
     public static final Set<Class<? extends SessionEvent>> METERED = Set.of(RunStarted.class,
             RuntimeRestarted.class, SessionIdle.class, RunCancelled.class, RunStuck.class, SessionFailed.class,
-            SessionClosed.class, AgentMessage.class, PermissionRequested.class, ClientToolCalled.class);
+            SessionClosed.class, BudgetExhausted.class, AgentMessage.class, PermissionRequested.class,
+            ClientToolCalled.class);
 
     /** The figures: running time in milliseconds, model calls and their tokens. */
     public record Metered(long runningMillis, long calls, TokenUsage tokens) {
@@ -65,6 +66,7 @@ public final class UsageMeter {
             // waiting for a person or a backend is not running time; the next run.started meters again
             case PermissionRequested e -> runEnds(at);
             case ClientToolCalled e -> runEnds(at);
+            case BudgetExhausted e -> runEnds(at);
             // Not metered (and not in METERED):
             case SessionStarted e -> { }
             case UserMessage e -> { }
@@ -83,6 +85,8 @@ public final class UsageMeter {
             case PermissionAnswered e -> { }
             case PermissionExpired e -> { }
             case SessionConfigChanged e -> { }
+            case BudgetChanged e -> { }
+            case BudgetWarning e -> { }
             case UnknownEvent e -> { }
         }
     }

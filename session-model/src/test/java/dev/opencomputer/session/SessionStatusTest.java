@@ -35,6 +35,18 @@ class SessionStatusTest {
     }
 
     @Test
+    void anExhaustedBudgetStopsTheRunAsExhaustedUntilTheBudgetChanges() {
+        java.math.BigDecimal ten = java.math.BigDecimal.TEN;
+        assertThat(SessionStatus.RUNNING.after(new BudgetWarning("tokens", ten, ten))).isEqualTo(SessionStatus.RUNNING);
+        assertThat(SessionStatus.RUNNING.after(new BudgetExhausted("tokens", ten, ten)))
+                .isEqualTo(SessionStatus.EXHAUSTED);
+        assertThat(SessionStatus.EXHAUSTED.after(new BudgetChanged(20L, null, null))).isEqualTo(SessionStatus.IDLE);
+        assertThat(SessionStatus.IDLE.after(new BudgetChanged(20L, null, null))).isEqualTo(SessionStatus.IDLE);
+        assertThat(SessionStatus.EXHAUSTED.after(new SessionHibernated())).isEqualTo(SessionStatus.HIBERNATED);
+        assertThat(SessionStatus.parse("exhausted")).isEqualTo(SessionStatus.EXHAUSTED);
+    }
+
+    @Test
     void cancelledAndStuckRunsLeaveTheSessionIdle() {
         assertThat(SessionStatus.RUNNING.after(new RunCancelled("requested"))).isEqualTo(SessionStatus.IDLE);
         assertThat(SessionStatus.RUNNING.after(new RunStuck("no_progress", null))).isEqualTo(SessionStatus.IDLE);

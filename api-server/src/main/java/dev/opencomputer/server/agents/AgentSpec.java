@@ -2,6 +2,9 @@ package dev.opencomputer.server.agents;
 
 import dev.opencomputer.server.problems.FieldViolation;
 import dev.opencomputer.server.problems.RequestInvalidException;
+import dev.opencomputer.session.BudgetLimits;
+import dev.opencomputer.session.PriceTable;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,31 +21,40 @@ import java.util.regex.Pattern;
  * @param mcpServers  the MCP servers of the agent's sessions (a session may add its own)
  * @param permissions which tool calls need a person's yes ({@link Permissions}); default: none
  * @param clientTools tools the user's backend runs ({@link ClientTool}); default: none
+ * @param budget      the most one session of this version may spend; null for no limit
  */
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
         List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
-        List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools) {
+        List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget) {
 
-    /** A spec without MCP servers, permission rules or client tools. */
+    /** A spec without MCP servers, permission rules, client tools or budget. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata) {
-        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null, null);
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null, null,
+                null);
     }
 
-    /** A spec with MCP servers but no permission rules or client tools. */
+    /** A spec with MCP servers only. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
             List<McpServerSpec> mcpServers) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, mcpServers, null,
-                null);
+                null, null);
     }
 
-    /** A spec with permission rules or client tools but no MCP servers. */
+    /** A spec with permission rules or client tools only. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Permissions permissions,
             List<ClientTool> clientTools) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(),
-                permissions, clientTools);
+                permissions, clientTools, null);
+    }
+
+    /** A spec with a budget only. */
+    public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
+            List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Budget budget) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null,
+                null, budget);
     }
 
     /** The tools an agent may be allowed, by the names the model sees. */
@@ -79,6 +91,38 @@ public record AgentSpec(String name, String model, String provider, String promp
     public record ClientTool(String name, String description, Map<String, Object> inputSchema) {
     }
 
+    /**
+     * The most a session may spend ({@code docs/budgets.md}); a null field is no limit.
+     *
+     * @param maxTokens  tokens of every kind added up
+     * @param maxCostUsd US dollars by the price table; the agent's model needs a price
+     * @param maxRunTime seconds of running time (idle and hibernated time excluded)
+     */
+    public record Budget(Long maxTokens, BigDecimal maxCostUsd, Long maxRunTime) {
+
+        /** The budget as the brain enforces it; {@link BudgetLimits#NONE} for null or an empty one. */
+        public static BudgetLimits limits(Budget budget) {
+            return budget == null ? BudgetLimits.NONE
+                    : new BudgetLimits(budget.maxTokens, budget.maxCostUsd, budget.maxRunTime);
+        }
+
+        /** Each broken rule of a budget sent as {@code field}. */
+        public static void check(String field, Budget budget, List<FieldViolation> v) {
+            if (budget == null) {
+                return;
+            }
+            if (budget.maxTokens != null && budget.maxTokens < 1) {
+                v.add(new FieldViolation(field + ".maxTokens", "must be at least 1"));
+            }
+            if (budget.maxCostUsd != null && (budget.maxCostUsd.signum() <= 0 || budget.maxCostUsd.scale() > 6)) {
+                v.add(new FieldViolation(field + ".maxCostUsd", "must be more than 0, with at most 6 decimals"));
+            }
+            if (budget.maxRunTime != null && (budget.maxRunTime < 1 || budget.maxRunTime > 31_536_000)) {
+                v.add(new FieldViolation(field + ".maxRunTime", "must be from 1 to 31536000 seconds"));
+            }
+        }
+    }
+
     /** Applies defaults to what a client sent. */
     public static AgentSpec withDefaults(AgentSpec sent) {
         String model = sent.model() == null ? null : sent.model().strip();
@@ -99,7 +143,8 @@ public record AgentSpec(String name, String model, String provider, String promp
                 sent.metadata() == null ? Map.of() : new LinkedHashMap<>(sent.metadata()),
                 sent.mcpServers() == null ? List.of() : sent.mcpServers(),
                 sent.permissions(),
-                sent.clientTools() == null ? List.of() : sent.clientTools());
+                sent.clientTools() == null ? List.of() : sent.clientTools(),
+                sent.budget() == null || Budget.limits(sent.budget()).isEmpty() ? null : sent.budget());
     }
 
     /** OpenAI's model families by name; everything else defaults to Anthropic. */
@@ -151,6 +196,7 @@ public record AgentSpec(String name, String model, String provider, String promp
         if (limits.maxSteps() < 1 || limits.maxSteps() > 10_000) {
             v.add(new FieldViolation("limits.maxSteps", "must be from 1 to 10000"));
         }
+        Budget.check("budget", budget, v);
         if (metadata.size() > 50) {
             v.add(new FieldViolation("metadata", "must have at most 50 entries"));
         }
@@ -166,6 +212,15 @@ public record AgentSpec(String name, String model, String provider, String promp
         ClientTools.check(clientTools, tools, v);
         if (!v.isEmpty()) {
             throw new RequestInvalidException(v);
+        }
+        return this;
+    }
+
+    /** This spec, or a validation problem when it caps dollars for a model the price table has no price for. */
+    public AgentSpec priced(PriceTable prices) {
+        if (budget != null && budget.maxCostUsd() != null && prices.price(model).isEmpty()) {
+            throw new RequestInvalidException("budget.maxCostUsd", "the model " + model
+                    + " has no price (opencomputer.brain.prices), so its cost cannot be capped; cap tokens instead");
         }
         return this;
     }

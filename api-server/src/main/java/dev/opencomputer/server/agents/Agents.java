@@ -18,6 +18,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import dev.opencomputer.session.PriceTable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,14 +35,16 @@ public class Agents {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final PriceTable prices;
     private final TransactionTemplate transactions;
     private final ObjectProvider<CredentialCheck> credentialCheck;
     private final McpServerRules mcpRules;
     private final Clock clock;
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
-            ObjectProvider<CredentialCheck> credentialCheck, McpServerRules mcpRules, Clock clock) {
+            ObjectProvider<CredentialCheck> credentialCheck, McpServerRules mcpRules, Clock clock, PriceTable prices) {
         this.mcpRules = mcpRules;
+        this.prices = prices;
         this.jdbc = jdbc;
         this.json = json;
         this.transactions = transactions;
@@ -51,7 +54,7 @@ public class Agents {
 
     /** Creates version 1 of a new agent; a live agent of the same name is a conflict. */
     public Agent create(TenantId tenant, AgentSpec sent) {
-        AgentSpec spec = withMcpServers(AgentSpec.withDefaults(sent).validated());
+        AgentSpec spec = withMcpServers(AgentSpec.withDefaults(sent).validated()).priced(prices);
         checkCredential(tenant, spec);
         Instant now = clock.instant();
         AgentId id = AgentId.next(now);
@@ -86,7 +89,7 @@ public class Agents {
                 ObjectNode merged = json.valueToTree(current.spec());
                 mergePatch(merged, patch);
                 AgentSpec spec = withMcpServers(AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class))
-                        .validated());
+                        .validated()).priced(prices);
                 if (spec.credential() != null && !spec.credential().equals(current.credential())) {
                     checkCredential(tenant, spec);
                 }
@@ -171,7 +174,7 @@ public class Agents {
     private AgentSpec withMcpServers(AgentSpec spec) {
         return new AgentSpec(spec.name(), spec.model(), spec.provider(), spec.prompt(), spec.runtime(),
                 spec.credential(), spec.tools(), spec.sandbox(), spec.limits(), spec.metadata(),
-                mcpRules.checked("mcpServers", spec.mcpServers()));
+                mcpRules.checked("mcpServers", spec.mcpServers()), spec.permissions(), spec.clientTools(), spec.budget());
     }
 
     private void checkCredential(TenantId tenant, AgentSpec spec) {

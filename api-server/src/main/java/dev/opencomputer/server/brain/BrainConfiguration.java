@@ -22,6 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import dev.opencomputer.session.ModelPrice;
+import dev.opencomputer.session.PriceTable;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -51,6 +54,18 @@ class BrainConfiguration {
         return Binder.get(environment).bind(PREFIX, BrainProperties.class).orElseGet(BrainProperties::defaults);
     }
 
+    /**
+     * What models cost, for budgets: {@link PriceTable#DEFAULTS} with {@code opencomputer.brain.prices.<model>}
+     * entries ({@code input}, {@code output}, {@code cache-read}, {@code cache-write}, USD per million
+     * tokens) added or replacing a default. Bound on every role: the API prices usage and checks budgets too.
+     */
+    @Bean
+    PriceTable priceTable(Environment environment) {
+        Map<String, ModelPrice> configured = Binder.get(environment)
+                .bind(PREFIX + ".prices", Bindable.mapOf(String.class, ModelPrice.class)).orElseGet(Map::of);
+        return PriceTable.DEFAULTS.with(configured);
+    }
+
     @Bean(destroyMethod = "close")
     @Conditional(BrainRole.class)
     ModelClient modelClient(Clock clock) {
@@ -74,9 +89,9 @@ class BrainConfiguration {
     @Conditional(BrainRole.class)
     BrainWorker brainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog,
             SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-            GithubSessions github, McpServerRules mcpRules) {
+            GithubSessions github, McpServerRules mcpRules, PriceTable prices) {
         return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock,
-                new GithubTools(github, eventLog), mcpRules.remoteUrlCheck());
+                new GithubTools(github, eventLog), mcpRules.remoteUrlCheck(), prices);
     }
 
     /** Starts the worker once the application is up; stops it early in the shutdown. */

@@ -25,6 +25,7 @@ public enum ProblemType {
     ENDPOINT_DISABLED("endpoint-disabled", HttpStatus.CONFLICT, "Webhook endpoint disabled"),
     SESSION_CLOSED("session-closed", HttpStatus.CONFLICT, "Session closed"),
     ALREADY_ANSWERED("already-answered", HttpStatus.CONFLICT, "Already answered"),
+    BUDGET_EXHAUSTED("budget-exhausted", HttpStatus.CONFLICT, "Budget exhausted"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
             "Idempotency key reused with a different request"),
     IDEMPOTENCY_KEY_IN_USE("idempotency-key-in-use", HttpStatus.CONFLICT,

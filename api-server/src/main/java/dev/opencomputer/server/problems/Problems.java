@@ -18,6 +18,7 @@ import dev.opencomputer.server.auth.ForbiddenException;
 import dev.opencomputer.server.http.IdempotencyKeyInUseException;
 import dev.opencomputer.server.http.IdempotencyKeyReusedException;
 import dev.opencomputer.server.secrets.UnknownSecretException;
+import dev.opencomputer.server.budgets.BudgetExhaustedException;
 import dev.opencomputer.server.sessions.SessionClosedException;
 import dev.opencomputer.webhooks.EndpointDisabledException;
 import dev.opencomputer.webhooks.EndpointLimitExceededException;
@@ -70,6 +71,9 @@ public final class Problems {
             case SessionClosedException e -> Problem.of(ProblemType.SESSION_CLOSED, e.getMessage());
             case dev.opencomputer.server.sessions.AlreadyAnsweredException e -> Problem.of(ProblemType.ALREADY_ANSWERED,
                     e.getMessage());
+            case BudgetExhaustedException e -> new Problem(ProblemType.BUDGET_EXHAUSTED, e.getMessage(),
+                    Map.of("kind", e.exhausted().kind(), "used", e.exhausted().used(), "limit", e.exhausted().limit()),
+                    new HttpHeaders());
             case SessionNotFoundException e -> Problem.of(ProblemType.NOT_FOUND, "session " + e.sessionId() + " not found");
             case EventTooLargeException e -> Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
                     "the event is larger than the log accepts (" + e.limit() + " bytes)");

@@ -52,7 +52,10 @@ final class HibernationCandidates {
         return candidates;
     }
 
-    /** Whether {@code session} keeps its sandbox running: it runs, will run, or has not been idle long enough. */
+    /**
+     * Whether {@code session} keeps its sandbox running: it runs, will run, or has not been idle (or
+     * exhausted, waiting for a budget) long enough.
+     */
     static boolean needsItsSandbox(Session session, Instant cutoff) {
         return session.status().isRunnable()
                 || (session.status().isIdleLike() && !session.updatedAt().isBefore(cutoff));

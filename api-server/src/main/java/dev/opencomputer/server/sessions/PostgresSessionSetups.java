@@ -12,6 +12,7 @@ import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.server.agents.Agent;
 import dev.opencomputer.server.agents.AgentPermissions;
 import dev.opencomputer.server.agents.ClientTools;
+import dev.opencomputer.server.agents.AgentSpec;
 import dev.opencomputer.server.agents.Agents;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.server.sandboxes.Sandboxes;
@@ -71,7 +72,8 @@ class PostgresSessionSetups implements SessionSetups {
                 ModelProvider.parse(agent.provider()), agent.model(), null, agent.prompt(),
                 agent.credential() == null ? null : SecretName.parse(agent.credential()),
                 AgentSetup.tools(agent.tools()), Duration.ofSeconds(agent.limits().maxRunTimeSeconds()),
-                agent.limits().maxSteps(), permissions(agent, started), ClientTools.specs(agent.clientTools()));
+                agent.limits().maxSteps(), permissions(agent, started), ClientTools.specs(agent.clientTools()),
+                AgentSpec.Budget.limits(agent.budget()));
         List<McpServer> mcpServers = new ArrayList<>();
         agent.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         started.mcpServers().forEach(server -> mcpServers.add(server.toServer()));

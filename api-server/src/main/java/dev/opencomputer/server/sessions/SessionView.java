@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.server.budgets.BudgetView;
 import java.time.Instant;
 import java.util.Map;
 
@@ -9,27 +10,35 @@ import java.util.Map;
  * {@code clientTokenExpiresAt}. {@code sandboxId} is the sandbox its tools run in, {@code cwd} the
  * working directory of its commands (null = {@code /workspace}); the session's env is never shown,
  * so that a value put there by mistake does not travel further. {@code mcpServers} (the agent's and the
- * session's, with their state) and {@code pending} (the permission requests and client tool calls it
- * waits for) are shown by {@code GET /v1/sessions/{id}} only, not in lists.
+ * session's, with their state), {@code pending} (the permission requests and client tool calls it
+ * waits for) and {@code budget} (limits in force, spend, exhaustion) are shown by
+ * {@code GET /v1/sessions/{id}} only (the budget also by the start), not in lists.
  */
 public record SessionView(String id, String status, String agentId, int agentVersion, long lastSeq,
         String sandboxId, String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt,
-        java.util.List<McpServerView> mcpServers, PendingWaits pending) {
+        java.util.List<McpServerView> mcpServers, PendingWaits pending, BudgetView budget) {
 
     SessionView(String id, String status, String agentId, int agentVersion, long lastSeq, String sandboxId,
             String cwd, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
-        this(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt, updatedAt, null, null);
+        this(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt, updatedAt, null, null,
+                null);
     }
 
     SessionView withMcpServers(java.util.List<McpServerView> servers) {
         return new SessionView(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt,
-                updatedAt, servers, pending);
+                updatedAt, servers, pending, budget);
     }
 
     /** This view with what the session waits for. */
     SessionView withPending(PendingWaits waits) {
         return new SessionView(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt,
-                updatedAt, mcpServers, waits);
+                updatedAt, mcpServers, waits, budget);
+    }
+
+    /** This view with its budget. */
+    SessionView with(BudgetView budget) {
+        return new SessionView(id, status, agentId, agentVersion, lastSeq, sandboxId, cwd, metadata, createdAt,
+                updatedAt, mcpServers, pending, budget);
     }
 
     boolean isClosed() {

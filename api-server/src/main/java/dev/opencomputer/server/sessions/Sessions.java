@@ -23,7 +23,10 @@ import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.server.budgets.SessionBudgets;
+import dev.opencomputer.session.BudgetChanged;
 import dev.opencomputer.session.SessionClosed;
+import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStarted;
 import dev.opencomputer.session.SessionStatus;
@@ -60,13 +63,15 @@ public class Sessions {
     private final TierLimits limits;
     private final McpServerRules mcpRules;
     private final SessionMcpServers mcpStates;
+    private final SessionBudgets budgets;
 
     Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
             SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain,
-            McpServerRules mcpRules, SessionMcpServers mcpStates, TierLimits limits) {
+            McpServerRules mcpRules, SessionMcpServers mcpStates, TierLimits limits, SessionBudgets budgets) {
         this.limits = limits;
         this.mcpRules = mcpRules;
         this.mcpStates = mcpStates;
+        this.budgets = budgets;
         this.sandboxes = sandboxes;
         this.brain = brain;
         this.setups = setups;
@@ -94,7 +99,8 @@ public class Sessions {
      * Starts a session of the agent's current version: its sandbox (created from the agent's image,
      * or the tenant's existing sandbox named by {@code sandbox}), its setup row, then the session
      * row with {@code session.started} and the first {@code user.message}, status {@code pending};
-     * then wakes this replica's brain worker. Whatever fails on the way (engine unreachable, a limit)
+     * then wakes this replica's brain worker. A budget of its own ({@code session.budget_changed}, between
+     * the two) may only lower the agent's. Whatever fails on the way (engine unreachable, a limit)
      * leaves nothing behind: no session exists without its sandbox and setup.
      */
     public SessionView start(TenantId tenant, StartSession request) {
@@ -132,6 +138,7 @@ public class Sessions {
             throw new RequestInvalidException("agent", "no agent with this id or name");
         }
         List<McpServerSpec> mcpServers = mcpServers(agent, request.mcpServers());
+        Optional<BudgetChanged> ownBudget = budgets.atStart(agent, request.budget()); // refused: no sandbox made
         if (attached != null && !sandboxes.exists(tenant, attached)) {
             throw new RequestInvalidException("sandbox", "no sandbox with this id");
         }
@@ -142,18 +149,26 @@ public class Sessions {
                                 null)).id());
         AgentId agentId = AgentId.parse(agent.id());
         SessionId id = SessionId.next(clock.instant());
+        List<SessionEvent> first = new ArrayList<>();
+        first.add(new SessionStarted(agentId, agent.version(), agent.model(), null, metadata));
+        ownBudget.ifPresent(first::add);
+        first.add(new UserMessage(request.input()));
         try {
             setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, mcpServers,
                     request.permissions(), clock.instant());
-            eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), List.of(
-                    new SessionStarted(agentId, agent.version(), agent.model(), null, metadata),
-                    new UserMessage(request.input())));
+            eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), first);
         } catch (RuntimeException e) {
             undoStart(tenant, id, attached == null ? sandbox : null, e);
             throw e;
         }
         wakeBrain();
-        return find(tenant, id);
+        return show(tenant, id);
+    }
+
+    /** The session with its budget (limits, spend, exhaustion), as {@code GET /v1/sessions/{id}} shows it. */
+    public SessionView show(TenantId tenant, SessionId id) {
+        SessionView session = find(tenant, id);
+        return session.with(budgets.view(tenant, id));
     }
 
     /** The session's own MCP servers, checked, none named like one of the agent's. */
@@ -268,7 +283,7 @@ public class Sessions {
         return new SessionView(session.id().value(), session.status().wireName(), session.agentId().value(),
                 session.agentVersion(), session.lastSeq(), placement == null ? null : placement.sandbox().value(),
                 placement == null ? null : placement.cwd(), session.metadata(), session.createdAt(),
-                session.updatedAt(), null, null);
+                session.updatedAt(), null, null, null);
     }
 
     /**
@@ -352,6 +367,7 @@ public class Sessions {
         if (session.isClosed()) {
             throw new SessionClosedException(id.value());
         }
+        budgets.requireNotExhausted(id);
         LoggedEvent event = message.interrupts() && SessionControl.hasRun(session)
                 ? eventLog.append(id, List.of(new RunCancelled(SessionControl.INTERRUPTED),
                         new UserMessage(message.text()))).getLast()

@@ -87,7 +87,7 @@ class SessionsController {
                 wanted = Optional.of(SessionStatus.parse(status));
             } catch (IllegalArgumentException e) {
                 throw new ParameterInvalidException("status",
-                        "status must be one of pending, running, waiting, idle, hibernated, failed, closed");
+                        "status must be one of pending, running, waiting, idle, hibernated, failed, closed, exhausted");
             }
         }
         SessionFilter filter = new SessionFilter(wanted,
@@ -141,7 +141,7 @@ class SessionsController {
     @GetMapping("/{id}")
     SessionView get(Caller caller, @PathVariable String id) {
         SessionId session = sessionId(id);
-        SessionView view = sessions.find(caller.requireSession(session), session);
+        SessionView view = sessions.show(caller.requireSession(session), session);
         return view.withPending(answers.pending(session));
     }
 

@@ -19,28 +19,36 @@ import java.util.Map;
  * @param mcpServers             MCP servers for this session, added to the agent's (names unique)
  * @param permissions            rules on top of the agent's permission policy: they can only make
  *                               it stricter (the strictest rule of both wins); null for none
+ * @param budget                 the session's own budget: may only lower the agent's limits
  */
 public record StartSession(String agent, String input, Map<String, String> env, String cwd,
         String additionalInstructions, String sandbox, Map<String, String> metadata,
-        java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers, AgentSpec.Permissions permissions) {
+        java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers, AgentSpec.Permissions permissions,
+        AgentSpec.Budget budget) {
 
-    /** A start with MCP servers but no permission rules of its own. */
+    /** A start with MCP servers only. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata,
             java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, mcpServers, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, mcpServers, null, null);
     }
 
-    /** A start with permission rules but no MCP servers of its own. */
+    /** A start with permission rules only. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata,
             AgentSpec.Permissions permissions) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, permissions);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, permissions, null);
     }
 
-    /** A start without MCP servers or permission rules of its own. */
+    /** A start with a budget only. */
+    public StartSession(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata, AgentSpec.Budget budget) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null, budget);
+    }
+
+    /** A start without MCP servers, permission rules or budget of its own. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null, null);
     }
 }

@@ -11,7 +11,9 @@ import dev.opencomputer.sdk.PermissionDeniedException;
 import dev.opencomputer.sdk.RequestOptions;
 import dev.opencomputer.sdk.ValidationException;
 import dev.opencomputer.sdk.agents.CreateAgentRequest;
+import dev.opencomputer.sdk.sessions.Budget;
 import dev.opencomputer.sdk.sessions.CreateSessionRequest;
+import dev.opencomputer.sdk.sessions.SessionBudget;
 import dev.opencomputer.sdk.sessions.EventPage;
 import dev.opencomputer.sdk.sessions.Session;
 import dev.opencomputer.sdk.sessions.SessionEvent;
@@ -81,6 +83,30 @@ class SdkSessionsIT extends ApiITBase {
             }
         }).get(20, TimeUnit.SECONDS);
         return taken;
+    }
+
+    @Test
+    void aSessionNarrowsItsAgentsBudgetAndTheOwnerChangesItLater() {
+        var created = client(OPERATOR_KEY).tenants().create(CreateTenantRequest.builder().name("sdk-budget").build());
+        var oc = client(created.apiKey().key());
+        var agent = oc.agents().create(CreateAgentRequest.builder().name("coder").model("claude-sonnet-4-5")
+                .budget(new Budget(100_000L, new java.math.BigDecimal("2.50"), 3_600L)).build());
+        assertThat(agent.budget()).isEqualTo(new Budget(100_000L, new java.math.BigDecimal("2.50"), 3_600L));
+        assertThatThrownBy(() -> oc.sessions().create(CreateSessionRequest.builder().agent("coder").input("hi")
+                .budget(Budget.tokens(200_000)).build()))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.errors()).anyMatch(err -> err.field().equals("budget.maxTokens")));
+
+        StartedSession started = oc.sessions().create(CreateSessionRequest.builder().agent("coder").input("hi")
+                .budget(Budget.tokens(50_000)).build());
+        SessionBudget budget = oc.sessions().get(started.id()).budget();
+        assertThat(budget.limits()).isEqualTo(new Budget(50_000L, new java.math.BigDecimal("2.50"), 3_600L));
+        assertThat(budget.spent().tokens()).isZero();
+        assertThat(budget.exhausted()).isNull();
+
+        SessionBudget raised = oc.sessions().changeBudget(started.id(), Budget.costUsd("5"));
+        assertThat(raised.limits()).isEqualTo(new Budget(50_000L, new java.math.BigDecimal("5"), 3_600L));
+        assertThat(oc.sessions().budget(started.id())).isEqualTo(raised);
     }
 
     @Test

@@ -50,6 +50,17 @@ class HibernationCandidatesTest {
     }
 
     @Test
+    void anExhaustedSessionHibernatesLikeAnIdleOneAndKeepsASharedSandboxWhileRecent() {
+        Session exhausted = on(sandbox(), SessionStatus.EXHAUSTED, LONG_AGO);
+        assertThat(pick(List.of(exhausted), 32)).containsExactly(candidate(exhausted));
+
+        SandboxId shared = sandbox();
+        Session idle = on(shared, SessionStatus.IDLE, LONG_AGO);
+        on(shared, SessionStatus.EXHAUSTED, CUTOFF);
+        assertThat(pick(List.of(idle), 32)).as("next to a session exhausted since the cutoff").isEmpty();
+    }
+
+    @Test
     void aSharedSandboxGoesWhenEveryOtherSessionOnItIsHibernatedClosedFailedIdleLongEnoughOrGone() {
         SandboxId shared = sandbox();
         Session first = on(shared, SessionStatus.IDLE, LONG_AGO);

@@ -104,6 +104,35 @@ class SessionHibernationIT extends SessionApiITBase {
     }
 
     @Test
+    void anExhaustedSessionHibernatesStillRefusesMessagesAndRunsAgainOnceItsBudgetIsRaised() throws Exception {
+        MODELS.play(ModelScript.of(ScriptedTurn.text("Within budget at last.")));
+        Setup setup = tenantWithKeyedAgent("exhausted-sleeper", "sk-ant-test");
+        String key = setup.tenant().key();
+        // 50 tokens are fewer than the request alone: the first call is refused, the session exhausted
+        String id = (String) as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("agent", "coder", "input", "on a tight budget", "budget", Map.of("maxTokens", 50)))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String sandbox = (String) as(key).get().uri("/v1/sessions/" + id).exchange().expectBody(Map.class)
+                .returnResult().getResponseBody().get("sandboxId");
+
+        Await.value(WAIT, "hibernation of the exhausted session", () -> status(key, id), "hibernated"::equals);
+        assertThat(container(sandbox).getRunning()).isFalse();
+        assertThat(events(key, id)).extracting(e -> e.get("type")).endsWith("budget.exhausted", "session.hibernated");
+        as(key).post().uri("/v1/sessions/" + id + "/messages").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("text", "please")).exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo(PROBLEMS + "budget-exhausted");
+
+        as(key).patch().uri("/v1/sessions/" + id + "/budget").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("maxTokens", 1_000_000)).exchange().expectStatus().isOk();
+        post(key, id, "please");
+        List<Map<String, Object>> events = Await.value(WAIT, "the run after the raise", () -> events(key, id),
+                list -> "session.idle".equals(list.getLast().get("type")));
+        assertThat(events).extracting(e -> e.get("type")).containsSubsequence("budget.exhausted",
+                "session.hibernated", "session.budget_changed", "user.message", "run.started", "session.woke",
+                "agent.message", "session.idle");
+    }
+
+    @Test
     void wakingAHibernatedSessionStartsItsSandboxWithoutARun() throws Exception {
         MODELS.play(ModelScript.of(ScriptedTurn.text("Hello.")));
         Setup setup = tenantWithKeyedAgent("waker", "sk-ant-test");

@@ -102,7 +102,7 @@ public final class PostgresSessionLeases implements SessionLeases {
                SET lease_owner = ?, lease_expires_at = clock_timestamp() + ? * interval '1 millisecond',
                    lease_token = s.lease_token + 1
               FROM (SELECT id FROM sessions
-                     WHERE id = ANY(?::text[]) AND status IN ('idle', 'waiting') AND updated_at < ?
+                     WHERE id = ANY(?::text[]) AND status IN ('idle', 'waiting', 'exhausted') AND updated_at < ?
                        AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
                      FOR UPDATE SKIP LOCKED) c
              WHERE s.id = c.id

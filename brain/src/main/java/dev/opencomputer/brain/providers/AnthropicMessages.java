@@ -171,9 +171,10 @@ final class AnthropicMessages {
     }
 
     private static TokenUsage usage(Usage usage) {
-        long input = usage.inputTokens() + usage.cacheCreationInputTokens().orElse(0L)
-                + usage.cacheReadInputTokens().orElse(0L);
-        return new TokenUsage(input, usage.outputTokens());
+        long cacheWrite = usage.cacheCreationInputTokens().orElse(0L);
+        long cacheRead = usage.cacheReadInputTokens().orElse(0L);
+        return new TokenUsage(usage.inputTokens() + cacheWrite + cacheRead, usage.outputTokens(), cacheRead,
+                cacheWrite);
     }
 
     private static <T> T read(String json, Class<T> type) {

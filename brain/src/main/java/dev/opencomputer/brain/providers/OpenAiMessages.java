@@ -107,7 +107,8 @@ final class OpenAiMessages {
                     function.function().name(), function.function().arguments())));
         }
         TokenUsage usage = completion.usage()
-                .map(u -> new TokenUsage(u.promptTokens(), u.completionTokens()))
+                .map(u -> new TokenUsage(u.promptTokens(), u.completionTokens(),
+                        Math.min(u.promptTokens(), u.promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L)), 0))
                 .orElse(TokenUsage.NONE);
         return new ModelResponse(completion.id(), completion.model(), message.content().orElse(""), calls, List.of(),
                 stopReason(choice.finishReason().asString()), usage);

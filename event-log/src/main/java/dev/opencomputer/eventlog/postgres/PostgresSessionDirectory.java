@@ -43,7 +43,7 @@ public final class PostgresSessionDirectory implements SessionDirectory {
                AND (CAST(? AS text) IS NULL OR id < ?)
              ORDER BY id DESC LIMIT ?""";
     private static final String IDLE_BEFORE = SELECT + "\n" + """
-             WHERE status IN (?, ?) AND updated_at < ?
+             WHERE status IN (?, ?, ?) AND updated_at < ?
                AND (CAST(? AS timestamptz) IS NULL OR (updated_at, id) > (?, ?))
              ORDER BY updated_at, id LIMIT ?""";
     private static final String WAITING = SELECT + "\n" + """
@@ -98,8 +98,8 @@ public final class PostgresSessionDirectory implements SessionDirectory {
         OffsetDateTime afterTime = after == null ? null : utc(after.updatedAt());
         String afterId = after == null ? null : after.id().value();
         return jdbc.sql(IDLE_BEFORE)
-                .params(SessionStatus.IDLE.wireName(), SessionStatus.WAITING.wireName(), utc(cutoff), afterTime,
-                        afterTime, afterId, limit)
+                .params(SessionStatus.IDLE.wireName(), SessionStatus.WAITING.wireName(),
+                        SessionStatus.EXHAUSTED.wireName(), utc(cutoff), afterTime, afterTime, afterId, limit)
                 .query(this::session).list();
     }
 

@@ -92,7 +92,12 @@ class EventJsonTest {
                         java.time.Instant.parse("2026-01-01T00:05:00Z")),
                 new dev.opencomputer.session.PermissionAnswered("perm_1", "deny", "not now", "client_token"),
                 new dev.opencomputer.session.PermissionExpired("perm_2"),
-                new dev.opencomputer.session.ClientToolCalled("toolu_2", "refund", input));
+                new dev.opencomputer.session.ClientToolCalled("toolu_2", "refund", input),
+                new dev.opencomputer.session.BudgetChanged(200_000L, new java.math.BigDecimal("2.50"), null),
+                new dev.opencomputer.session.BudgetWarning("cost_usd", new java.math.BigDecimal("0.0412"),
+                        new java.math.BigDecimal("0.05")),
+                new dev.opencomputer.session.BudgetExhausted("tokens", new java.math.BigDecimal("105000"),
+                        new java.math.BigDecimal("100000")));
     }
 
     @Test

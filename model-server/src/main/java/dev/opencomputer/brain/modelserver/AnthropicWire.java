@@ -229,8 +229,8 @@ final class AnthropicWire implements WireFormat {
         message.putNull("stop_sequence");
         ObjectNode usage = message.putObject("usage")
                 .put("input_tokens", reply.inputTokens())
-                .put("cache_creation_input_tokens", 0)
-                .put("cache_read_input_tokens", 0)
+                .put("cache_creation_input_tokens", reply.cacheCreationInputTokens())
+                .put("cache_read_input_tokens", reply.cacheReadInputTokens())
                 .put("output_tokens", complete ? reply.outputTokens() : 1);
         usage.put("service_tier", "standard");
         return message;

@@ -78,7 +78,8 @@ public record ModelScript(List<ScriptedTurn> turns, Cursor cursor, Exhaustion on
     private static final Set<String> TURN_FIELDS = Set.of("text", "thinking", "toolCalls", "stopReason", "usage",
             "delayMs", "deltaDelayMs", "hang", "error");
     private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "name", "input");
-    private static final Set<String> USAGE_FIELDS = Set.of("inputTokens", "outputTokens");
+    private static final Set<String> USAGE_FIELDS = Set.of("inputTokens", "outputTokens", "cacheReadInputTokens",
+            "cacheCreationInputTokens");
     private static final Set<String> ERROR_FIELDS = Set.of("status", "type", "message", "retryAfterSeconds",
             "retryAfterMs", "midStream");
 
@@ -190,7 +191,9 @@ public record ModelScript(List<ScriptedTurn> turns, Cursor cursor, Exhaustion on
             }
             requireKnown(usageNode, USAGE_FIELDS, usagePath);
             usage = new ScriptedTurn.ScriptedUsage(nonNegative(usageNode, "inputTokens", usagePath, 0),
-                    nonNegative(usageNode, "outputTokens", usagePath, 0));
+                    nonNegative(usageNode, "outputTokens", usagePath, 0),
+                    nonNegative(usageNode, "cacheReadInputTokens", usagePath, 0),
+                    nonNegative(usageNode, "cacheCreationInputTokens", usagePath, 0));
         }
         try {
             return new ScriptedTurn(
@@ -364,8 +367,12 @@ public record ModelScript(List<ScriptedTurn> turns, Cursor cursor, Exhaustion on
             node.put("stopReason", turn.stopReason());
         }
         if (turn.usage() != null) {
-            node.putObject("usage").put("inputTokens", turn.usage().inputTokens())
+            ObjectNode usage = node.putObject("usage").put("inputTokens", turn.usage().inputTokens())
                     .put("outputTokens", turn.usage().outputTokens());
+            if (turn.usage().cacheReadInputTokens() > 0 || turn.usage().cacheCreationInputTokens() > 0) {
+                usage.put("cacheReadInputTokens", turn.usage().cacheReadInputTokens())
+                        .put("cacheCreationInputTokens", turn.usage().cacheCreationInputTokens());
+            }
         }
         if (!turn.delay().isZero()) {
             node.put("delayMs", turn.delay().toMillis());

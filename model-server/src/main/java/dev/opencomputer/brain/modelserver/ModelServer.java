@@ -351,7 +351,9 @@ public final class ModelServer implements AutoCloseable {
         long outputTokens = turn.usage() != null ? turn.usage().outputTokens() : Math.max(1, outputChars / 4);
         String signature = turn.thinking().isEmpty() ? "" : "sig_" + Fingerprint.sha256(turn.thinking());
         return new WireFormat.Reply(idPrefix + Fingerprint.sha256(seed).substring(0, 24), request.model(), text,
-                turn.thinking(), signature, calls, turn.effectiveStopReason(), inputTokens, outputTokens);
+                turn.thinking(), signature, calls, turn.effectiveStopReason(), inputTokens, outputTokens,
+                turn.usage() != null ? turn.usage().cacheReadInputTokens() : 0,
+                turn.usage() != null ? turn.usage().cacheCreationInputTokens() : 0);
     }
 
     /** The script position for the next request of a conversation, or -1 when exhausted. */

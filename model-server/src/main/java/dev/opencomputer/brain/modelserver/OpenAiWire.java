@@ -231,7 +231,10 @@ final class OpenAiWire implements WireFormat {
     }
 
     private static ObjectNode usage(Reply reply) {
-        return Json.object().put("prompt_tokens", reply.inputTokens()).put("completion_tokens", reply.outputTokens())
-                .put("total_tokens", reply.inputTokens() + reply.outputTokens());
+        long prompt = reply.inputTokens() + reply.cacheReadInputTokens() + reply.cacheCreationInputTokens();
+        ObjectNode usage = Json.object().put("prompt_tokens", prompt).put("completion_tokens", reply.outputTokens())
+                .put("total_tokens", prompt + reply.outputTokens());
+        usage.putObject("prompt_tokens_details").put("cached_tokens", reply.cacheReadInputTokens());
+        return usage;
     }
 }

@@ -49,11 +49,23 @@ public record ScriptedTurn(
     }
 
     /** Token usage reported for a scripted turn. */
-    public record ScriptedUsage(long inputTokens, long outputTokens) {
+    /**
+     * The usage a turn reports: uncached input, output, and input read from / written to the
+     * provider's prompt cache (Anthropic {@code cache_read_input_tokens} /
+     * {@code cache_creation_input_tokens}; OpenAI counts all input in {@code prompt_tokens} and the
+     * cache reads in {@code prompt_tokens_details.cached_tokens}).
+     */
+    public record ScriptedUsage(long inputTokens, long outputTokens, long cacheReadInputTokens,
+            long cacheCreationInputTokens) {
         public ScriptedUsage {
-            if (inputTokens < 0 || outputTokens < 0) {
-                throw new IllegalArgumentException("token counts must not be negative");
+            if (inputTokens < 0 || outputTokens < 0 || cacheReadInputTokens < 0 || cacheCreationInputTokens < 0) {
+                throw new IllegalArgumentException("token counts cannot be negative");
             }
+        }
+
+        /** Usage without cache tokens. */
+        public ScriptedUsage(long inputTokens, long outputTokens) {
+            this(inputTokens, outputTokens, 0, 0);
         }
     }
 
@@ -118,6 +130,14 @@ public record ScriptedTurn(
 
     public ScriptedTurn withStopReason(String newStopReason) {
         return new ScriptedTurn(text, thinking, toolCalls, newStopReason, usage, delay, deltaDelay, hang, error);
+    }
+
+    /** This turn reporting cache reads and writes as well. */
+    public ScriptedTurn withUsage(long inputTokens, long outputTokens, long cacheReadInputTokens,
+            long cacheCreationInputTokens) {
+        return new ScriptedTurn(text, thinking, toolCalls, stopReason,
+                new ScriptedUsage(inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens),
+                delay, deltaDelay, hang, error);
     }
 
     public ScriptedTurn withUsage(long inputTokens, long outputTokens) {

@@ -33,9 +33,13 @@ sealed interface WireFormat permits AnthropicWire, OpenAiWire {
             List<RecordedMessage> messages, List<String> toolNames) {
     }
 
-    /** What to answer: one assistant message. */
+    /**
+     * What to answer: one assistant message. {@code inputTokens} is the uncached input; the cache
+     * reads and writes come on top of it.
+     */
     record Reply(String id, String model, String text, String thinking, String signature,
-            List<RecordedMessage.RecordedToolCall> toolCalls, String stopReason, long inputTokens, long outputTokens) {
+            List<RecordedMessage.RecordedToolCall> toolCalls, String stopReason, long inputTokens, long outputTokens,
+            long cacheReadInputTokens, long cacheCreationInputTokens) {
     }
 
     /** How a streamed answer is paced, and whether it breaks off. */

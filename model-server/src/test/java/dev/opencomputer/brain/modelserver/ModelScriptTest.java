@@ -154,6 +154,7 @@ class ModelScriptTest {
                 ScriptedTurn.failing(ScriptedError.of(429).withRetryAfter(Duration.ofMillis(1200))),
                 ScriptedTurn.failing(ScriptedError.of(529).inMidStream()),
                 ScriptedTurn.hanging(),
+                ScriptedTurn.text("cached").withUsage(10, 2, 300, 40),
                 ScriptedTurn.text("slow").withDelay(Duration.ofSeconds(1)).hangingMidStream())
                 .withCursor(ModelScript.Cursor.GLOBAL)
                 .onExhausted(ModelScript.Exhaustion.LOOP);

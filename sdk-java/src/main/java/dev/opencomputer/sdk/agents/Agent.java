@@ -13,10 +13,12 @@ import java.util.Map;
  * @param credential the <em>name</em> of the tenant secret that holds the model key, or null
  * @param tools      the tools the model may call
  * @param updatedAt  when this version was made
+ * @param budget     the most one session may spend; null for no limit
  */
 public record Agent(String id, int version, String name, String model, String provider, String prompt,
         String runtime, String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
-        Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        Map<String, String> metadata, Instant createdAt, Instant updatedAt,
+        dev.opencomputer.sdk.sessions.Budget budget) {
 
     public Agent {
         tools = tools == null ? List.of() : List.copyOf(tools);

@@ -1,5 +1,6 @@
 package dev.opencomputer.sdk.agents;
 
+import dev.opencomputer.sdk.sessions.Budget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,17 @@ import java.util.Objects;
  * @param metadata   up to 50 string entries
  * @param permissions which tool calls need a person's yes; null: none
  * @param clientTools tools your backend runs; null: none
+ * @param budget      the most one session may spend (tokens, dollars, running time)
  */
 public record CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
         String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
-        Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools) {
+        Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools, Budget budget) {
 
+    /** A request without permission rules, client tools or budget. */
     public CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
             String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
             Map<String, String> metadata) {
-        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, null, null);
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, null, null, null);
     }
 
     public CreateAgentRequest {
@@ -58,6 +61,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
         private Map<String, String> metadata;
         private AgentPermissions permissions;
         private List<ClientTool> clientTools;
+        private Budget budget;
 
         private Builder() {
         }
@@ -144,11 +148,17 @@ public record CreateAgentRequest(String name, String model, String provider, Str
             return this;
         }
 
+        /** The most one session may spend. */
+        public Builder budget(Budget budget) {
+            this.budget = budget;
+            return this;
+        }
+
         public CreateAgentRequest build() {
             return new CreateAgentRequest(name, model, provider, prompt, runtime, credential, tools,
                     sandboxImage == null ? null : new AgentSandbox(sandboxImage),
                     maxRunTimeSeconds == null && maxSteps == null ? null : new AgentLimits(maxRunTimeSeconds, maxSteps),
-                    metadata, permissions, clientTools);
+                    metadata, permissions, clientTools, budget);
         }
     }
 }

@@ -136,6 +136,28 @@ public final class UpdateAgentRequest {
             return this;
         }
 
+        /**
+         * The budget of the new version: each non-null field of {@code budget} is set, the others stay;
+         * a null {@code budget} removes it (no limit).
+         */
+        public Builder budget(dev.opencomputer.sdk.sessions.Budget budget) {
+            if (budget == null) {
+                patch.putNull("budget");
+                return this;
+            }
+            ObjectNode node = object("budget");
+            if (budget.maxTokens() != null) {
+                node.put("maxTokens", budget.maxTokens().longValue());
+            }
+            if (budget.maxCostUsd() != null) {
+                node.put("maxCostUsd", budget.maxCostUsd());
+            }
+            if (budget.maxRunTime() != null) {
+                node.put("maxRunTime", budget.maxRunTime().longValue());
+            }
+            return this;
+        }
+
         /** Adds or replaces one metadata entry; the others stay. */
         public Builder putMetadata(String key, String value) {
             object("metadata").put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));

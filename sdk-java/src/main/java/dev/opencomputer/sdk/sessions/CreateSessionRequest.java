@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param sandbox                the id of an existing sandbox to work in (so that several sessions
  *                               share one filesystem) instead of a new one
  * @param metadata               the caller's labels, up to 50 string entries
+ * @param budget                 the session's own budget; may only lower the agent's (else a
+ *                               {@link dev.opencomputer.sdk.ValidationException})
  */
 public record CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
-        String additionalInstructions, String sandbox, Map<String, String> metadata) {
+        String additionalInstructions, String sandbox, Map<String, String> metadata, Budget budget) {
+
+    /** A request without a budget of its own. */
+    public CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null);
+    }
 
     public CreateSessionRequest {
         Objects.requireNonNull(agent, "agent");
@@ -45,6 +53,7 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
         private String additionalInstructions;
         private String sandbox;
         private Map<String, String> metadata;
+        private Budget budget;
 
         private Builder() {
         }
@@ -104,8 +113,15 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
             return this;
         }
 
+        /** The session's own budget (lower than the agent's). */
+        public Builder budget(Budget budget) {
+            this.budget = budget;
+            return this;
+        }
+
         public CreateSessionRequest build() {
-            return new CreateSessionRequest(agent, input, env, cwd, additionalInstructions, sandbox, metadata);
+            return new CreateSessionRequest(agent, input, env, cwd, additionalInstructions, sandbox, metadata,
+                    budget);
         }
     }
 }

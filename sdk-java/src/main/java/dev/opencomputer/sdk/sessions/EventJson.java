@@ -47,6 +47,9 @@ final class EventJson {
             Map.entry(McpConnected.TYPE, McpConnected.class),
             Map.entry(McpServerFailed.TYPE, McpServerFailed.class),
             Map.entry(SessionConfigChanged.TYPE, SessionConfigChanged.class),
+            Map.entry(BudgetChanged.TYPE, BudgetChanged.class),
+            Map.entry(BudgetWarning.TYPE, BudgetWarning.class),
+            Map.entry(BudgetExhausted.TYPE, BudgetExhausted.class),
             Map.entry(AgentDelta.TYPE, AgentDelta.class),
             Map.entry(AgentThinkingDelta.TYPE, AgentThinkingDelta.class),
             Map.entry(CommandOutput.TYPE, CommandOutput.class));

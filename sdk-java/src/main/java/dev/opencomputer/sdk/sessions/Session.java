@@ -8,13 +8,14 @@ import java.util.Map;
  * {@code metadata}), so a client keeps working against servers that answer more or less.
  *
  * @param status       {@code pending}, {@code running}, {@code waiting}, {@code idle}, {@code hibernated},
- *                     {@code failed} or {@code closed} — the fold of its event log
+ *                     {@code failed}, {@code closed} or {@code exhausted} — the fold of its event log
  * @param agentVersion the agent version the session pinned when it started
  * @param lastSeq      the seq of its last stored event
  * @param pending      what a {@code waiting} session waits for (sent by {@link Sessions#get}); null in lists
+ * @param budget       limits, spend and exhaustion ({@link Sessions#get} only; null in lists)
  */
 public record Session(String id, String status, String agentId, Integer agentVersion, Long lastSeq,
-        Map<String, String> metadata, Instant createdAt, Instant updatedAt, Pending pending) {
+        Map<String, String> metadata, Instant createdAt, Instant updatedAt, Pending pending, SessionBudget budget) {
 
     public Session {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
@@ -23,7 +24,7 @@ public record Session(String id, String status, String agentId, Integer agentVer
     /** A session as servers before pending waits answered it. */
     public Session(String id, String status, String agentId, Integer agentVersion, Long lastSeq,
             Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
-        this(id, status, agentId, agentVersion, lastSeq, metadata, createdAt, updatedAt, null);
+        this(id, status, agentId, agentVersion, lastSeq, metadata, createdAt, updatedAt, null, null);
     }
 
     /** The permission requests to answer and the client tool calls to run, oldest first. */

@@ -260,6 +260,21 @@ public final class Sessions {
         return type.cast(event);
     }
 
+    /** The session's budget: limits in force, spend so far, exhaustion. An API key or the session's client token. */
+    public SessionBudget budget(String id) {
+        return transport.get(path(id) + "/budget", SessionBudget.class);
+    }
+
+    /**
+     * Raises or lowers the session's own budget (an API key only): each non-null field of
+     * {@code budget} replaces that limit, the others stay. It lifts an exhaustion, so the next
+     * message runs (and stops again at once if the spend is still over a limit).
+     */
+    public SessionBudget changeBudget(String id, Budget budget) {
+        return transport.patch(path(id) + "/budget", Objects.requireNonNull(budget, "budget"), "application/json",
+                SessionBudget.class);
+    }
+
     /**
      * Mints a fresh client token for the session, e.g. when the one from {@link #create} is about to
      * expire. Needs the tenant's API key (or a still-valid client token of the session).

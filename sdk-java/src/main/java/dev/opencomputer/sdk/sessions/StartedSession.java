@@ -12,10 +12,11 @@ import java.util.Map;
  * @param clientToken          a short-lived JWT scoped to this session; not stored by the server,
  *                             mint another one with {@link Sessions#clientToken(String)}
  * @param clientTokenExpiresAt when the token stops working
+ * @param budget               the session's budget: limits in force, nothing spent yet
  */
 public record StartedSession(String id, String status, String agentId, Integer agentVersion, Long lastSeq,
         Map<String, String> metadata, Instant createdAt, Instant updatedAt, String streamUrl, String clientToken,
-        Instant clientTokenExpiresAt) {
+        Instant clientTokenExpiresAt, SessionBudget budget) {
 
     public StartedSession {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
@@ -23,7 +24,7 @@ public record StartedSession(String id, String status, String agentId, Integer a
 
     /** The session part of the answer. */
     public Session session() {
-        return new Session(id, status, agentId, agentVersion, lastSeq, metadata, createdAt, updatedAt);
+        return new Session(id, status, agentId, agentVersion, lastSeq, metadata, createdAt, updatedAt, null, budget);
     }
 
     @Override

@@ -10,7 +10,8 @@ public sealed interface StoredEvent extends SessionEvent permits SessionStarted,
         AgentMessage, ToolCalled, ToolResult, CommandRun, CommandExited, FileWritten, RuntimeCrashed,
         RuntimeRestarted, SessionIdle, SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed,
         SessionClosed, WebhookSent, SessionConfigChanged, PullRequestOpened, McpConnected, McpServerFailed,
-        PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled {
+        PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled, BudgetChanged, BudgetWarning,
+        BudgetExhausted {
 
     long seq();
 

@@ -56,6 +56,18 @@ class SessionEventDecodingTest {
     }
 
     @Test
+    void budgetEventsCarryTheirKindAndFiguresExactly() {
+        assertThat(read("budget.warning", 8L, "{\"kind\":\"cost_usd\",\"used\":0.0412,\"limit\":0.05}"))
+                .isEqualTo(new BudgetWarning(8, SES, TIME, "cost_usd", new java.math.BigDecimal("0.0412"),
+                        new java.math.BigDecimal("0.05")));
+        assertThat(read("budget.exhausted", 9L, "{\"kind\":\"tokens\",\"used\":105000,\"limit\":100000}"))
+                .isEqualTo(new BudgetExhausted(9, SES, TIME, "tokens", new java.math.BigDecimal("105000"),
+                        new java.math.BigDecimal("100000")));
+        assertThat(read("session.budget_changed", 10L, "{\"maxTokens\":200000}"))
+                .isEqualTo(new BudgetChanged(10, SES, TIME, 200_000L, null, null));
+    }
+
+    @Test
     void ephemeralEventsHaveNoPosition() {
         SessionEvent delta = read("agent.delta", null, "{\"text\":\"Hel\"}");
         assertThat(delta).isEqualTo(new AgentDelta(SES, TIME, "Hel"));
@@ -85,7 +97,7 @@ class SessionEventDecodingTest {
     @Test
     void startedSessionsHideTheirClientTokenWhenPrinted() {
         var started = new StartedSession("ses_1", "pending", "agt_1", 1, 2L, null, TIME, TIME, "/v1/sessions/ses_1/stream",
-                "eyJsecret", TIME);
+                "eyJsecret", TIME, null);
         assertThat(started.toString()).doesNotContain("eyJsecret");
         assertThat(new ClientToken("eyJsecret", TIME).toString()).doesNotContain("eyJsecret");
         assertThat(started.session().metadata()).isEmpty();
