@@ -144,7 +144,8 @@ class SessionStream {
         Flux<DataBuffer> beats = heartbeats.ticks().takeUntilOther(ended.asMono())
                 .map(tick -> buffers.wrap(HEARTBEAT));
         // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
-        Flux<DataBuffer> ending = guard.watch(caller, tenant, session).flatMapMany(Flux::error);
+        Flux<DataBuffer> ending = guard.watch(caller, tenant, session).<DataBuffer>flatMapMany(Flux::error)
+                .takeUntilOther(ended.asMono()); // ends with the events, so a closing log ends the stream at once
         return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(hello.getBytes(StandardCharsets.UTF_8))),
                         Flux.merge(1, events, beats, ending))
                 .onErrorResume(error -> Mono.fromSupplier(() -> buffers.wrap(errorMessage(error, path))));
