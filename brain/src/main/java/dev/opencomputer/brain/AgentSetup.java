@@ -23,6 +23,7 @@ import java.util.Set;
  * @param maxRunTime the longest one run may take before it stops as {@code run.stuck max_duration}
  * @param maxSteps   the most model calls one run may make before it stops as
  *                   {@code run.stuck max_steps}
+ * @param runtime    the agent's runtime by name ({@link RuntimeDefinition}): {@code native} or an ACP agent
  */
 public record AgentSetup(
         AgentId id,
@@ -34,7 +35,15 @@ public record AgentSetup(
         SecretName credential,
         Set<AgentTool> tools,
         Duration maxRunTime,
-        int maxSteps) {
+        int maxSteps,
+        String runtime) {
+
+    /** An agent of the {@code native} runtime. */
+    public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
+            SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps) {
+        this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
+                RuntimeDefinition.NATIVE);
+    }
 
     public AgentSetup {
         Objects.requireNonNull(id, "id");
@@ -48,6 +57,7 @@ public record AgentSetup(
         if (maxRunTime.isNegative() || maxRunTime.isZero() || maxSteps < 1) {
             throw new IllegalArgumentException("maxRunTime and maxSteps must be positive");
         }
+        runtime = runtime == null || runtime.isBlank() ? RuntimeDefinition.NATIVE : runtime;
     }
 
     /** The tool names an agent spec lists ({@code bash}, {@code read_file}, …) as tools. */

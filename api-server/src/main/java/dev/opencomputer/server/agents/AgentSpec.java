@@ -22,6 +22,7 @@ public record AgentSpec(String name, String model, String provider, String promp
     /** The tools an agent may be allowed, by the names the model sees. */
     public static final List<String> TOOLS = List.of("bash", "read_file", "write_file", "edit_file", "list_files");
     public static final List<String> PROVIDERS = List.of("anthropic", "openai");
+    /** The runtimes every deployment has; the others are checked against the deployment's ({@link RuntimeCheck}). */
     public static final List<String> RUNTIMES = List.of("native");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -68,8 +69,13 @@ public record AgentSpec(String name, String model, String provider, String promp
         return m.startsWith("gpt") || m.matches("o[0-9].*") || m.startsWith("chatgpt") ? "openai" : "anthropic";
     }
 
-    /** This spec, or a validation problem listing every violation. */
+    /** This spec, or a validation problem listing every violation; the runtime must be one of {@link #RUNTIMES}. */
     public AgentSpec validated() {
+        return validated(RUNTIMES);
+    }
+
+    /** This spec, or a validation problem listing every violation; the runtime must be one of {@code runtimes}. */
+    public AgentSpec validated(java.util.Collection<String> runtimes) {
         List<FieldViolation> v = new ArrayList<>();
         if (name == null || name.isEmpty()) {
             v.add(new FieldViolation("name", "is required"));
@@ -87,8 +93,8 @@ public record AgentSpec(String name, String model, String provider, String promp
         if (prompt.length() > MAX_PROMPT) {
             v.add(new FieldViolation("prompt", "must be at most " + MAX_PROMPT + " characters"));
         }
-        if (!RUNTIMES.contains(runtime)) {
-            v.add(new FieldViolation("runtime", "must be one of " + RUNTIMES));
+        if (!runtimes.contains(runtime)) {
+            v.add(new FieldViolation("runtime", "must be one of " + runtimes));
         }
         if (credential != null && !SECRET_NAME.matcher(credential).matches()) {
             v.add(new FieldViolation("credential", "must be the name of a secret (a letter, then up to 127 letters, "

@@ -36,20 +36,33 @@ public class Agents {
     private final JsonMapper json;
     private final TransactionTemplate transactions;
     private final ObjectProvider<CredentialCheck> credentialCheck;
+    private final ObjectProvider<RuntimeCheck> runtimeCheck;
     private final Clock clock;
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
-            ObjectProvider<CredentialCheck> credentialCheck, Clock clock) {
+            ObjectProvider<CredentialCheck> credentialCheck, ObjectProvider<RuntimeCheck> runtimeCheck, Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
         this.transactions = transactions;
         this.credentialCheck = credentialCheck;
+        this.runtimeCheck = runtimeCheck;
         this.clock = clock;
+    }
+
+    private AgentSpec validated(AgentSpec spec) {
+        RuntimeCheck check = runtimeCheck.getIfAvailable();
+        return check == null ? spec.validated() : spec.validated(check.names());
+    }
+
+    /** The spec with its runtime checked (installed) and the runtime's image filled in. */
+    private AgentSpec checkRuntime(AgentSpec spec) {
+        RuntimeCheck check = runtimeCheck.getIfAvailable();
+        return check == null ? spec : check.requireInstalled(spec);
     }
 
     /** Creates version 1 of a new agent; a live agent of the same name is a conflict. */
     public Agent create(TenantId tenant, AgentSpec sent) {
-        AgentSpec spec = AgentSpec.withDefaults(sent).validated();
+        AgentSpec spec = checkRuntime(validated(AgentSpec.withDefaults(sent)));
         checkCredential(tenant, spec);
         Instant now = clock.instant();
         AgentId id = AgentId.next(now);
@@ -83,7 +96,8 @@ public class Agents {
                         .orElseThrow(() -> notFound(id.value()));
                 ObjectNode merged = json.valueToTree(current.spec());
                 mergePatch(merged, patch);
-                AgentSpec spec = AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class)).validated();
+                AgentSpec spec = checkRuntime(validated(AgentSpec.withDefaults(json.treeToValue(merged,
+                        AgentSpec.class))));
                 if (spec.credential() != null && !spec.credential().equals(current.credential())) {
                     checkCredential(tenant, spec);
                 }
