@@ -27,6 +27,10 @@ interface AgentRuntime {
      */
     Optional<SessionEvent> step(Conversation conversation);
 
+    /** The run is over, however it ended: what the runtime started (an agent process) is ended. */
+    default void close() {
+    }
+
     /** A runtime kind: makes the runtime of one run. */
     @FunctionalInterface
     interface Kind {

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param maxSteps   the most model calls one run may make before it stops as
  *                   {@code run.stuck max_steps}
  * @param runtime    the agent's runtime by name ({@link RuntimeDefinition}): {@code native} or an ACP agent
+ * @param skipOsInstructions whether the system prompt leaves out the {@link EnvironmentInstructions}
  */
 public record AgentSetup(
         AgentId id,
@@ -36,13 +37,14 @@ public record AgentSetup(
         Set<AgentTool> tools,
         Duration maxRunTime,
         int maxSteps,
-        String runtime) {
+        String runtime,
+        boolean skipOsInstructions) {
 
     /** An agent of the {@code native} runtime. */
     public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
             SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps) {
         this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
-                RuntimeDefinition.NATIVE);
+                RuntimeDefinition.NATIVE, false);
     }
 
     public AgentSetup {

@@ -68,6 +68,18 @@ public final class BrainWorker implements AutoCloseable {
                 NativeRuntime::new, brainTools));
     }
 
+    /**
+     * A worker whose sessions may also get {@code brainTools}, and whose agents may name an ACP runtime
+     * of {@code acp} (run in the sandbox, their model calls through its gateway).
+     */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools,
+            AcpRuntimes acp) {
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                acp.kind(), brainTools));
+    }
+
     /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */
     BrainWorker(RunContext context) {
         this.context = context;

@@ -120,6 +120,13 @@ final class SessionRun implements Runnable {
             if (cancels != null) {
                 cancels.close();
             }
+            if (runtime != null) {
+                try {
+                    runtime.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing the runtime of {} failed: {}", id, e.toString());
+                }
+            }
             signals.unbind();
         }
         onEnd.accept(this, ending);

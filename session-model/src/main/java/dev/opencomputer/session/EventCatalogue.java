@@ -37,6 +37,10 @@ public final class EventCatalogue {
         STORED.put(WebhookSent.TYPE, WebhookSent.class);
         STORED.put(SessionConfigChanged.TYPE, SessionConfigChanged.class);
         STORED.put(PullRequestOpened.TYPE, PullRequestOpened.class);
+        STORED.put(RuntimeReady.TYPE, RuntimeReady.class);
+        STORED.put(RuntimePrompted.TYPE, RuntimePrompted.class);
+        STORED.put(RuntimeTranscript.TYPE, RuntimeTranscript.class);
+        STORED.put(AgentPlan.TYPE, AgentPlan.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

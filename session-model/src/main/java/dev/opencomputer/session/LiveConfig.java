@@ -42,6 +42,10 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case SessionClosed e -> this;
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
+            case RuntimeReady e -> this;
+            case RuntimePrompted e -> this;
+            case RuntimeTranscript e -> this;
+            case AgentPlan e -> this;
             case UnknownEvent e -> this;
         };
     }

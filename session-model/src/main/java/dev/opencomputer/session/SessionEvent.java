@@ -15,7 +15,8 @@ public sealed interface SessionEvent
         permits SessionStarted, UserMessage, AgentMessage, ToolCalled, ToolResult, CommandRun,
                 CommandExited, FileWritten, RuntimeCrashed, RuntimeRestarted, RunStarted, SessionIdle,
                 SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed, SessionClosed,
-                WebhookSent, SessionConfigChanged, PullRequestOpened, UnknownEvent {
+                WebhookSent, SessionConfigChanged, PullRequestOpened, RuntimeReady, RuntimePrompted,
+                RuntimeTranscript, AgentPlan, UnknownEvent {
 
     /** The wire name, {@code domain.action}. */
     String type();

@@ -70,6 +70,10 @@ public enum SessionStatus {
             case RuntimeRestarted e -> this;
             case WebhookSent e -> this;
             case PullRequestOpened e -> this;
+            case RuntimeReady e -> this;
+            case RuntimePrompted e -> this;
+            case RuntimeTranscript e -> this;
+            case AgentPlan e -> this;
             case SessionConfigChanged e -> this;
             case UnknownEvent e -> this;
         };

@@ -74,6 +74,10 @@ public final class UsageMeter {
             case SessionWoke e -> { }
             case WebhookSent e -> { }
             case PullRequestOpened e -> { }
+            case RuntimeReady e -> { }
+            case RuntimePrompted e -> { }
+            case RuntimeTranscript e -> { }
+            case AgentPlan e -> { }
             case SessionConfigChanged e -> { }
             case UnknownEvent e -> { }
         }

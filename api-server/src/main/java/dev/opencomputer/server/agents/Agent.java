@@ -8,15 +8,18 @@ import java.time.Instant;
  */
 public record Agent(String id, int version, String name, String model, String provider, String prompt,
         String runtime, String credential, java.util.List<String> tools, AgentSpec.Sandbox sandbox,
-        AgentSpec.Limits limits, java.util.Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        AgentSpec.Limits limits, java.util.Map<String, String> metadata, Boolean skipOsInstructions, Instant createdAt,
+        Instant updatedAt) {
 
     static Agent of(String id, int version, AgentSpec spec, Instant createdAt, Instant updatedAt) {
         return new Agent(id, version, spec.name(), spec.model(), spec.provider(), spec.prompt(), spec.runtime(),
-                spec.credential(), spec.tools(), spec.sandbox(), spec.limits(), spec.metadata(), createdAt, updatedAt);
+                spec.credential(), spec.tools(), spec.sandbox(), spec.limits(), spec.metadata(),
+                Boolean.TRUE.equals(spec.skipOsInstructions()), createdAt, updatedAt);
     }
 
     /** The versioned content of this agent. */
     public AgentSpec spec() {
-        return new AgentSpec(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata);
+        return new AgentSpec(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata,
+                skipOsInstructions);
     }
 }

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * out get their default; {@link #validated()} reports every broken rule at once.
  *
  * @param credential the <em>name</em> of a secret holding the model key, never a key value
+ * @param skipOsInstructions true to leave the environment instructions out of the agent's system prompt
  */
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
-        List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata) {
+        List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Boolean skipOsInstructions) {
 
     /** The tools an agent may be allowed, by the names the model sees. */
     public static final List<String> TOOLS = List.of("bash", "read_file", "write_file", "edit_file", "list_files");
@@ -57,7 +58,8 @@ public record AgentSpec(String name, String model, String provider, String promp
                 sent.tools() == null ? TOOLS : sent.tools(),
                 sent.sandbox() == null ? new Sandbox(null) : sent.sandbox(),
                 limits,
-                sent.metadata() == null ? Map.of() : new LinkedHashMap<>(sent.metadata()));
+                sent.metadata() == null ? Map.of() : new LinkedHashMap<>(sent.metadata()),
+                Boolean.TRUE.equals(sent.skipOsInstructions()));
     }
 
     /** OpenAI's model families by name; everything else defaults to Anthropic. */

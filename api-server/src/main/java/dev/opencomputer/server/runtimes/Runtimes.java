@@ -61,7 +61,7 @@ class Runtimes implements RuntimeCheck {
         }
         return new AgentSpec(spec.name(), spec.model(), spec.provider(), spec.prompt(), spec.runtime(),
                 spec.credential(), spec.tools(), new AgentSpec.Sandbox(runtime.image()), spec.limits(),
-                spec.metadata());
+                spec.metadata(), spec.skipOsInstructions());
     }
 
     private boolean installed(RuntimeDefinition runtime) {

@@ -64,7 +64,7 @@ class PostgresSessionSetups implements SessionSetups {
                 ModelProvider.parse(agent.provider()), agent.model(), null, agent.prompt(),
                 agent.credential() == null ? null : SecretName.parse(agent.credential()),
                 AgentSetup.tools(agent.tools()), Duration.ofSeconds(agent.limits().maxRunTimeSeconds()),
-                agent.limits().maxSteps(), agent.runtime());
+                agent.limits().maxSteps(), agent.runtime(), Boolean.TRUE.equals(agent.skipOsInstructions()));
         return Optional.of(new SessionSetup(tenant, setup, sandbox.get(), started.env(), started.cwd(),
                 started.additionalInstructions()));
     }

@@ -20,6 +20,7 @@ import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.brain.gateway.GatewayTokens;
 import dev.opencomputer.session.SessionClosed;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.SessionStarted;
@@ -51,9 +52,12 @@ public class Sessions {
     private final Clock clock;
     private final Sandboxes sandboxes;
     private final ObjectProvider<BrainWorker> brain;
+    private final ObjectProvider<GatewayTokens> gatewayTokens;
 
     Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
-            SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain) {
+            SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain,
+            ObjectProvider<GatewayTokens> gatewayTokens) {
+        this.gatewayTokens = gatewayTokens;
         this.sandboxes = sandboxes;
         this.brain = brain;
         this.setups = setups;
@@ -223,6 +227,7 @@ public class Sessions {
         if (!session.isClosed()) {
             eventLog.append(id, new SessionClosed("closed"));
         }
+        revokeGatewayTokens(id);
         if (session.sandboxId() != null) {
             removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
         }
@@ -252,11 +257,20 @@ public class Sessions {
      */
     public void destroy(TenantId tenant, SessionId id) {
         SessionView session = find(tenant, id);
+        revokeGatewayTokens(id);
         if (session.sandboxId() != null) {
             removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
         }
         directory.delete(tenant, id);
         setups.delete(id);
+    }
+
+    /** A closed or destroyed session's agent can no longer reach a model, whichever replica runs it. */
+    private void revokeGatewayTokens(SessionId id) {
+        GatewayTokens tokens = gatewayTokens.getIfAvailable();
+        if (tokens != null) {
+            tokens.revoke(id);
+        }
     }
 
     /**
