@@ -92,6 +92,11 @@ final class AcpRuntime implements AgentRuntime {
             process.close();
             process = null;
         }
+        try {
+            transcript.drain().ifPresent(rest -> run.log().append(rest)); // the cancel's messages, say
+        } catch (RuntimeException e) {
+            log.debug("the last ACP messages of {} are not stored: {}", run.log().session(), e.toString());
+        }
     }
 
     private Optional<SessionEvent> prompt(Conversation conversation) {
@@ -208,6 +213,7 @@ final class AcpRuntime implements AgentRuntime {
             return Optional.of(new SessionFailed("agent_crashed", "the agent's process ended " + (starts - 1)
                     + " times in a row without finishing a turn"));
         }
+        log.info("starting agent {} of {} (start {})", runtime.name(), run.log().session(), starts);
         try {
             process = AcpProcess.start(run, acp, runtime, new Peer());
         } catch (SandboxException | IllegalStateException e) {
@@ -243,6 +249,8 @@ final class AcpRuntime implements AgentRuntime {
                 agentSessionId = session.path("sessionId").asString();
                 prime = previous != null || conversation.runSteps() > 0 || AcpPriming.hasHistory(conversation);
             }
+            log.info("agent {} of {} ready in its session {} ({})", runtime.name(), run.log().session(), agentSessionId,
+                    resumed ? "loaded" : "new");
             new AcpTurn(run.log(), run.setup(), transcript).append(AcpSessionParams.ready(runtime.name(), init, session,
                     agentSessionId, resumed));
             return Optional.empty();

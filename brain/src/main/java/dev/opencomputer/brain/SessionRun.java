@@ -99,6 +99,7 @@ final class SessionRun implements Runnable {
         Ending ending;
         try {
             work();
+            closeRuntime(); // before the lease goes: what it still has to store is stored under it
             ending = release() ? Ending.FINISHED : Ending.LOST;
         } catch (Stopped stopped) {
             ending = stopped.reason() != Stop.LEASE_LOST && release() ? Ending.RELEASED : Ending.LOST;
@@ -120,16 +121,22 @@ final class SessionRun implements Runnable {
             if (cancels != null) {
                 cancels.close();
             }
-            if (runtime != null) {
-                try {
-                    runtime.close();
-                } catch (RuntimeException e) {
-                    log.warn("closing the runtime of {} failed: {}", id, e.toString());
-                }
-            }
+            closeRuntime();
             signals.unbind();
         }
         onEnd.accept(this, ending);
+    }
+
+    private void closeRuntime() {
+        AgentRuntime open = runtime;
+        runtime = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the runtime of {} failed: {}", id, e.toString());
+            }
+        }
     }
 
     private boolean release() {
