@@ -107,7 +107,10 @@ final class AcpProcess implements AutoCloseable {
             env.put("ANTHROPIC_API_KEY", "");
             env.put("ANTHROPIC_MODEL", model);
             env.put("ANTHROPIC_SMALL_FAST_MODEL", model);
+            // Claude Code's aliases (its "default" is Sonnet) all name the agent's model
             env.put("ANTHROPIC_DEFAULT_HAIKU_MODEL", model);
+            env.put("ANTHROPIC_DEFAULT_SONNET_MODEL", model);
+            env.put("ANTHROPIC_DEFAULT_OPUS_MODEL", model);
         } else {
             env.put("OPENAI_BASE_URL", AcpRuntimes.GATEWAY_URL + "/v1");
             env.put("OPENAI_API_KEY", token);

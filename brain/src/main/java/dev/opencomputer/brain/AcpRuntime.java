@@ -249,6 +249,7 @@ final class AcpRuntime implements AgentRuntime {
                 agentSessionId = session.path("sessionId").asString();
                 prime = previous != null || conversation.runSteps() > 0 || AcpPriming.hasHistory(conversation);
             }
+            selectModel(connection, conversation);
             log.info("agent {} of {} ready in its session {} ({})", runtime.name(), run.log().session(), agentSessionId,
                     resumed ? "loaded" : "new");
             new AcpTurn(run.log(), run.setup(), transcript).append(AcpSessionParams.ready(runtime.name(), init, session,
@@ -260,6 +261,20 @@ final class AcpRuntime implements AgentRuntime {
             process = null;
             return Optional.of(new SessionFailed("agent_start_failed", "the agent did not start: " + e.getMessage()
                     + (tail.isEmpty() ? "" : " (stderr: " + tail + ")")));
+        }
+    }
+
+    /**
+     * Makes the agent's session use the agent's model (the session's live override first): an agent
+     * picks its own default otherwise, which the gateway's allow-list would refuse. An agent without
+     * {@code session/set_model} keeps its choice (the model variables it got may still apply).
+     */
+    private void selectModel(AcpConnection connection, Conversation conversation) throws TimeoutException {
+        try {
+            await(connection.request("session/set_model", Map.of("sessionId", agentSessionId,
+                    "modelId", conversation.model(run.setup().agent().model()))));
+        } catch (AcpException e) {
+            log.debug("agent of {} cannot set its model: {}", run.log().session(), e.getMessage());
         }
     }
 

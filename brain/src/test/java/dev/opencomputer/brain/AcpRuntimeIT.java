@@ -61,7 +61,7 @@ class AcpRuntimeIT {
 
     AgentSetup claudeAgent() {
         return new AgentSetup(dev.opencomputer.session.AgentId.next(Instant.now()), 1, ModelProvider.ANTHROPIC,
-                "claude-sonnet-4-6", null, "You triage inbound support tickets.", Testbed.CREDENTIAL,
+                "claude-opus-4-8", null, "You triage inbound support tickets.", Testbed.CREDENTIAL,
                 EnumSet.allOf(AgentTool.class), Duration.ofMinutes(10), 50, "claude-agent-sdk", false);
     }
 
@@ -103,7 +103,10 @@ class AcpRuntimeIT {
         assertThat(message.text()).contains("I will write the file.", "All done: the file says hello.");
         assertThat(message.usage().outputTokens()).isPositive();
         List<RecordedRequest> upstream = bed.models.requests();
-        assertThat(upstream).isNotEmpty().allSatisfy(r -> assertThat(r.apiKey()).isEqualTo(bed.modelKey));
+        assertThat(upstream).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.apiKey()).isEqualTo(bed.modelKey);
+            assertThat(r.model()).as("the agent's model, not Claude Code's default").isEqualTo("claude-opus-4-8");
+        });
         assertThat(upstream.getLast().system()).contains("You triage inbound support tickets.",
                 "<environment version=\"1\">");
         assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
