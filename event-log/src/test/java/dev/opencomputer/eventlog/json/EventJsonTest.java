@@ -13,7 +13,11 @@ import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.EventCatalogue;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.AgentPlan;
 import dev.opencomputer.session.PullRequestOpened;
+import dev.opencomputer.session.RuntimePrompted;
+import dev.opencomputer.session.RuntimeReady;
+import dev.opencomputer.session.RuntimeTranscript;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -83,7 +87,12 @@ class EventJsonTest {
                 new WebhookSent("whe_1", "msg_9", "session.idle", 12, 200, 1),
                 new SessionConfigChanged("claude-opus-4", null, "high"),
                 new PullRequestOpened("acme/app", 101, "https://github.com/acme/app/pull/101", "opencomputer/issue-7",
-                        "0123456789abcdef0123456789abcdef01234567"));
+                        "0123456789abcdef0123456789abcdef01234567"),
+                new RuntimeReady("claude-agent-sdk", Map.of("name", "claude-agent-acp"), Map.of("loadSession", true),
+                        Map.of("currentModeId", "default"), null, List.of(Map.of("id", "mode")), "a1b2", false),
+                new RuntimePrompted("a1b2", 2, false),
+                new RuntimeTranscript(List.of(Map.of("dir", "out", "message", Map.of("jsonrpc", "2.0", "id", 1)))),
+                new AgentPlan(List.of(new AgentPlan.Entry("read the ticket", "high", "in_progress"))));
     }
 
     @Test
