@@ -154,4 +154,31 @@ class AcpControlIT {
         assertThat(calls.stream().filter(r -> r.lastUserText().strip().endsWith("Count to three")).count())
                 .as("the answered prompt is never sent again").isEqualTo(1);
     }
+
+    @Test
+    void whenTheSandboxIsKilledMidTurnItIsRestartedTheAgentLoadsItsSessionAndTheTurnGoesOn() throws Exception {
+        start("""
+                {"cursor": "global", "turns": [{"hang": true}, {"text": "Continuing after the sandbox came back."}]}""");
+        bed.worker(bed.properties().build(), acp);
+        SessionId id = session("Build the thing");
+        bed.awaitEvent(id, "runtime.prompted");
+        bed.await(() -> !conversation("Build the thing").isEmpty(), "the hanging upstream call");
+        var config = com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(TestEngine.dockerHost()).build();
+        try (var engine = com.github.dockerjava.core.DockerClientImpl.getInstance(config,
+                new com.github.dockerjava.httpclient5.ApacheDockerHttpClient.Builder()
+                        .dockerHost(java.net.URI.create(TestEngine.dockerHost())).build())) {
+            engine.killContainerCmd("oc-" + sandbox.id().value()).exec(); // SIGKILL, as the OOM killer would
+        }
+        bed.await(() -> bed.types(id).contains("agent.message"), () -> "the continued turn; the log: "
+                + bed.types(id));
+        bed.awaitIdle(id);
+
+        assertThat(bed.types(id)).containsSubsequence("runtime.ready", "runtime.prompted", "runtime.crashed",
+                "runtime.restarted", "runtime.ready", "runtime.prompted", "agent.message", "session.idle");
+        List<RuntimeReady> readies = bed.events(id).stream().filter(e -> e.event() instanceof RuntimeReady)
+                .map(e -> (RuntimeReady) e.event()).toList();
+        assertThat(readies.getLast().resumed()).isTrue();
+        assertThat(conversation("Build the thing").getLast().lastUserText()).contains("interrupted by a runtime restart");
+    }
 }
