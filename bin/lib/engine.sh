@@ -11,6 +11,8 @@ if [ -z "${OC_PODMAN_BASE:-}" ]; then
 fi
 OC_SANDBOX_IMAGE=${OC_SANDBOX_IMAGE:-localhost/opencomputer-sandbox-bb:latest}
 OC_HOSTUSR_IMAGE=${OC_HOSTUSR_IMAGE:-localhost/opencomputer-sandbox-hostusr:latest}
+OC_ACP_IMAGE=${OC_ACP_IMAGE:-localhost/opencomputer-sandbox-acp:latest}
+OC_ACP_PACKAGES=${OC_ACP_PACKAGES:-@zed-industries/claude-agent-acp@0.23.1}
 
 # engine_curl HOST PATH [curl args...]: one Engine API call against a unix:// or tcp:// endpoint.
 engine_curl() {
@@ -118,4 +120,45 @@ ensure_images() {
       'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
     rm -rf "$r"; say "built image $OC_HOSTUSR_IMAGE (run it with /usr bind-mounted read-only)"
   fi
+}
+
+# hostusr_root DIR: the root filesystem of an image that borrows /usr from the host (bind mount).
+hostusr_root() {
+  local r=$1 d f
+  mkdir -p "$r"/{usr,root,tmp,var/tmp,workspace,proc,sys,dev,run,etc} && chmod 1777 "$r/tmp" "$r/var/tmp"
+  for d in bin lib lib64 sbin; do ln -s "usr/$d" "$r/$d"; done
+  for f in passwd group hosts nsswitch.conf ld.so.conf ld.so.cache ssl ca-certificates alternatives java-17-openjdk gitconfig bash.bashrc profile; do
+    [ -e "/etc/$f" ] && cp -a "/etc/$f" "$r/etc/" 2>/dev/null || true
+  done
+  [ -d /etc/ld.so.conf.d ] && cp -a /etc/ld.so.conf.d "$r/etc/"
+  return 0
+}
+
+# ensure_acp_image: the hostusr image plus the ACP agents (npm packages installed with npm into
+# .data/npm/acp, cached) under /opt/opencomputer/acp, and the model gateway's forwarder and the
+# agent launcher under /opt/opencomputer/bin. Node comes from the host's /usr (bind mount).
+ensure_acp_image() {
+  local npm_dir=$OC_DATA_DIR/npm/acp stamp r
+  stamp=$(printf '%s\n' "$OC_ACP_PACKAGES" | cat - "$OC_ROOT"/deploy/sandbox/acp/* | sha256sum | cut -c1-12)
+  if image_exists "$OC_ACP_IMAGE" && [ "$(cat "$npm_dir/.image-stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  command -v npm >/dev/null || die "npm is needed to build the ACP sandbox image ($OC_ACP_IMAGE)"
+  mkdir -p "$npm_dir"
+  if [ "$(cat "$npm_dir/.packages" 2>/dev/null)" != "$OC_ACP_PACKAGES" ]; then
+    say "installing $OC_ACP_PACKAGES with npm into $npm_dir"
+    # shellcheck disable=SC2086
+    (cd "$npm_dir" && [ -f package.json ] || echo '{"private":true}' >"$npm_dir/package.json"
+     cd "$npm_dir" && npm install --no-audit --no-fund --silent $OC_ACP_PACKAGES >/dev/null) \
+      || die "npm install $OC_ACP_PACKAGES failed"
+    printf '%s' "$OC_ACP_PACKAGES" >"$npm_dir/.packages"
+  fi
+  r=$(mktemp -d)
+  hostusr_root "$r"
+  mkdir -p "$r/opt/opencomputer/acp" "$r/opt/opencomputer/bin"
+  cp -a "$npm_dir/node_modules" "$r/opt/opencomputer/acp/"
+  cp "$OC_ROOT"/deploy/sandbox/acp/oc-forward.js "$OC_ROOT"/deploy/sandbox/acp/oc-acp-launch "$r/opt/opencomputer/bin/"
+  chmod 755 "$r/opt/opencomputer/bin/oc-acp-launch"
+  import_image "$OC_ACP_IMAGE" "$r" 'CMD ["/bin/bash"]' 'WORKDIR /workspace' \
+    'ENV PATH=/opt/opencomputer/bin:/opt/opencomputer/acp/node_modules/.bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  rm -rf "$r"; printf '%s' "$stamp" >"$npm_dir/.image-stamp"
+  say "built image $OC_ACP_IMAGE ($OC_ACP_PACKAGES; run it with /usr bind-mounted read-only)"
 }

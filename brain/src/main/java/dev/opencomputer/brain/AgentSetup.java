@@ -31,6 +31,8 @@ import java.util.Set;
  * @param budget     the most a session of this version may spend (tokens, dollars, running time),
  *                   unless the session narrowed or changed it ({@link Budget}); {@link BudgetLimits#NONE}
  *                   for no limit
+ * @param runtime    the agent's runtime by name ({@link RuntimeDefinition}): {@code native} or an ACP agent
+ * @param skipOsInstructions whether the system prompt leaves out the {@link EnvironmentInstructions}
  */
 public record AgentSetup(
         AgentId id,
@@ -45,28 +47,38 @@ public record AgentSetup(
         int maxSteps,
         PermissionPolicy permissions,
         java.util.List<ToolSpec> clientTools,
-        BudgetLimits budget) {
+        BudgetLimits budget,
+        String runtime,
+        boolean skipOsInstructions) {
 
-    /** An agent without permission rules, client tools or budget. */
+    /** A {@code native} agent without permission rules, client tools or budget. */
     public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
             SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps) {
         this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
-                PermissionPolicy.ALLOW_ALL, java.util.List.of(), BudgetLimits.NONE);
+                PermissionPolicy.ALLOW_ALL, java.util.List.of(), BudgetLimits.NONE, RuntimeDefinition.NATIVE, false);
     }
 
-    /** An agent with permission rules or client tools, without a budget. */
+    /** A {@code native} agent with permission rules or client tools, without a budget. */
     public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
             SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps,
             PermissionPolicy permissions, java.util.List<ToolSpec> clientTools) {
         this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps, permissions,
-                clientTools, BudgetLimits.NONE);
+                clientTools, BudgetLimits.NONE, RuntimeDefinition.NATIVE, false);
     }
 
-    /** An agent version with a budget, without permission rules or client tools. */
+    /** A {@code native} agent version with a budget, without permission rules or client tools. */
     public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
             SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps, BudgetLimits budget) {
         this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
-                PermissionPolicy.ALLOW_ALL, java.util.List.of(), budget);
+                PermissionPolicy.ALLOW_ALL, java.util.List.of(), budget, RuntimeDefinition.NATIVE, false);
+    }
+
+    /** An agent of {@code runtime}, without permission rules, client tools or budget. */
+    public AgentSetup(AgentId id, int version, ModelProvider provider, String model, String baseUrl, String prompt,
+            SecretName credential, Set<AgentTool> tools, Duration maxRunTime, int maxSteps, String runtime,
+            boolean skipOsInstructions) {
+        this(id, version, provider, model, baseUrl, prompt, credential, tools, maxRunTime, maxSteps,
+                PermissionPolicy.ALLOW_ALL, java.util.List.of(), BudgetLimits.NONE, runtime, skipOsInstructions);
     }
 
     public AgentSetup {
@@ -84,6 +96,7 @@ public record AgentSetup(
         permissions = permissions == null ? PermissionPolicy.ALLOW_ALL : permissions;
         clientTools = clientTools == null ? java.util.List.of() : java.util.List.copyOf(clientTools);
         budget = budget == null ? BudgetLimits.NONE : budget;
+        runtime = runtime == null || runtime.isBlank() ? RuntimeDefinition.NATIVE : runtime;
     }
 
     /** The client tool named {@code name}, if the agent has one. */

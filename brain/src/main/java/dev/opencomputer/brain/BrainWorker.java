@@ -97,6 +97,30 @@ public final class BrainWorker implements AutoCloseable {
                 NativeRuntime::new, brainTools, remoteUrls, prices));
     }
 
+    /**
+     * A worker whose sessions may also get {@code brainTools}, and whose agents may name an ACP runtime
+     * of {@code acp} (run in the sandbox, their model calls through its gateway).
+     */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools,
+            AcpRuntimes acp) {
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                acp.kind(), brainTools));
+    }
+
+    /**
+     * The whole worker: sessions may get {@code brainTools}, call remote MCP servers through
+     * {@code remoteUrls}, price model calls by {@code prices}, and name an ACP runtime ({@code acp}).
+     */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools,
+            RemoteUrlCheck remoteUrls, PriceTable prices, AcpRuntimes acp) {
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                acp.kind(), brainTools, remoteUrls, prices));
+    }
+
     /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */
     BrainWorker(RunContext context) {
         this.context = context;

@@ -7,6 +7,10 @@ import dev.opencomputer.session.CommandRun;
 import dev.opencomputer.session.McpConnected;
 import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.PullRequestOpened;
+import dev.opencomputer.session.AgentPlan;
+import dev.opencomputer.session.RuntimePrompted;
+import dev.opencomputer.session.RuntimeReady;
+import dev.opencomputer.session.RuntimeTranscript;
 import dev.opencomputer.session.ContentBlock;
 import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
@@ -94,6 +98,14 @@ final class Conversation {
     private boolean hibernated;
     private Map<String, String> metadata = Map.of();
     private final SessionWaits waits = new SessionWaits();
+    /** An ACP agent's own session id (the last {@code runtime.ready}), null when none ran. */
+    private String agentSessionId;
+    /** The last user message an ACP agent was sent ({@code runtime.prompted}), 0 when none. */
+    private long promptedThroughSeq;
+    /** The seq of the last {@code runtime.prompted}, 0 when none. */
+    private long promptedSeq;
+    /** The seq of the last {@code agent.message}, 0 when none. */
+    private long lastAgentMessageSeq;
 
     /** Folds the next event; events at or before {@link #lastSeq()} are ignored, a gap is a bug. */
     void apply(LoggedEvent logged) {
@@ -119,6 +131,7 @@ final class Conversation {
                 }
             }
             case AgentMessage message -> {
+                lastAgentMessageSeq = logged.seq();
                 answerOpenCalls("no result was recorded for this tool call; its outcome is unknown");
                 List<String> late = takeMessagesAfter(requestHorizon);
                 requestHorizon = -1;
@@ -178,6 +191,15 @@ final class Conversation {
             case PermissionAnswered answered -> restartsWithoutProgress = 0;
             case PermissionExpired expired -> restartsWithoutProgress = 0;
             case ClientToolCalled called -> {
+            }
+            case RuntimeReady ready -> agentSessionId = ready.agentSessionId();
+            case RuntimePrompted prompted -> {
+                promptedThroughSeq = Math.max(promptedThroughSeq, prompted.throughSeq());
+                promptedSeq = logged.seq();
+            }
+            case RuntimeTranscript transcript -> {
+            }
+            case AgentPlan plan -> {
             }
             case UnknownEvent unknown -> {
             }
@@ -273,6 +295,40 @@ final class Conversation {
                 log.warn("ignoring an unknown thought level in session.config_changed: {}", change.thoughtLevel());
             }
         }
+    }
+
+    /** An ACP agent's own session id, from the last {@code runtime.ready}; null when no agent ran. */
+    String agentSessionId() {
+        return agentSessionId;
+    }
+
+    /**
+     * The user messages an ACP agent has not been sent yet, in order: those after the last
+     * {@code runtime.prompted}'s {@code throughSeq}.
+     */
+    List<String> unpromptedUserTexts() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < turns.size(); i++) {
+            if (turns.get(i) instanceof Turn.User user && turnSeqs.get(i) > promptedThroughSeq) {
+                texts.add(user.text());
+            }
+        }
+        return texts;
+    }
+
+    /** The seq of the last user turn of the conversation, 0 when none. */
+    long lastUserTurnSeq() {
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            if (turns.get(i) instanceof Turn.User) {
+                return turnSeqs.get(i);
+            }
+        }
+        return 0;
+    }
+
+    /** Whether an ACP prompt was sent and its turn has not ended with an {@code agent.message}, nor been cancelled. */
+    boolean promptCut() {
+        return promptedSeq > lastAgentMessageSeq && promptedSeq > cancelledSeq;
     }
 
     /** The seq of the last {@code run.cancelled}, 0 when none. */

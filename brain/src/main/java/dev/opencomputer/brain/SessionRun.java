@@ -110,6 +110,7 @@ final class SessionRun implements Runnable {
         Ending ending;
         try {
             work();
+            closeRuntime(); // before the lease goes: what it still has to store is stored under it
             ending = release() ? Ending.FINISHED : Ending.LOST;
         } catch (Stopped stopped) {
             ending = stopped.reason() != Stop.LEASE_LOST && release() ? Ending.RELEASED : Ending.LOST;
@@ -128,22 +129,24 @@ final class SessionRun implements Runnable {
                 log.warn("run of {} broke off; it is resumed once its lease expires", id, e);
             }
         } finally {
-            if (runtime != null) {
-                closeRuntime();
-            }
             if (cancels != null) {
                 cancels.close();
             }
+            closeRuntime();
             signals.unbind();
         }
         onEnd.accept(this, ending);
     }
 
     private void closeRuntime() {
-        try {
-            runtime.close();
-        } catch (RuntimeException e) {
-            log.warn("closing the runtime of {} failed: {}", id, e.toString());
+        AgentRuntime open = runtime;
+        runtime = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the runtime of {} failed: {}", id, e.toString());
+            }
         }
     }
 

@@ -59,15 +59,19 @@ public record SessionSetup(
         }
     }
 
-    /** The system prompt: the agent's prompt, then the session's additional instructions. */
+    /**
+     * The system prompt: the agent's prompt, the {@link EnvironmentInstructions} (unless the agent
+     * skips them), then the session's additional instructions; blank parts are left out.
+     */
     public String systemPrompt() {
-        if (additionalInstructions.isBlank()) {
-            return agent.prompt();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String part : new String[] {agent.prompt(),
+                agent.skipOsInstructions() ? "" : EnvironmentInstructions.block(this), additionalInstructions}) {
+            if (!part.isBlank()) {
+                parts.add(part);
+            }
         }
-        if (agent.prompt().isBlank()) {
-            return additionalInstructions;
-        }
-        return agent.prompt() + "\n\n" + additionalInstructions;
+        return String.join("\n\n", parts);
     }
 
     /** The working directory as an absolute path. */

@@ -259,6 +259,29 @@ final class KillSwitch {
             }
 
             @Override
+            public Execution exec(SandboxId id, ExecRequest request, InputStream stdin, OutputListener listener) {
+                alive();
+                Execution execution = driver.exec(id, request, stdin, listener);
+                return new Execution() {
+                    @Override
+                    public String id() {
+                        return execution.id();
+                    }
+
+                    @Override
+                    public void kill() {
+                        alive();
+                        execution.kill();
+                    }
+
+                    @Override
+                    public CompletableFuture<ExecResult> result() {
+                        return execution.result();
+                    }
+                };
+            }
+
+            @Override
             public void writeFile(SandboxId id, WorkspacePath path, InputStream content, long size) {
                 alive();
                 driver.writeFile(id, path, content, size);

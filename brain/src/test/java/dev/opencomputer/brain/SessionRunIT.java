@@ -108,7 +108,8 @@ class SessionRunIT {
             assertThat(requests.get(i).apiKey()).isEqualTo(bed.modelKey);
         }
         assertThat(requests.get(3).toolResults()).hasSize(5);
-        assertThat(requests.getFirst().system()).isEqualTo("You are a test agent.");
+        assertThat(requests.getFirst().system()).startsWith("You are a test agent.\n\n<environment version=\"1\">")
+                .contains("Working directory: /workspace");
     }
 
     @Test
@@ -215,7 +216,8 @@ class SessionRunIT {
         assertThat(stuck.reason()).isEqualTo("max_steps");
         assertThat(bed.models.requests()).hasSize(3);
         assertThat(bed.models.requests().getFirst().toolNames()).containsExactly("bash");
-        assertThat(bed.models.requests().getFirst().system()).isEqualTo("You are a test agent.\n\nBe brief.");
+        assertThat(bed.models.requests().getFirst().system()).startsWith("You are a test agent.\n\n<environment")
+                .endsWith("</environment>\n\nBe brief.");
         assertThat(bed.types(id).stream().filter("command.exited"::equals)).hasSize(3);
     }
 

@@ -84,6 +84,9 @@ final class Testbed implements AutoCloseable {
     final ModelClient modelClient;
     final PostgresSessionLeases leases;
     final Setups setups = new Setups();
+    /** Each sandbox's socket directory (the model gateway's socket) on this host. */
+    final java.nio.file.Path socketDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "oc-sockets-" + UUID.randomUUID().toString().substring(0, 8));
     private final List<BrainWorker> workers = new ArrayList<>();
 
     /** The in-memory {@link SessionSetups} the API server's tables stand in for. */
@@ -103,7 +106,8 @@ final class Testbed implements AutoCloseable {
     Testbed(ModelScript script) {
         database = TestDatabase.create();
         Flyway.configure().dataSource(database.url(), null, null)
-                .locations("classpath:db/migration/event-log", "classpath:db/migration/secret-store")
+                .locations("classpath:db/migration/event-log", "classpath:db/migration/secret-store",
+                        "classpath:db/migration/brain")
                 .load().migrate();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(database.url());
@@ -121,6 +125,7 @@ final class Testbed implements AutoCloseable {
                 .instance("brain-it-" + UUID.randomUUID().toString().substring(0, 8))
                 .defaultImage(TestEngine.hostUsrImage())
                 .imageMounts(imageMounts())
+                .socketDir(socketDir.toString())
                 .defaultMemory(dev.opencomputer.sandbox.ByteSize.ofMegabytes(256))
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());
@@ -133,7 +138,8 @@ final class Testbed implements AutoCloseable {
 
     /** The host's /usr, and the npm MCP servers at /opt/mcp when bin/test installed them. */
     private static List<ImageMount> imageMounts() {
-        List<ImageMount> mounts = new ArrayList<>(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr")));
+        List<ImageMount> mounts = new ArrayList<>(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr"),
+                new ImageMount(TestEngine.acpImage(), "/usr", "/usr")));
         String mcp = System.getenv("OC_TEST_MCP_DIR");
         if (mcp != null && !mcp.isBlank()) {
             mounts.add(new ImageMount(TestEngine.hostUsrImage(), mcp, "/opt/mcp"));
@@ -163,6 +169,14 @@ final class Testbed implements AutoCloseable {
     /** A started worker on the real dependencies. */
     BrainWorker worker(BrainProperties properties) {
         return worker(properties, eventLog, leases, sandboxes, secrets, modelClient);
+    }
+
+    /** A started worker whose agents may also run the ACP runtimes of {@code acp}. */
+    BrainWorker worker(BrainProperties properties, AcpRuntimes acp) {
+        BrainWorker worker = new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, modelClient,
+                Clock.systemUTC(), BrainTools.NONE, acp);
+        workers.add(worker);
+        return worker.start();
     }
 
     BrainWorker worker(BrainProperties properties, EventLog log, SessionLeases workerLeases, SandboxDriver driver,

@@ -29,15 +29,25 @@ import java.util.Objects;
  * @param defaultTtl         lifetime of an API sandbox that does not ask for one (1h)
  * @param maxTtl             the longest lifetime an API sandbox may ask for (24h)
  * @param reapInterval       how often expired and orphaned sandboxes are removed (30s)
+ * @param socketDir          absolute directory on the engine's host under which each sandbox gets its own
+ *                           subdirectory, mounted read-only at {@value #SOCKET_MOUNT}: the brain serves the
+ *                           model gateway's Unix socket there (unset = no such mount, no gateway)
  */
 public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
                             ByteSize defaultMemory, ByteSize maxMemory, Integer pidsLimit, Boolean allowEgress,
                             String egressNetwork, List<ImageMount> imageMounts, Duration stopTimeout,
                             Duration engineTimeout, Duration connectTimeout, Duration defaultExecTimeout,
                             Duration maxExecTimeout, ByteSize outputTail, ByteSize maxFileSize, Duration defaultTtl,
-                            Duration maxTtl, Duration reapInterval) {
+                            Duration maxTtl, Duration reapInterval, String socketDir) {
+
+    /** Where a sandbox sees its own subdirectory of {@link #socketDir()}. */
+    public static final String SOCKET_MOUNT = "/run/opencomputer";
 
     public SandboxConfig {
+        socketDir = socketDir == null || socketDir.isBlank() ? null : socketDir.strip();
+        if (socketDir != null && !socketDir.startsWith("/")) {
+            throw new IllegalArgumentException("opencomputer.sandbox.socket-dir must be an absolute path");
+        }
         instance = or(instance, "default");
         if (!instance.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
             throw new IllegalArgumentException("opencomputer.sandbox.instance must be a short name of letters, digits, '_', '.', '-'");
@@ -101,6 +111,12 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         return env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock";
     }
 
+    /** The host directory of one sandbox's sockets, empty when no socket directory is configured. */
+    public java.util.Optional<java.nio.file.Path> socketDirOf(dev.opencomputer.session.SandboxId id) {
+        return socketDir == null ? java.util.Optional.empty()
+                : java.util.Optional.of(java.nio.file.Path.of(socketDir, id.value()));
+    }
+
     /** The limits a sandbox gets when it asks for nothing. */
     public SandboxLimits defaultLimits() {
         return new SandboxLimits(defaultCpu, defaultMemory.toBytes(), pidsLimit);
@@ -143,6 +159,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private Duration defaultTtl;
         private Duration maxTtl;
         private Duration reapInterval;
+        private String socketDir;
 
         private Builder() {
         }
@@ -169,6 +186,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
             defaultTtl = c.defaultTtl;
             maxTtl = c.maxTtl;
             reapInterval = c.reapInterval;
+            socketDir = c.socketDir;
         }
 
         public Builder dockerHost(String v) { dockerHost = v; return this; }
@@ -192,11 +210,12 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
         public Builder maxTtl(Duration v) { maxTtl = v; return this; }
         public Builder reapInterval(Duration v) { reapInterval = v; return this; }
+        public Builder socketDir(String v) { socketDir = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(dockerHost, instance, defaultImage, defaultCpu, maxCpu, defaultMemory, maxMemory,
                     pidsLimit, allowEgress, egressNetwork, imageMounts, stopTimeout, engineTimeout, connectTimeout,
-                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval);
+                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval, socketDir);
         }
     }
 }

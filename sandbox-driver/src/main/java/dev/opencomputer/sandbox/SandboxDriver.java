@@ -90,6 +90,21 @@ public interface SandboxDriver extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot attach to a command's input");
     }
 
+    /**
+     * Starts a command with its standard input attached to {@code stdin} (read until it ends or the
+     * command does): for a long-lived process spoken to over its stdio, such as an agent speaking the
+     * Agent Client Protocol. Output goes to {@code listener} as for {@link #exec(SandboxId, ExecRequest,
+     * OutputListener)}; the timeout applies the same way.
+     */
+    default Execution exec(SandboxId id, ExecRequest request, InputStream stdin, OutputListener listener) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot attach a command's stdin");
+    }
+
+    /** Whether {@code image} is on the engine (so sandboxes of it can be created). */
+    default boolean hasImage(String image) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot look images up");
+    }
+
     /** Runs a command to its end, keeping only the tails of its output. */
     default ExecResult run(SandboxId id, ExecRequest request) {
         return exec(id, request, OutputListener.NONE).await();

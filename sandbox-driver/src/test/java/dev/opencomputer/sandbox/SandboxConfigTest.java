@@ -12,7 +12,7 @@ class SandboxConfigTest {
     @Test
     void unsetValuesTakeTheirDefaults() {
         SandboxConfig config = new SandboxConfig(null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
         assertThat(config.instance()).isEqualTo("default");
         assertThat(config.allowEgress()).isFalse();
         assertThat(config.defaultLimits()).isEqualTo(new SandboxLimits(1.0, ByteSize.ofGigabytes(1).toBytes(), 1024));

@@ -82,6 +82,10 @@ public final class BudgetLedger {
             case PermissionExpired e -> { }
             case McpConnected e -> { }
             case McpServerFailed e -> { }
+            case RuntimeReady e -> { }
+            case RuntimePrompted e -> { }
+            case RuntimeTranscript e -> { }
+            case AgentPlan e -> { }
             case SessionStarted e -> { }
             case UserMessage e -> { }
             case ToolCalled e -> { }

@@ -46,6 +46,10 @@ public final class EventCatalogue {
         STORED.put(BudgetChanged.TYPE, BudgetChanged.class);
         STORED.put(BudgetWarning.TYPE, BudgetWarning.class);
         STORED.put(BudgetExhausted.TYPE, BudgetExhausted.class);
+        STORED.put(RuntimeReady.TYPE, RuntimeReady.class);
+        STORED.put(RuntimePrompted.TYPE, RuntimePrompted.class);
+        STORED.put(RuntimeTranscript.TYPE, RuntimeTranscript.class);
+        STORED.put(AgentPlan.TYPE, AgentPlan.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

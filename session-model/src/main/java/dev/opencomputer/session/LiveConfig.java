@@ -51,6 +51,10 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case BudgetChanged e -> this;
             case BudgetWarning e -> this;
             case BudgetExhausted e -> this;
+            case RuntimeReady e -> this;
+            case RuntimePrompted e -> this;
+            case RuntimeTranscript e -> this;
+            case AgentPlan e -> this;
             case UnknownEvent e -> this;
         };
     }

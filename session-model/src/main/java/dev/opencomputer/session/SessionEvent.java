@@ -17,7 +17,8 @@ public sealed interface SessionEvent
                 SessionHibernated, SessionWoke, RunCancelled, RunStuck, SessionFailed, SessionClosed,
                 WebhookSent, SessionConfigChanged, PullRequestOpened, McpConnected, McpServerFailed,
                 PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled, BudgetChanged,
-                BudgetWarning, BudgetExhausted, UnknownEvent {
+                BudgetWarning, BudgetExhausted, RuntimeReady, RuntimePrompted, RuntimeTranscript, AgentPlan,
+                UnknownEvent {
 
     /** The wire name, {@code domain.action}. */
     String type();

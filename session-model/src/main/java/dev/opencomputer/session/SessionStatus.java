@@ -87,6 +87,10 @@ public enum SessionStatus {
             case PullRequestOpened e -> this;
             case McpConnected e -> this;
             case McpServerFailed e -> this;
+            case RuntimeReady e -> this;
+            case RuntimePrompted e -> this;
+            case RuntimeTranscript e -> this;
+            case AgentPlan e -> this;
             case SessionConfigChanged e -> this;
             case PermissionRequested e -> WAITING;
             case ClientToolCalled e -> WAITING;

@@ -84,6 +84,10 @@ public final class UsageMeter {
             case McpServerFailed e -> { }
             case PermissionAnswered e -> { }
             case PermissionExpired e -> { }
+            case RuntimeReady e -> { }
+            case RuntimePrompted e -> { }
+            case RuntimeTranscript e -> { }
+            case AgentPlan e -> { }
             case SessionConfigChanged e -> { }
             case BudgetChanged e -> { }
             case BudgetWarning e -> { }

@@ -36,6 +36,14 @@ public final class TestEngine {
         return require("OC_TEST_MCP_DIR");
     }
 
+    /**
+     * The hostusr image plus the ACP agents ({@code claude-agent-acp}) under {@code /opt/opencomputer},
+     * built by {@code bin/test}; it too needs the host's {@code /usr} mounted read-only at {@code /usr}.
+     */
+    public static String acpImage() {
+        return orDefault("OC_TEST_ACP_IMAGE", "localhost/opencomputer-sandbox-acp:latest");
+    }
+
     private static String require(String name) {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {

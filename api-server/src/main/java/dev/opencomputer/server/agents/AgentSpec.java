@@ -22,16 +22,18 @@ import java.util.regex.Pattern;
  * @param permissions which tool calls need a person's yes ({@link Permissions}); default: none
  * @param clientTools tools the user's backend runs ({@link ClientTool}); default: none
  * @param budget      the most one session of this version may spend; null for no limit
+ * @param skipOsInstructions true to leave the environment instructions out of the agent's system prompt
  */
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
         List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
-        List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget) {
+        List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget,
+        Boolean skipOsInstructions) {
 
     /** A spec without MCP servers, permission rules, client tools or budget. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null, null,
-                null);
+                null, null);
     }
 
     /** A spec with MCP servers only. */
@@ -39,7 +41,7 @@ public record AgentSpec(String name, String model, String provider, String promp
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
             List<McpServerSpec> mcpServers) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, mcpServers, null,
-                null, null);
+                null, null, null);
     }
 
     /** A spec with permission rules or client tools only. */
@@ -47,19 +49,33 @@ public record AgentSpec(String name, String model, String provider, String promp
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Permissions permissions,
             List<ClientTool> clientTools) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(),
-                permissions, clientTools, null);
+                permissions, clientTools, null, null);
     }
 
     /** A spec with a budget only. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
             List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Budget budget) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null,
-                null, budget);
+                null, budget, null);
+    }
+
+    /** A spec with environment-instruction choice only. */
+    public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
+            List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata, Boolean skipOsInstructions) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, List.of(), null,
+                null, null, skipOsInstructions);
+    }
+
+    /** This spec with {@code sandbox} instead of its own. */
+    public AgentSpec withSandbox(Sandbox sandbox) {
+        return new AgentSpec(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata,
+                mcpServers, permissions, clientTools, budget, skipOsInstructions);
     }
 
     /** The tools an agent may be allowed, by the names the model sees. */
     public static final List<String> TOOLS = List.of("bash", "read_file", "write_file", "edit_file", "list_files");
     public static final List<String> PROVIDERS = List.of("anthropic", "openai");
+    /** The runtimes every deployment has; the others are checked against the deployment's ({@link RuntimeCheck}). */
     public static final List<String> RUNTIMES = List.of("native");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -144,7 +160,8 @@ public record AgentSpec(String name, String model, String provider, String promp
                 sent.mcpServers() == null ? List.of() : sent.mcpServers(),
                 sent.permissions(),
                 sent.clientTools() == null ? List.of() : sent.clientTools(),
-                sent.budget() == null || Budget.limits(sent.budget()).isEmpty() ? null : sent.budget());
+                sent.budget() == null || Budget.limits(sent.budget()).isEmpty() ? null : sent.budget(),
+                Boolean.TRUE.equals(sent.skipOsInstructions()));
     }
 
     /** OpenAI's model families by name; everything else defaults to Anthropic. */
@@ -156,8 +173,13 @@ public record AgentSpec(String name, String model, String provider, String promp
         return m.startsWith("gpt") || m.matches("o[0-9].*") || m.startsWith("chatgpt") ? "openai" : "anthropic";
     }
 
-    /** This spec, or a validation problem listing every violation. */
+    /** This spec, or a validation problem listing every violation; the runtime must be one of {@link #RUNTIMES}. */
     public AgentSpec validated() {
+        return validated(RUNTIMES);
+    }
+
+    /** This spec, or a validation problem listing every violation; the runtime must be one of {@code runtimes}. */
+    public AgentSpec validated(java.util.Collection<String> runtimes) {
         List<FieldViolation> v = new ArrayList<>();
         if (name == null || name.isEmpty()) {
             v.add(new FieldViolation("name", "is required"));
@@ -175,8 +197,8 @@ public record AgentSpec(String name, String model, String provider, String promp
         if (prompt.length() > MAX_PROMPT) {
             v.add(new FieldViolation("prompt", "must be at most " + MAX_PROMPT + " characters"));
         }
-        if (!RUNTIMES.contains(runtime)) {
-            v.add(new FieldViolation("runtime", "must be one of " + RUNTIMES));
+        if (!runtimes.contains(runtime)) {
+            v.add(new FieldViolation("runtime", "must be one of " + runtimes));
         }
         if (credential != null && !SECRET_NAME.matcher(credential).matches()) {
             v.add(new FieldViolation("credential", "must be the name of a secret (a letter, then up to 127 letters, "

@@ -39,22 +39,36 @@ public class Agents {
     private final TransactionTemplate transactions;
     private final ObjectProvider<CredentialCheck> credentialCheck;
     private final McpServerRules mcpRules;
+    private final ObjectProvider<RuntimeCheck> runtimeCheck;
     private final Clock clock;
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
-            ObjectProvider<CredentialCheck> credentialCheck, McpServerRules mcpRules, Clock clock, PriceTable prices) {
+            ObjectProvider<CredentialCheck> credentialCheck, ObjectProvider<RuntimeCheck> runtimeCheck,
+            McpServerRules mcpRules, Clock clock, PriceTable prices) {
         this.mcpRules = mcpRules;
         this.prices = prices;
         this.jdbc = jdbc;
         this.json = json;
         this.transactions = transactions;
         this.credentialCheck = credentialCheck;
+        this.runtimeCheck = runtimeCheck;
         this.clock = clock;
+    }
+
+    private AgentSpec validated(AgentSpec spec) {
+        RuntimeCheck check = runtimeCheck.getIfAvailable();
+        return check == null ? spec.validated() : spec.validated(check.names());
+    }
+
+    /** The spec with its runtime checked (installed) and the runtime's image filled in. */
+    private AgentSpec checkRuntime(AgentSpec spec) {
+        RuntimeCheck check = runtimeCheck.getIfAvailable();
+        return check == null ? spec : check.requireInstalled(spec);
     }
 
     /** Creates version 1 of a new agent; a live agent of the same name is a conflict. */
     public Agent create(TenantId tenant, AgentSpec sent) {
-        AgentSpec spec = withMcpServers(AgentSpec.withDefaults(sent).validated()).priced(prices);
+        AgentSpec spec = checkRuntime(withMcpServers(validated(AgentSpec.withDefaults(sent)))).priced(prices);
         checkCredential(tenant, spec);
         Instant now = clock.instant();
         AgentId id = AgentId.next(now);
@@ -88,8 +102,8 @@ public class Agents {
                         .orElseThrow(() -> notFound(id.value()));
                 ObjectNode merged = json.valueToTree(current.spec());
                 mergePatch(merged, patch);
-                AgentSpec spec = withMcpServers(AgentSpec.withDefaults(json.treeToValue(merged, AgentSpec.class))
-                        .validated()).priced(prices);
+                AgentSpec spec = checkRuntime(withMcpServers(validated(AgentSpec.withDefaults(json.treeToValue(merged,
+                        AgentSpec.class))))).priced(prices);
                 if (spec.credential() != null && !spec.credential().equals(current.credential())) {
                     checkCredential(tenant, spec);
                 }
@@ -174,7 +188,8 @@ public class Agents {
     private AgentSpec withMcpServers(AgentSpec spec) {
         return new AgentSpec(spec.name(), spec.model(), spec.provider(), spec.prompt(), spec.runtime(),
                 spec.credential(), spec.tools(), spec.sandbox(), spec.limits(), spec.metadata(),
-                mcpRules.checked("mcpServers", spec.mcpServers()), spec.permissions(), spec.clientTools(), spec.budget());
+                mcpRules.checked("mcpServers", spec.mcpServers()), spec.permissions(), spec.clientTools(), spec.budget(),
+                spec.skipOsInstructions());
     }
 
     private void checkCredential(TenantId tenant, AgentSpec spec) {

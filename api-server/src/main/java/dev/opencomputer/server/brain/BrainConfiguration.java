@@ -1,6 +1,13 @@
 package dev.opencomputer.server.brain;
 
+import dev.opencomputer.brain.AcpRuntimes;
 import dev.opencomputer.brain.BrainProperties;
+import dev.opencomputer.brain.RuntimeCatalogue;
+import dev.opencomputer.brain.gateway.GatewayTokens;
+import dev.opencomputer.brain.gateway.GatewayUsage;
+import dev.opencomputer.brain.gateway.ModelGateway;
+import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
+import dev.opencomputer.sandbox.SandboxConfig;
 import dev.opencomputer.brain.BrainWorker;
 import dev.opencomputer.server.agents.McpServerRules;
 import dev.opencomputer.brain.github.GithubSessions;
@@ -84,14 +91,37 @@ class BrainConfiguration {
         return new PostgresSessionLeases(dataSource, caps);
     }
 
+    /** The model gateway's tokens, on every role: the API revokes a session's tokens when it closes or is destroyed. */
+    @Bean
+    GatewayTokens gatewayTokens(DataSource dataSource, Clock clock) {
+        return new PostgresGatewayTokens(dataSource, clock);
+    }
+
+    /** The model gateway, only where brain runs: it is the one other place that reveals model keys. */
+    @Bean(destroyMethod = "close")
+    @Conditional(BrainRole.class)
+    ModelGateway modelGateway(SandboxConfig sandboxConfig, GatewayTokens tokens, SecretStore secrets,
+            BrainProperties properties, GatewayUsage usage) {
+        return new ModelGateway(sandboxConfig::socketDirOf, tokens, secrets,
+                provider -> properties.endpoint(provider, null), usage, "gateway:" + properties.workerId());
+    }
+
+    @Bean
+    @Conditional(BrainRole.class)
+    GatewayUsage gatewayUsage() {
+        return new GatewayUsage();
+    }
+
     /** Closed by {@link #brainWorkerLifecycle}, early in the shutdown; not again at bean destruction. */
     @Bean(destroyMethod = "")
     @Conditional(BrainRole.class)
     BrainWorker brainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog,
             SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
-            GithubSessions github, McpServerRules mcpRules, PriceTable prices) {
+            GithubSessions github, McpServerRules mcpRules, PriceTable prices, RuntimeCatalogue runtimes,
+            ModelGateway gateway, GatewayTokens tokens, GatewayUsage usage) {
         return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock,
-                new GithubTools(github, eventLog), mcpRules.remoteUrlCheck(), prices);
+                new GithubTools(github, eventLog), mcpRules.remoteUrlCheck(), prices,
+                new AcpRuntimes(runtimes, gateway, tokens, usage, null));
     }
 
     /** Starts the worker once the application is up; stops it early in the shutdown. */

@@ -73,7 +73,7 @@ class PostgresSessionSetups implements SessionSetups {
                 agent.credential() == null ? null : SecretName.parse(agent.credential()),
                 AgentSetup.tools(agent.tools()), Duration.ofSeconds(agent.limits().maxRunTimeSeconds()),
                 agent.limits().maxSteps(), permissions(agent, started), ClientTools.specs(agent.clientTools()),
-                AgentSpec.Budget.limits(agent.budget()));
+                AgentSpec.Budget.limits(agent.budget()), agent.runtime(), Boolean.TRUE.equals(agent.skipOsInstructions()));
         List<McpServer> mcpServers = new ArrayList<>();
         agent.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         started.mcpServers().forEach(server -> mcpServers.add(server.toServer()));

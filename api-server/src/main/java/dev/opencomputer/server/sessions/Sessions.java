@@ -25,6 +25,7 @@ import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.server.budgets.SessionBudgets;
 import dev.opencomputer.session.BudgetChanged;
+import dev.opencomputer.brain.gateway.GatewayTokens;
 import dev.opencomputer.session.SessionClosed;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionId;
@@ -64,14 +65,17 @@ public class Sessions {
     private final McpServerRules mcpRules;
     private final SessionMcpServers mcpStates;
     private final SessionBudgets budgets;
+    private final ObjectProvider<GatewayTokens> gatewayTokens;
 
     Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
             SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain,
-            McpServerRules mcpRules, SessionMcpServers mcpStates, TierLimits limits, SessionBudgets budgets) {
+            McpServerRules mcpRules, SessionMcpServers mcpStates, TierLimits limits, SessionBudgets budgets,
+            ObjectProvider<GatewayTokens> gatewayTokens) {
         this.limits = limits;
         this.mcpRules = mcpRules;
         this.mcpStates = mcpStates;
         this.budgets = budgets;
+        this.gatewayTokens = gatewayTokens;
         this.sandboxes = sandboxes;
         this.brain = brain;
         this.setups = setups;
@@ -297,6 +301,7 @@ public class Sessions {
         if (!session.isClosed()) {
             eventLog.append(id, new SessionClosed("closed"));
         }
+        revokeGatewayTokens(id);
         if (session.sandboxId() != null) {
             removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
         }
@@ -326,11 +331,20 @@ public class Sessions {
      */
     public void destroy(TenantId tenant, SessionId id) {
         SessionView session = find(tenant, id);
+        revokeGatewayTokens(id);
         if (session.sandboxId() != null) {
             removeSandboxIfUnused(tenant, SandboxId.parse(session.sandboxId()), id);
         }
         directory.delete(tenant, id);
         setups.delete(id);
+    }
+
+    /** A closed or destroyed session's agent can no longer reach a model, whichever replica runs it. */
+    private void revokeGatewayTokens(SessionId id) {
+        GatewayTokens tokens = gatewayTokens.getIfAvailable();
+        if (tokens != null) {
+            tokens.revoke(id);
+        }
     }
 
     /**

@@ -15,7 +15,11 @@ import dev.opencomputer.session.FileWritten;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.McpConnected;
 import dev.opencomputer.session.McpServerFailed;
+import dev.opencomputer.session.AgentPlan;
 import dev.opencomputer.session.PullRequestOpened;
+import dev.opencomputer.session.RuntimePrompted;
+import dev.opencomputer.session.RuntimeReady;
+import dev.opencomputer.session.RuntimeTranscript;
 import dev.opencomputer.session.RunCancelled;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
@@ -97,7 +101,12 @@ class EventJsonTest {
                 new dev.opencomputer.session.BudgetWarning("cost_usd", new java.math.BigDecimal("0.0412"),
                         new java.math.BigDecimal("0.05")),
                 new dev.opencomputer.session.BudgetExhausted("tokens", new java.math.BigDecimal("105000"),
-                        new java.math.BigDecimal("100000")));
+                        new java.math.BigDecimal("100000")),
+                new RuntimeReady("claude-agent-sdk", Map.of("name", "claude-agent-acp"), Map.of("loadSession", true),
+                        Map.of("currentModeId", "default"), null, List.of(Map.of("id", "mode")), "a1b2", false),
+                new RuntimePrompted("a1b2", 2, false),
+                new RuntimeTranscript(List.of(Map.of("dir", "out", "message", Map.of("jsonrpc", "2.0", "id", 1)))),
+                new AgentPlan(List.of(new AgentPlan.Entry("read the ticket", "high", "in_progress"))));
     }
 
     @Test

@@ -50,6 +50,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ModelServer implements AutoCloseable {
 
+    static {
+        // Streamed deltas go out at once, as a provider's do: without this the JDK's server leaves
+        // small writes to Nagle's algorithm, and a client's delayed ACK adds ~40 ms per response.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -212,7 +219,17 @@ public final class ModelServer implements AutoCloseable {
         try {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getPath();
+            if (method.equals("HEAD")) {
+                // Claude Code checks that its base URL answers before its first call: no body
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
             switch (path) {
+                case "/v1/messages/count_tokens", "/messages/count_tokens" -> {
+                    if (requirePost(exchange, method)) {
+                        countTokens(exchange);
+                    }
+                }
                 case "/v1/messages", "/messages" -> {
                     if (requirePost(exchange, method)) {
                         model(exchange, anthropic, path);
@@ -241,6 +258,15 @@ public final class ModelServer implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /**
+     * Anthropic's token counting, estimated (a token per four characters of the request): never a
+     * turn of the script, never in the request log.
+     */
+    private static void countTokens(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        JsonResponse.send(exchange, 200, Json.object().put("input_tokens", Math.max(1, body.length / 4)));
     }
 
     private static boolean requirePost(HttpExchange exchange, String method) throws IOException {

@@ -157,11 +157,13 @@ final class ContainerLifecycle {
     }
 
     private HostConfig hostConfig(SandboxSpec spec, String image, SandboxLimits limits) {
-        List<Bind> binds = config.imageMounts().stream()
+        List<Bind> binds = new java.util.ArrayList<>(config.imageMounts().stream()
                 .filter(m -> m.appliesTo(image))
                 .map(ImageMount::bind)
                 .map(Bind::parse)
-                .toList();
+                .toList());
+        config.socketDirOf(spec.id()).ifPresent(dir -> binds.add(Bind.parse(socketDir(dir) + ":"
+                + SandboxConfig.SOCKET_MOUNT + ":ro")));
         return HostConfig.newHostConfig()
                 // "none" rather than the network-disabled flag, which Podman ignores.
                 .withNetworkMode(spec.network() == NetworkAccess.EGRESS ? config.egressNetwork() : "none")
@@ -179,6 +181,22 @@ final class ContainerLifecycle {
                         .withSource(SandboxLabels.workspaceName(spec.id()))
                         .withTarget(WorkspacePath.ROOT)))
                 .withBinds(binds);
+    }
+
+    /**
+     * The sandbox's own socket directory on the host, created when missing: the brain binds the
+     * model gateway's socket in it, the sandbox sees it read-only (connecting to a socket needs no
+     * write access to its mount).
+     */
+    private static String socketDir(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            dir.toFile().setReadable(true, false);
+            dir.toFile().setExecutable(true, false);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the sandbox's socket directory " + dir, e);
+        }
+        return dir.toString();
     }
 
     /**

@@ -41,6 +41,11 @@ final class DockerExecs {
     }
 
     Execution exec(SandboxId id, ExecRequest request, OutputListener listener) {
+        return exec(id, request, null, listener);
+    }
+
+    /** Starts a command; with {@code stdin} non-null its standard input is attached to that stream. */
+    Execution exec(SandboxId id, ExecRequest request, java.io.InputStream stdin, OutputListener listener) {
         Duration timeout = request.timeout() != null ? request.timeout() : config.defaultExecTimeout();
         if (timeout.compareTo(config.maxExecTimeout()) > 0) {
             throw new SandboxSpecRejectedException("timeout", "at most " + config.maxExecTimeout() + " is allowed");
@@ -49,10 +54,14 @@ final class DockerExecs {
         List<String> env = new ArrayList<>();
         request.env().forEach((k, v) -> env.add(k + "=" + v));
         env.add(ExecRequest.MARKER_VARIABLE + "=" + execId);
-        String engineExecId = create(id, request.command(), env, request.absoluteCwd());
+        String engineExecId = create(id, request.command(), env, request.absoluteCwd(), stdin != null);
         DockerExecution execution = new DockerExecution(this, id, execId, engineExecId, listener,
                 (int) config.outputTail().toBytes());
-        engine.streams().execStartCmd(engineExecId).exec(execution);
+        var start = engine.streams().execStartCmd(engineExecId);
+        if (stdin != null) {
+            start = start.withStdIn(stdin);
+        }
+        start.exec(execution);
         execution.timeoutAfter(timeout);
         return execution;
     }

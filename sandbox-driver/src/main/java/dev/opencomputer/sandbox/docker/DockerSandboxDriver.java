@@ -87,6 +87,22 @@ public final class DockerSandboxDriver implements SandboxDriver {
     }
 
     @Override
+    public Execution exec(SandboxId id, ExecRequest request, InputStream stdin, OutputListener listener) {
+        return execs.exec(id, request, stdin, listener);
+    }
+
+    @Override
+    public boolean hasImage(String image) {
+        try {
+            engine.call(null, () -> engine.control().inspectImageCmd(image).exec());
+            return true;
+        } catch (dev.opencomputer.sandbox.SandboxNotFoundException
+                 | EngineFailures.EngineObjectMissingException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void writeFile(SandboxId id, WorkspacePath path, InputStream content, long size) {
         files.write(id, path, content, size);
     }

@@ -1,0 +1,328 @@
+package dev.opencomputer.brain;
+
+import dev.opencomputer.brain.acp.AcpConnection;
+import dev.opencomputer.brain.acp.AcpException;
+import dev.opencomputer.sandbox.SandboxException;
+import dev.opencomputer.sandbox.SandboxState;
+import dev.opencomputer.session.RuntimeCrashed;
+import dev.opencomputer.session.RuntimePrompted;
+import dev.opencomputer.session.RuntimeRestarted;
+import dev.opencomputer.session.SessionEvent;
+import dev.opencomputer.session.SessionFailed;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An ACP runtime: the agent is a process in the session's sandbox ({@link AcpProcess}), the brain its
+ * ACP client. A step starts the agent when it does not run (initialise, then {@code session/load} of
+ * its own session when it had one and can, else {@code session/new}; {@code runtime.ready}), then
+ * prompts it with the user messages it was not sent yet ({@code runtime.prompted} first, so they are
+ * never sent twice) — or, when a restart cut its turn, with one note saying so — and tells the turn
+ * as our events ({@link AcpTurn}) until the prompt's answer ends it with {@code agent.message}.
+ * A stop (cancel, watchdog, shutdown) sends {@code session/cancel} and kills the process when it does
+ * not stop within the grace period; a process that died is restarted and its turn continued.
+ */
+final class AcpRuntime implements AgentRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(AcpRuntime.class);
+    static final String CONTINUE = "[OpenComputer] Your previous turn was interrupted by a runtime restart before "
+            + "it finished; its outcome is unknown. Check the state of the workspace, then continue the task.";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+    /** What the run thread waits for while a prompt runs. */
+    private sealed interface Inbox {
+    }
+
+    private record Update(JsonNode params) implements Inbox {
+    }
+
+    private record Done(JsonNode result, Throwable failure) implements Inbox {
+    }
+
+    private final RunScope run;
+    private final AcpRuntimes acp;
+    private final RuntimeDefinition runtime;
+    private final BrainToolStep brainTools;
+    private final AcpTranscript transcript = new AcpTranscript();
+    private final LinkedBlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
+    private Optional<SessionEvent> unprepared;
+    private AcpProcess process;
+    private String agentSessionId;
+    private boolean prime;
+    private volatile boolean loading;
+    private int starts;
+
+    AcpRuntime(RunScope run, AcpRuntimes acp, RuntimeDefinition runtime) {
+        this.run = run;
+        this.acp = acp;
+        this.runtime = runtime;
+        this.brainTools = new BrainToolStep(run);
+    }
+
+    @Override
+    public Optional<SessionEvent> step(Conversation conversation) {
+        if (unprepared == null) {
+            unprepared = brainTools.prepare();
+        }
+        if (unprepared.isPresent()) {
+            return unprepared;
+        }
+        if (process == null || !process.running()) {
+            Optional<SessionEvent> failed = startAgent(conversation);
+            if (failed.isPresent()) {
+                return failed;
+            }
+        }
+        return prompt(conversation);
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+        try {
+            transcript.drain().ifPresent(rest -> run.log().append(rest)); // the cancel's messages, say
+        } catch (RuntimeException e) {
+            log.debug("the last ACP messages of {} are not stored: {}", run.log().session(), e.toString());
+        }
+    }
+
+    private Optional<SessionEvent> prompt(Conversation conversation) {
+        List<String> texts = conversation.unpromptedUserTexts();
+        boolean continuation = texts.isEmpty();
+        String text = continuation ? CONTINUE : String.join("\n\n", texts);
+        if (prime) {
+            text = AcpPriming.prime(conversation) + text;
+            prime = false;
+        }
+        long horizon = conversation.lastSeq();
+        AcpTurn turn = new AcpTurn(run.log(), run.setup(), transcript);
+        turn.append(new RuntimePrompted(agentSessionId, conversation.lastUserTurnSeq(), continuation));
+        inbox.clear();
+        acp.usage().take(run.log().session()); // what was counted before this turn (a side call) is not its usage
+        CompletableFuture<JsonNode> answer = process.connection().request("session/prompt", Map.of(
+                "sessionId", agentSessionId, "prompt", List.of(Map.of("type", "text", "text", text))));
+        answer.whenComplete((result, failure) -> inbox.add(new Done(result, failure)));
+        while (true) {
+            Inbox item = run.signals().await(inbox::take, this::abandon);
+            switch (item) {
+                case Update update -> {
+                    if (agentSessionId.equals(update.params().path("sessionId").asString(agentSessionId))) {
+                        turn.update(update.params().path("update"));
+                    }
+                }
+                case Done done -> {
+                    return ended(conversation, turn, horizon, done);
+                }
+            }
+        }
+    }
+
+    private Optional<SessionEvent> ended(Conversation conversation, AcpTurn turn, long horizon, Done done) {
+        if (done.failure() == null) {
+            String stopReason = done.result().path("stopReason").asString("end_turn");
+            conversation.respondingTo(horizon);
+            turn.append(turn.message(conversation.model(run.setup().agent().model()), stopReason,
+                    acp.usage().take(run.log().session()).tokens()));
+            starts = 0;
+            return Optional.empty();
+        }
+        Throwable failure = done.failure() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause() : done.failure();
+        if (failure instanceof AcpException e && e.code() == AcpException.CONNECTION_CLOSED) {
+            turn.append();
+            recover();
+            return Optional.empty();
+        }
+        turn.append();
+        return Optional.of(new SessionFailed("agent_error", "the agent answered the prompt with an error: "
+                + failure.getMessage()));
+    }
+
+    /** The agent's process ended under a turn: its sandbox is brought back if it died, then the agent restarts. */
+    private void recover() {
+        AcpProcess dead = process;
+        process = null;
+        dead.close();
+        if (!sandboxRunning()) {
+            run.sandbox().restart();
+            return;
+        }
+        String why = "the agent's process ended" + (dead.exitCode() == null ? "" : " with exit code "
+                + dead.exitCode()) + (dead.stderrTail().isEmpty() ? "" : ": " + dead.stderrTail());
+        log.info("agent of {} ended mid-turn ({}); restarting it", run.log().session(), why);
+        run.log().append(new RuntimeCrashed(why, dead.exitCode()));
+        run.log().append(new RuntimeRestarted(run.log().conversation().lastSeq()));
+    }
+
+    private boolean sandboxRunning() {
+        try {
+            SandboxState state = run.context().sandboxes().inspect(run.setup().sandbox().id());
+            return state.running();
+        } catch (SandboxException e) {
+            return false;
+        }
+    }
+
+    /** Told to stop while a prompt runs: {@code session/cancel}, and a kill if it does not stop in time. */
+    private void abandon() {
+        AcpProcess current = process;
+        if (current == null) {
+            return;
+        }
+        RunSignals.Stop reason = run.signals().reason();
+        boolean gentle = reason == RunSignals.Stop.CANCELLED || reason == RunSignals.Stop.STUCK;
+        if (gentle && agentSessionId != null) {
+            current.connection().notify("session/cancel", Map.of("sessionId", agentSessionId));
+            long deadline = System.nanoTime() + acp.cancelGrace().toNanos();
+            while (System.nanoTime() < deadline) {
+                Inbox item;
+                try {
+                    item = inbox.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                if (item instanceof Done) {
+                    return; // the agent stopped its turn: it stays up for the next prompt
+                }
+            }
+            log.info("agent of {} did not stop within {} after session/cancel; killing it", run.log().session(),
+                    acp.cancelGrace());
+        }
+        process = null;
+        current.close();
+    }
+
+    private Optional<SessionEvent> startAgent(Conversation conversation) {
+        if (process != null) {
+            recover();
+        }
+        if (++starts > run.context().properties().maxRestarts() + 1) {
+            return Optional.of(new SessionFailed("agent_crashed", "the agent's process ended " + (starts - 1)
+                    + " times in a row without finishing a turn"));
+        }
+        log.info("starting agent {} of {} (start {})", runtime.name(), run.log().session(), starts);
+        try {
+            process = AcpProcess.start(run, acp, runtime, new Peer());
+        } catch (SandboxException | IllegalStateException e) {
+            return Optional.of(new SessionFailed("agent_start_failed", "the agent could not be started: "
+                    + e.getMessage()));
+        }
+        AcpConnection connection = process.connection();
+        try {
+            JsonNode init = await(connection.request("initialize", Map.of("protocolVersion", 1,
+                    "clientCapabilities", Map.of("fs", Map.of("readTextFile", false, "writeTextFile", false),
+                            "terminal", false),
+                    "clientInfo", Map.of("name", "opencomputer", "version", "0.1.0"))));
+            JsonNode capabilities = init.path("agentCapabilities");
+            String previous = conversation.agentSessionId();
+            Map<String, Object> params = AcpSessionParams.of(run.setup(), conversation);
+            JsonNode session = null;
+            boolean resumed = false;
+            if (previous != null && capabilities.path("loadSession").asBoolean(false)) {
+                loading = true;
+                try {
+                    session = await(connection.request("session/load", with(params, "sessionId", previous)));
+                    agentSessionId = previous;
+                    resumed = true;
+                } catch (AcpException e) {
+                    log.info("agent of {} cannot load its session {} ({}); starting a fresh one", run.log().session(),
+                            previous, e.getMessage());
+                } finally {
+                    loading = false;
+                }
+            }
+            if (!resumed) {
+                session = await(connection.request("session/new", params));
+                agentSessionId = session.path("sessionId").asString();
+                prime = previous != null || conversation.runSteps() > 0 || AcpPriming.hasHistory(conversation);
+            }
+            selectModel(connection, conversation);
+            log.info("agent {} of {} ready in its session {} ({})", runtime.name(), run.log().session(), agentSessionId,
+                    resumed ? "loaded" : "new");
+            new AcpTurn(run.log(), run.setup(), transcript).append(AcpSessionParams.ready(runtime.name(), init, session,
+                    agentSessionId, resumed));
+            return Optional.empty();
+        } catch (AcpException | TimeoutException e) {
+            String tail = process.stderrTail();
+            process.close();
+            process = null;
+            return Optional.of(new SessionFailed("agent_start_failed", "the agent did not start: " + e.getMessage()
+                    + (tail.isEmpty() ? "" : " (stderr: " + tail + ")")));
+        }
+    }
+
+    /**
+     * Makes the agent's session use the agent's model (the session's live override first): an agent
+     * picks its own default otherwise, which the gateway's allow-list would refuse. An agent without
+     * {@code session/set_model} keeps its choice (the model variables it got may still apply).
+     */
+    private void selectModel(AcpConnection connection, Conversation conversation) throws TimeoutException {
+        try {
+            await(connection.request("session/set_model", Map.of("sessionId", agentSessionId,
+                    "modelId", conversation.model(run.setup().agent().model()))));
+        } catch (AcpException e) {
+            log.debug("agent of {} cannot set its model: {}", run.log().session(), e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> params, String key, Object value) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(params);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private JsonNode await(CompletableFuture<JsonNode> answer) throws TimeoutException {
+        AcpProcess current = process;
+        try {
+            return run.signals().await(() -> {
+                try {
+                    return answer.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof AcpException a ? a : new AcpException(-32603,
+                            String.valueOf(e.getCause()));
+                }
+            }, current::kill);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer within " + START_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** The brain's side of the agent's messages. */
+    private final class Peer implements AcpConnection.Peer {
+        @Override
+        public void notified(String method, JsonNode params) {
+            if (method.equals("session/update") && !loading) {
+                inbox.add(new Update(params));
+            }
+        }
+
+        @Override
+        public JsonNode requested(String method, JsonNode params) {
+            if (method.equals("session/request_permission")) {
+                return AcpPermissions.decide(params);
+            }
+            throw new AcpException(-32601, "the client does not offer " + method);
+        }
+
+        @Override
+        public void transcribe(boolean inbound, JsonNode message) {
+            if (loading && inbound && "session/update".equals(message.path("method").asString(""))) {
+                return; // the replay of a loaded session: already in the transcript once
+            }
+            transcript.add(inbound, message);
+        }
+    }
+}

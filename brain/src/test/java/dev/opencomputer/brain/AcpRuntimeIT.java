@@ -1,0 +1,115 @@
+package dev.opencomputer.brain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opencomputer.brain.gateway.GatewayTokens;
+import dev.opencomputer.brain.gateway.GatewayUsage;
+import dev.opencomputer.brain.gateway.ModelGateway;
+import dev.opencomputer.brain.modelserver.ModelScript;
+import dev.opencomputer.brain.modelserver.RecordedRequest;
+import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
+import dev.opencomputer.sandbox.SandboxSpec;
+import dev.opencomputer.session.AgentMessage;
+import dev.opencomputer.session.CommandExited;
+import dev.opencomputer.session.CommandRun;
+import dev.opencomputer.session.FileWritten;
+import dev.opencomputer.session.LoggedEvent;
+import dev.opencomputer.session.RuntimeReady;
+import dev.opencomputer.session.SessionId;
+import dev.opencomputer.testing.TestEngine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code claude-agent-sdk} runtime for real: {@code claude-agent-acp} in a sandbox without a
+ * network, the brain as its ACP client, its model calls through the gateway to the scripted model
+ * server, which plays Claude Code's own tools ({@code Write}, {@code Bash}).
+ */
+class AcpRuntimeIT {
+
+    static final String SCRIPT = """
+            {"cursor": "per-conversation", "onExhausted": "echo", "turns": [
+              {"text": "I will write the file.", "toolCalls": [{"name": "Write",
+                "input": {"file_path": "/workspace/hello.txt", "content": "hello from claude\\n"}}]},
+              {"text": "Now I run it.", "toolCalls": [{"name": "Bash",
+                "input": {"command": "cat hello.txt && echo ran", "description": "show the file"}}]},
+              {"text": "All done: the file says hello."}
+            ]}""";
+
+    private final Testbed bed = new Testbed(ModelScript.parse(SCRIPT));
+    private final GatewayTokens tokens = new PostgresGatewayTokens(bed.pool(), Clock.systemUTC());
+    private final GatewayUsage usage = new GatewayUsage();
+    private final ModelGateway gateway = new ModelGateway(id -> java.util.Optional.of(bed.socketDir.resolve(id.value())),
+            tokens, bed.secrets, provider -> new ModelEndpoint(provider, bed.models.anthropicBaseUrl()), usage,
+            "gateway:it");
+    private final AcpRuntimes acp = new AcpRuntimes(RuntimeCatalogue.builtIn(), gateway, tokens, usage,
+            Duration.ofSeconds(5));
+
+    @AfterEach
+    void close() {
+        bed.close();
+        gateway.close();
+    }
+
+    private SandboxSpec sandbox;
+
+    AgentSetup claudeAgent() {
+        return new AgentSetup(dev.opencomputer.session.AgentId.next(Instant.now()), 1, ModelProvider.ANTHROPIC,
+                "claude-opus-4-8", null, "You triage inbound support tickets.", Testbed.CREDENTIAL,
+                EnumSet.allOf(AgentTool.class), Duration.ofMinutes(10), 50, "claude-agent-sdk", false);
+    }
+
+    SessionId start(String input) {
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        return bed.start(input, new SessionSetup(bed.tenant, claudeAgent(), sandbox, Map.of(), null, null));
+    }
+
+    @Test
+    void theClaudeAgentWritesAFileAndRunsACommandAndTheLogTellsItLikeNative() {
+        bed.worker(bed.properties().build(), acp);
+        SessionId id = start("Write hello.txt, then show it.");
+        bed.awaitIdle(id);
+
+        List<String> types = bed.types(id);
+        assertThat(types).containsSubsequence("session.started", "user.message", "run.started", "runtime.ready",
+                "runtime.prompted", "tool.call", "file.write", "tool.result", "command.run", "command.exited",
+                "agent.message", "session.idle");
+        assertThat(types).contains("runtime.transcript");
+        List<LoggedEvent> events = bed.events(id);
+        RuntimeReady ready = (RuntimeReady) events.stream().filter(e -> e.event() instanceof RuntimeReady)
+                .findFirst().orElseThrow().event();
+        assertThat(ready.agentInfo()).containsEntry("name", "@zed-industries/claude-agent-acp");
+        assertThat(ready.capabilities()).containsEntry("loadSession", true);
+        FileWritten written = (FileWritten) events.stream().filter(e -> e.event() instanceof FileWritten)
+                .findFirst().orElseThrow().event();
+        assertThat(written.path()).isEqualTo("/workspace/hello.txt");
+        CommandRun command = (CommandRun) events.stream().filter(e -> e.event() instanceof CommandRun)
+                .findFirst().orElseThrow().event();
+        assertThat(command.command()).isEqualTo("cat hello.txt && echo ran");
+        CommandExited exited = (CommandExited) events.stream().filter(e -> e.event() instanceof CommandExited)
+                .findFirst().orElseThrow().event();
+        assertThat(exited.output()).contains("hello from claude", "ran");
+        assertThat(bed.readFile(sandbox.id(), "hello.txt")).isEqualTo("hello from claude\n");
+        AgentMessage message = (AgentMessage) events.stream().filter(e -> e.event() instanceof AgentMessage)
+                .reduce((a, b) -> b).orElseThrow().event();
+        assertThat(message.text()).contains("I will write the file.", "All done: the file says hello.");
+        assertThat(message.usage().outputTokens()).isPositive();
+        List<RecordedRequest> upstream = bed.models.requests();
+        assertThat(upstream).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.apiKey()).isEqualTo(bed.modelKey);
+            assertThat(r.model()).as("the agent's model, not Claude Code's default").isEqualTo("claude-opus-4-8");
+        });
+        assertThat(upstream.getLast().system()).contains("You triage inbound support tickets.",
+                "<environment version=\"1\">");
+        assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
+                + "' AND revoked_at IS NULL")).isEqualTo("0");
+    }
+}
