@@ -1,11 +1,9 @@
 package dev.opencomputer.server.http;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import dev.opencomputer.server.PeriodicTask;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,17 +11,22 @@ import org.springframework.stereotype.Component;
  * passed, in batches, so the table holds one day of keys and no more.
  */
 @Component
-class IdempotencyPurge implements SmartLifecycle {
+class IdempotencyPurge extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyPurge.class);
     private static final int BATCH = 1000;
     private static final long INTERVAL_MINUTES = 10;
 
     private final Idempotency idempotency;
-    private volatile ScheduledExecutorService timer;
 
     IdempotencyPurge(Idempotency idempotency) {
+        super("oc-idempotency-purge", Duration.ofSeconds(5), Duration.ofMinutes(INTERVAL_MINUTES));
         this.idempotency = idempotency;
+    }
+
+    @Override
+    protected void tick() {
+        purge();
     }
 
     /** One pass; returns how many keys were deleted. */
@@ -39,27 +42,5 @@ class IdempotencyPurge implements SmartLifecycle {
             log.warn("purging expired idempotency keys failed: {}", e.toString());
         }
         return total;
-    }
-
-    @Override
-    public void start() {
-        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
-                .name("oc-idempotency-purge").factory());
-        t.scheduleWithFixedDelay(this::purge, 5, INTERVAL_MINUTES * 60, TimeUnit.SECONDS);
-        timer = t;
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService t = timer;
-        if (t != null) {
-            t.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

@@ -1,13 +1,10 @@
 package dev.opencomputer.server.sandboxes;
 
 import dev.opencomputer.sandbox.SandboxConfig;
+import dev.opencomputer.server.PeriodicTask;
 import dev.opencomputer.sandbox.SandboxEngineUnavailableException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,18 +13,21 @@ import org.springframework.stereotype.Component;
  * start-up, so a restarted server cleans up what it left behind.
  */
 @Component
-class SandboxReaper implements SmartLifecycle {
+class SandboxReaper extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxReaper.class);
 
     private final Sandboxes sandboxes;
-    private final SandboxConfig config;
-    private volatile ScheduledExecutorService timer;
     private volatile boolean engineWasDown;
 
     SandboxReaper(Sandboxes sandboxes, SandboxConfig config) {
+        super("oc-sandbox-reaper", java.time.Duration.ofSeconds(1), config.reapInterval());
         this.sandboxes = sandboxes;
-        this.config = config;
+    }
+
+    @Override
+    protected void tick() {
+        reap();
     }
 
     /** One reaping pass; returns how many sandboxes were removed. */
@@ -49,27 +49,5 @@ class SandboxReaper implements SmartLifecycle {
             log.warn("a sandbox reaping pass failed", e);
             return 0;
         }
-    }
-
-    @Override
-    public void start() {
-        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
-                .name("oc-sandbox-reaper").factory());
-        t.scheduleWithFixedDelay(this::reap, 1000, config.reapInterval().toMillis(), TimeUnit.MILLISECONDS);
-        timer = t;
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService t = timer;
-        if (t != null) {
-            t.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

@@ -1,13 +1,11 @@
 package dev.opencomputer.server.secrets;
 
 import dev.opencomputer.secrets.SecretStore;
+import dev.opencomputer.server.PeriodicTask;
 import dev.opencomputer.server.brain.BrainRole;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
@@ -18,16 +16,21 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Conditional(BrainRole.class)
-class RevealPruning implements SmartLifecycle {
+class RevealPruning extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(RevealPruning.class);
     private static final int BATCH = 5000;
 
     private final SecretStore secrets;
-    private volatile ScheduledExecutorService timer;
 
     RevealPruning(SecretStore secrets) {
+        super("oc-reveal-pruning", Duration.ofSeconds(30), Duration.ofHours(1));
         this.secrets = secrets;
+    }
+
+    @Override
+    protected void tick() {
+        prune();
     }
 
     /** One pass; returns how many rows were deleted. */
@@ -46,27 +49,5 @@ class RevealPruning implements SmartLifecycle {
             log.warn("pruning the secret reveal audit failed: {}", e.toString());
         }
         return total;
-    }
-
-    @Override
-    public void start() {
-        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
-                .name("oc-reveal-pruning").factory());
-        t.scheduleWithFixedDelay(this::prune, 30, TimeUnit.HOURS.toSeconds(1), TimeUnit.SECONDS);
-        timer = t;
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService t = timer;
-        if (t != null) {
-            t.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.server.ApiProperties;
+import dev.opencomputer.server.PeriodicTask;
 import dev.opencomputer.server.auth.AuthenticationFailedException;
 import dev.opencomputer.server.auth.Caller;
 import dev.opencomputer.server.auth.ClientTokens;
@@ -15,12 +16,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -33,7 +30,7 @@ import reactor.core.publisher.Sinks;
  * replica's streams at once, in two queries, so the cost does not grow with a query per stream.
  */
 @Component
-class StreamGuard implements SmartLifecycle {
+class StreamGuard extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(StreamGuard.class);
 
@@ -43,15 +40,13 @@ class StreamGuard implements SmartLifecycle {
 
     private final TokenLiveness liveness;
     private final TierLimits limits;
-    private final Duration interval;
     private final Clock clock;
     private final Set<Watch> open = ConcurrentHashMap.newKeySet();
-    private volatile ScheduledExecutorService timer;
 
     StreamGuard(TokenLiveness liveness, TierLimits limits, SessionsProperties properties, Clock clock) {
+        super("oc-stream-guard", properties.streamCheck(), properties.streamCheck());
         this.liveness = liveness;
         this.limits = limits;
-        this.interval = properties.streamCheck();
         this.clock = clock;
     }
 
@@ -106,6 +101,11 @@ class StreamGuard implements SmartLifecycle {
         }
     }
 
+    @Override
+    protected void tick() {
+        check();
+    }
+
     /** One check of every open stream. */
     void check() {
         if (open.isEmpty()) {
@@ -132,27 +132,5 @@ class StreamGuard implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("checking open streams failed: {}", e.toString());
         }
-    }
-
-    @Override
-    public void start() {
-        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
-                .name("oc-stream-guard").factory());
-        t.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        timer = t;
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService t = timer;
-        if (t != null) {
-            t.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }
