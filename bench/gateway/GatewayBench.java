@@ -63,7 +63,7 @@ public class GatewayBench {
         HikariDataSource pool = new HikariDataSource(config);
         SecureRandom random = new SecureRandom();
         var secrets = new PostgresSecretStore(pool, new SecretStoreProperties(MasterKeys.newEntry(1, random), null,
-                null, false, DataSize.ofKilobytes(64)), random, Clock.systemUTC());
+                null, false, DataSize.ofKilobytes(64), null), random, Clock.systemUTC());
         secrets.verifyKeyring();
         TenantId tenant = TenantId.next(Instant.now());
         SecretName credential = SecretName.parse("MODEL_KEY");
