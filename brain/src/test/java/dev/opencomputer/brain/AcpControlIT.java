@@ -163,6 +163,12 @@ class AcpControlIT {
         SessionId id = session("Build the thing");
         bed.awaitEvent(id, "runtime.prompted");
         bed.await(() -> !conversation("Build the thing").isEmpty(), "the hanging upstream call");
+        // session/load can only resume what the agent has written: wait until Claude Code has stored
+        // the session under its HOME on the workspace (it writes asynchronously; killed before, the
+        // agent starts a fresh session primed with the transcript instead, which is not this test)
+        bed.await(() -> bed.sandboxes.run(sandbox.id(), new dev.opencomputer.sandbox.ExecRequest(List.of("/bin/sh",
+                "-c", "find " + AcpProcess.STATE_ROOT + " -name '*.jsonl' -size +0 | grep -q ."), null, Map.of(),
+                java.time.Duration.ofSeconds(10))).exitCode() == 0, "the agent's stored session");
         var config = com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(TestEngine.dockerHost()).build();
         try (var engine = com.github.dockerjava.core.DockerClientImpl.getInstance(config,
