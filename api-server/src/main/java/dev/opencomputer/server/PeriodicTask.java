@@ -28,15 +28,23 @@ public abstract class PeriodicTask implements SmartLifecycle {
     /** One round of the work. */
     protected abstract void tick();
 
+    /** Whether this process does the work at all (e.g. only with a role); checked at start. */
+    protected boolean enabled() {
+        return true;
+    }
+
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (!enabled() || timer != null) {
+            return;
+        }
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name(name).factory());
         t.scheduleWithFixedDelay(this::tick, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         timer = t;
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         ScheduledExecutorService t = timer;
         if (t != null) {
             t.shutdownNow();
