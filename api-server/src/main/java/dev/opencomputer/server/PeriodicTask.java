@@ -28,23 +28,15 @@ public abstract class PeriodicTask implements SmartLifecycle {
     /** One round of the work. */
     protected abstract void tick();
 
-    /** Whether this process does the work at all (e.g. only with a role); checked at start. */
-    protected boolean enabled() {
-        return true;
-    }
-
     @Override
-    public synchronized void start() {
-        if (!enabled() || timer != null) {
-            return;
-        }
+    public void start() {
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name(name).factory());
         t.scheduleWithFixedDelay(this::tick, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         timer = t;
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
         ScheduledExecutorService t = timer;
         if (t != null) {
             t.shutdownNow();

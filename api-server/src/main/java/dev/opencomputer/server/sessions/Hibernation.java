@@ -23,9 +23,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.opencomputer.server.PeriodicTask;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,7 +44,7 @@ import org.springframework.stereotype.Component;
  * not lost: hibernating a session that is no longer idle leaves its status alone.
  */
 @Component
-public class Hibernation extends PeriodicTask {
+public class Hibernation implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Hibernation.class);
     private static final int BATCH = 32;
@@ -62,10 +65,10 @@ public class Hibernation extends PeriodicTask {
     private final Clock clock;
     private final String owner = OWNER_PREFIX + ProcessHandle.current().pid() + "-" + Integer.toHexString(
             System.identityHashCode(this));
+    private ScheduledExecutorService scheduler;
 
     Hibernation(SessionDirectory directory, SetupTable setups, SessionLeases leases, EventLog eventLog, Sandboxes sandboxes,
             HibernationProperties properties, Roles roles, Clock clock) {
-        super("oc-hibernation", properties.hibernateCheckInterval(), properties.hibernateCheckInterval());
         this.directory = directory;
         this.setups = setups;
         this.leases = leases;
@@ -150,16 +153,6 @@ public class Hibernation extends PeriodicTask {
         leases.release(owner, session.lease());
     }
 
-    @Override
-    protected boolean enabled() {
-        return roles.has("brain");
-    }
-
-    @Override
-    protected void tick() {
-        sweepQuietly();
-    }
-
     private void sweepQuietly() {
         try {
             int count = sweep();
@@ -169,5 +162,29 @@ public class Hibernation extends PeriodicTask {
         } catch (RuntimeException e) {
             log.warn("cannot hibernate idle sessions now: {}", e.toString());
         }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!roles.has("brain") || scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("oc-hibernation").factory());
+        long every = properties.hibernateCheckInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
     }
 }

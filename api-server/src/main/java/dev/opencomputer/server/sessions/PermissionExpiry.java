@@ -5,9 +5,12 @@ import dev.opencomputer.server.Roles;
 import dev.opencomputer.session.Session;
 import java.time.Clock;
 import java.util.List;
-import dev.opencomputer.server.PeriodicTask;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +21,7 @@ import org.springframework.stereotype.Component;
  * never both). The session becomes pending and the next run tells the model the call was denied.
  */
 @Component
-class PermissionExpiry extends PeriodicTask {
+class PermissionExpiry implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PermissionExpiry.class);
     private static final int PAGE = 200;
@@ -28,10 +31,10 @@ class PermissionExpiry extends PeriodicTask {
     private final HibernationProperties properties;
     private final Roles roles;
     private final Clock clock;
+    private ScheduledExecutorService scheduler;
 
     PermissionExpiry(SessionDirectory directory, SessionAnswers answers, HibernationProperties properties, Roles roles,
             Clock clock) {
-        super("oc-permission-expiry", properties.hibernateCheckInterval(), properties.hibernateCheckInterval());
         this.directory = directory;
         this.answers = answers;
         this.properties = properties;
@@ -55,16 +58,6 @@ class PermissionExpiry extends PeriodicTask {
         }
     }
 
-    @Override
-    protected boolean enabled() {
-        return roles.has("brain");
-    }
-
-    @Override
-    protected void tick() {
-        sweepQuietly();
-    }
-
     private void sweepQuietly() {
         try {
             int count = sweep();
@@ -74,5 +67,29 @@ class PermissionExpiry extends PeriodicTask {
         } catch (RuntimeException e) {
             log.warn("cannot expire permission requests now: {}", e.toString());
         }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!roles.has("brain") || scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("oc-permission-expiry").factory());
+        long every = properties.hibernateCheckInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
     }
 }
