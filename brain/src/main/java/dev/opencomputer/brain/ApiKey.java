@@ -23,6 +23,41 @@ public final class ApiKey implements AutoCloseable {
     }
 
     /** Copies the plaintext; the caller may wipe its array afterwards. */
+    /**
+     * The key held in {@code secret}, without surrounding whitespace; {@code null} when it is blank.
+     * Every intermediate copy of the plaintext is wiped and {@code secret} is destroyed, whatever happens.
+     */
+    public static ApiKey fromSecret(dev.opencomputer.secrets.SecretValue secret) {
+        byte[] bytes = secret.bytes();
+        java.nio.CharBuffer chars = java.nio.charset.StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes));
+        try {
+            int start = chars.position();
+            int end = chars.limit();
+            while (start < end && Character.isWhitespace(chars.get(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(chars.get(end - 1))) {
+                end--;
+            }
+            if (start == end) {
+                return null;
+            }
+            char[] key = new char[end - start];
+            chars.get(start, key);
+            try {
+                return of(key);
+            } finally {
+                Arrays.fill(key, '\0');
+            }
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+            if (chars.hasArray()) {
+                Arrays.fill(chars.array(), '\0');
+            }
+            secret.destroy();
+        }
+    }
+
     public static ApiKey of(char[] plaintext) {
         return new ApiKey(Arrays.copyOf(Objects.requireNonNull(plaintext), plaintext.length));
     }

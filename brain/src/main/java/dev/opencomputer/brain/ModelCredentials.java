@@ -6,10 +6,6 @@ import dev.opencomputer.secrets.SecretNotFoundException;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretValue;
 import dev.opencomputer.session.SessionId;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The agent's model key, revealed from the secret store for one call at a time (audited as
@@ -57,33 +53,10 @@ final class ModelCredentials {
             throw new Problem("model_credential_unreadable", "the secret " + name
                     + " cannot be decrypted with the configured master keys; store it again, then send a message");
         }
-        byte[] bytes = secret.bytes();
-        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
-        try {
-            int start = chars.position();
-            int end = chars.limit();
-            while (start < end && Character.isWhitespace(chars.get(start))) {
-                start++;
-            }
-            while (end > start && Character.isWhitespace(chars.get(end - 1))) {
-                end--;
-            }
-            if (start == end) {
-                throw new Problem("model_credential_missing", "the secret " + name + " is blank");
-            }
-            char[] key = new char[end - start];
-            chars.get(start, key);
-            try {
-                return ApiKey.of(key);
-            } finally {
-                Arrays.fill(key, '\0');
-            }
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-            if (chars.hasArray()) {
-                Arrays.fill(chars.array(), '\0');
-            }
-            secret.destroy();
+        ApiKey key = ApiKey.fromSecret(secret);
+        if (key == null) {
+            throw new Problem("model_credential_missing", "the secret " + name + " is blank");
         }
+        return key;
     }
 }

@@ -15,13 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -241,34 +238,11 @@ final class GatewayExchange {
         } catch (RuntimeException e) {
             throw new KeyUnavailable("the agent's credential " + grant.credential() + " cannot be read");
         }
-        byte[] bytes = secret.bytes();
-        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
-        try {
-            int start = chars.position();
-            int end = chars.limit();
-            while (start < end && Character.isWhitespace(chars.get(start))) {
-                start++;
-            }
-            while (end > start && Character.isWhitespace(chars.get(end - 1))) {
-                end--;
-            }
-            if (start == end) {
-                throw new KeyUnavailable("the agent's credential " + grant.credential() + " is blank");
-            }
-            char[] key = new char[end - start];
-            chars.get(start, key);
-            try {
-                return ApiKey.of(key);
-            } finally {
-                Arrays.fill(key, '\0');
-            }
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-            if (chars.hasArray()) {
-                Arrays.fill(chars.array(), '\0');
-            }
-            secret.destroy();
+        ApiKey key = ApiKey.fromSecret(secret);
+        if (key == null) {
+            throw new KeyUnavailable("the agent's credential " + grant.credential() + " is blank");
         }
+        return key;
     }
 
     private static void respond(OutputStream out, int status, ModelProvider format, String type, String message,
