@@ -131,6 +131,10 @@ public record NetworkPolicy(Mode mode, List<String> allow) {
                 throw new IllegalArgumentException("an allow entry must not be empty");
             }
             String s = raw.strip().toLowerCase(Locale.ROOT);
+            if (s.contains("/") || s.contains("@")) {
+                throw new IllegalArgumentException(raw + ": not a host name (use host, *.domain or host:port, "
+                        + "without a scheme or path)");
+            }
             Integer port = null;
             String host = s;
             int colon = s.lastIndexOf(':');
