@@ -34,7 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Egress benchmark, run by {@code bench/egress/run.sh}: the same {@code curl} (the host's, which the
+ * Egress benchmark, run by {@code bench/egress/run.sh} (5 warm-up rounds first): the same {@code curl} (the host's, which the
  * hostusr image borrows) downloads a 10 MB body from a local HTTP server directly on the host and,
  * inside a real sandbox without a network, through the egress proxy, alternating. curl measures both
  * itself ({@code -w}), so the engine's exec overhead is not counted. Targets: through the proxy at
@@ -95,9 +95,11 @@ public class EgressBench {
                 }
                 String directBig = "http://127.0.0.1:" + port + "/big";
                 String proxiedBig = "http://files.bench:" + port + "/big";
-                // warm up both paths (JIT, page cache)
-                host(directBig);
-                sandbox(driver, sandbox, proxiedBig);
+                // warm up both paths (the JIT of the proxy's copy loop, the forwarder's), as a long-lived brain is
+                for (int i = 0; i < 5; i++) {
+                    host(directBig);
+                    sandbox(driver, sandbox, proxiedBig);
+                }
                 List<Double> direct = new ArrayList<>();
                 List<Double> proxied = new ArrayList<>();
                 List<Double> directFirstByte = new ArrayList<>();
@@ -107,6 +109,43 @@ public class EgressBench {
                     proxied.add(sandbox(driver, sandbox, proxiedBig)[2]);
                     directFirstByte.add(host("http://127.0.0.1:" + port + "/small")[1]);
                     proxiedFirstByte.add(sandbox(driver, sandbox, "http://files.bench:" + port + "/small")[1]);
+                }
+                if (System.getenv("OC_BENCH_DIAGNOSE") != null) {
+                    // diagnostics: curl on the host straight onto the proxy's Unix socket (no forwarder)
+                    Path sock = sockets.resolve(sandbox.value()).resolve(EgressProxy.SOCKET);
+                    List<Double> viaSocket = new ArrayList<>();
+                    for (int i = 0; i < rounds; i++) {
+                        long t0 = System.nanoTime();
+                        long n = 0;
+                        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                                java.net.UnixDomainSocketAddress.of(sock))) {
+                            ch.write(java.nio.ByteBuffer.wrap(("GET " + proxiedBig + " HTTP/1.1\r\nHost: files.bench:"
+                                    + port + "\r\n\r\n").getBytes()));
+                            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(256 * 1024);
+                            int r;
+                            while ((r = ch.read(buf)) >= 0) {
+                                n += r;
+                                buf.clear();
+                            }
+                        }
+                        viaSocket.add(n / ((System.nanoTime() - t0) / 1e9));
+                    }
+                    System.out.printf(Locale.ROOT, "diagnostics: a client on the proxy's socket %.1f MB/s%n",
+                            median(viaSocket) / 1e6);
+                    Process node = new ProcessBuilder("node", sockets.resolve(sandbox.value()).resolve("oc-forward.js")
+                            .toString(), "14481", sock.toString()).inheritIO().start();
+                    Thread.sleep(500);
+                    List<Double> viaNode = new ArrayList<>();
+                    for (int i = 0; i < rounds; i++) {
+                        Process p = new ProcessBuilder("curl", "-sS", "-x", "http://127.0.0.1:14481", "-o", "/dev/null",
+                                "-w", FORMAT, proxiedBig).redirectErrorStream(true).start();
+                        String o = new String(p.getInputStream().readAllBytes()).strip();
+                        p.waitFor();
+                        viaNode.add(parse(o)[2]);
+                    }
+                    node.destroy();
+                    System.out.printf(Locale.ROOT, "diagnostics: host curl through the forwarder on the host %.1f MB/s%n",
+                            median(viaNode) / 1e6);
                 }
                 double d = median(direct) / 1e6;
                 double p = median(proxied) / 1e6;

@@ -3,12 +3,9 @@ package dev.opencomputer.brain.egress;
 import dev.opencomputer.session.NetworkRequest;
 import dev.opencomputer.session.SandboxId;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -32,7 +29,7 @@ final class ProxyExchange {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     private static final int MAX_HEAD = 16 * 1024;
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 256 * 1024;
 
     private final Function<SandboxId, List<EgressSession>> sessions;
     private final AddressRules rules;
@@ -113,32 +110,29 @@ final class ProxyExchange {
             refuse(client, on, request, lastRefused, why == null ? "cannot resolve " + request.host() : why, started);
             return;
         }
-        try (Socket upstream = new Socket()) {
+        try (SocketChannel upstream = SocketChannel.open()) {
             try {
-                upstream.connect(new InetSocketAddress(target, request.port()), connectTimeoutMs);
+                upstream.socket().connect(new InetSocketAddress(target, request.port()), connectTimeoutMs);
             } catch (IOException e) {
                 String reason = "cannot connect to " + request.host() + ":" + request.port() + ": " + e.getMessage();
                 reply(client, 502, "Bad Gateway", reason);
                 record(on, request, true, 0, 0, started, target, reason);
                 return;
             }
-            upstream.setTcpNoDelay(true);
-            upstream.setSoTimeout((int) Math.max(1000, Math.min(Integer.MAX_VALUE, idleTimeoutNanos / 1_000_000 / 4)));
-            OutputStream toUpstream = upstream.getOutputStream();
+            upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
             long out = 0;
             if (request.tunnel()) {
                 write(client, "HTTP/1.1 200 Connection established\r\n\r\n");
             } else {
                 byte[] rewritten = request.upstreamHead().getBytes(StandardCharsets.ISO_8859_1);
-                toUpstream.write(rewritten);
+                writeFully(upstream, ByteBuffer.wrap(rewritten));
                 out += rewritten.length;
             }
             int leftover = head.position() - end;
             if (leftover > 0) {
-                toUpstream.write(head.array(), end, leftover);
+                writeFully(upstream, ByteBuffer.wrap(head.array(), end, leftover));
                 out += leftover;
             }
-            toUpstream.flush();
             Pipe pipe = new Pipe(client, upstream, on, out);
             String cut = pipe.run();
             record(on, request, true, pipe.bytesOut.get(), pipe.bytesIn.get(), started, target, cut);
@@ -196,17 +190,22 @@ final class ProxyExchange {
         }
     }
 
-    /** Bytes both ways until both sides ended, a side broke, the connection idled out or a cap was passed. */
+    /**
+     * Bytes both ways until both sides ended, a side broke, the connection idled out or a cap was
+     * passed. Each direction copies through its own direct buffer, channel to channel (no heap copy,
+     * no temporary direct buffer per write).
+     */
     private final class Pipe {
         final SocketChannel client;
-        final Socket upstream;
+        final SocketChannel upstream;
         final List<EgressSession> on;
         final AtomicLong bytesOut;
         final AtomicLong bytesIn = new AtomicLong();
         volatile long lastActivity = System.nanoTime();
+        volatile boolean closed;
         volatile String cut;
 
-        Pipe(SocketChannel client, Socket upstream, List<EgressSession> on, long alreadyOut) {
+        Pipe(SocketChannel client, SocketChannel upstream, List<EgressSession> on, long alreadyOut) {
             this.client = client;
             this.upstream = upstream;
             this.on = on;
@@ -215,9 +214,11 @@ final class ProxyExchange {
         }
 
         /** Pipes until done; the reason the connection was cut short, or null. */
-        String run() throws IOException {
-            Thread outbound = Thread.ofVirtual().name("oc-egress-out").start(this::outbound);
-            inbound();
+        String run() {
+            Thread outbound = Thread.ofVirtual().name("oc-egress-out").start(
+                    () -> copy(client, upstream, bytesOut, true));
+            Thread idle = Thread.ofVirtual().name("oc-egress-idle").start(this::watchIdle);
+            copy(upstream, client, bytesIn, false);
             try {
                 // the upstream side ended: the client has a moment to finish sending, not an idle timeout
                 outbound.join(java.time.Duration.ofNanos(Math.min(idleTimeoutNanos, 10_000_000_000L)));
@@ -225,60 +226,48 @@ final class ProxyExchange {
                 Thread.currentThread().interrupt();
             }
             closeAll();
+            idle.interrupt();
             return cut;
         }
 
-        private void outbound() {
-            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        private void copy(SocketChannel from, SocketChannel to, AtomicLong counter, boolean outward) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
             try {
-                OutputStream to = upstream.getOutputStream();
                 while (true) {
                     buffer.clear();
-                    int n = client.read(buffer);
+                    int n = from.read(buffer);
                     if (n < 0) {
-                        upstream.shutdownOutput();
+                        to.shutdownOutput();
                         return;
                     }
                     lastActivity = System.nanoTime();
-                    to.write(buffer.array(), 0, n);
-                    bytesOut.addAndGet(n);
+                    buffer.flip();
+                    writeFully(to, buffer);
+                    counter.addAndGet(n);
                     if (!count(n)) {
                         return;
                     }
                 }
             } catch (IOException e) {
-                closeAll();
+                if (outward) {
+                    closeAll(); // the sandbox's side broke: nothing more will be asked for
+                }
             }
         }
 
-        private void inbound() {
-            byte[] buffer = new byte[BUFFER];
-            try {
-                InputStream from = upstream.getInputStream();
-                while (true) {
-                    int n;
-                    try {
-                        n = from.read(buffer);
-                    } catch (SocketTimeoutException e) {
-                        if (System.nanoTime() - lastActivity > idleTimeoutNanos) {
-                            cut = "idle for longer than the idle timeout";
-                            return;
-                        }
-                        continue;
-                    }
-                    if (n < 0) {
-                        client.shutdownOutput();
-                        return;
-                    }
-                    lastActivity = System.nanoTime();
-                    writeFully(client, ByteBuffer.wrap(buffer, 0, n));
-                    bytesIn.addAndGet(n);
-                    if (!count(n)) {
-                        return;
-                    }
+        private void watchIdle() {
+            long every = Math.max(1_000_000L, Math.min(idleTimeoutNanos / 4, 1_000_000_000L));
+            while (!closed) {
+                try {
+                    Thread.sleep(java.time.Duration.ofNanos(every));
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (IOException e) {
-                // a side closed: the connection is over
+                if (System.nanoTime() - lastActivity > idleTimeoutNanos) {
+                    cut = "idle for longer than the idle timeout";
+                    closeAll();
+                    return;
+                }
             }
         }
 
@@ -295,6 +284,7 @@ final class ProxyExchange {
         }
 
         private void closeAll() {
+            closed = true;
             try {
                 upstream.close();
             } catch (IOException e) {
