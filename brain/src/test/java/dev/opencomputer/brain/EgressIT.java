@@ -11,7 +11,13 @@ import dev.opencomputer.brain.egress.EgressProperties;
 import dev.opencomputer.brain.egress.EgressProxy;
 import dev.opencomputer.brain.egress.HostResolver;
 import dev.opencomputer.brain.egress.NetworkPolicy;
+import dev.opencomputer.brain.gateway.GatewayTokens;
+import dev.opencomputer.brain.gateway.GatewayUsage;
+import dev.opencomputer.brain.gateway.ModelGateway;
 import dev.opencomputer.brain.modelserver.ModelScript;
+import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
+import dev.opencomputer.sandbox.SandboxSpec;
+import dev.opencomputer.testing.TestEngine;
 import dev.opencomputer.session.CommandExited;
 import dev.opencomputer.session.CommandRun;
 import dev.opencomputer.session.LoggedEvent;
@@ -179,6 +185,48 @@ class EgressIT {
                     .contains("exit=7"); // nothing listens where the forwarder would
             assertThat(outputs.get(2).output()).doesNotContain(EgressProxy.SOCKET).contains("lo");
             assertThat(requests(id)).isEmpty();
+        }
+    }
+
+    @Test
+    void anAcpAgentsCommandsGoThroughTheProxyToo() {
+        GatewayTokens tokens = new PostgresGatewayTokens(bed.pool(), java.time.Clock.systemUTC());
+        GatewayUsage usage = new GatewayUsage();
+        ModelGateway gateway = new ModelGateway(id -> Optional.of(bed.socketDir.resolve(id.value())), tokens,
+                bed.secrets, provider -> new ModelEndpoint(provider, bed.models.anthropicBaseUrl()), usage, "gateway:it");
+        AcpRuntimes acp = new AcpRuntimes(RuntimeCatalogue.builtIn(), gateway, tokens, usage, Duration.ofSeconds(5));
+        String fetch = "curl -sS http://files.test:" + port + "/hello.txt";
+        String refused = "curl -sS http://elsewhere.test:" + port + "/hello.txt";
+        bed.models.play(ModelScript.parse(JSON.writeValueAsString(Map.of("cursor", "per-conversation",
+                "onExhausted", "echo", "turns", List.of(
+                        Map.of("text", "Fetching.", "toolCalls", List.of(Map.of("name", "Bash",
+                                "input", Map.of("command", fetch, "description", "fetch the file")))),
+                        Map.of("text", "And elsewhere.", "toolCalls", List.of(Map.of("name", "Bash",
+                                "input", Map.of("command", refused, "description", "try another host")))),
+                        Map.of("text", "Done."))))));
+        try (BrainWorker worker = new BrainWorker(bed.properties().build(), bed.leases, bed.eventLog, bed.setups,
+                bed.sandboxes, bed.secrets, bed.modelClient, java.time.Clock.systemUTC(), BrainTools.NONE,
+                RemoteUrlCheck.REFUSE_ALL, dev.opencomputer.session.PriceTable.DEFAULTS, acp, proxy, properties)) {
+            worker.start();
+            SandboxSpec sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(java.time.Instant.now()),
+                    bed.tenant).withImage(TestEngine.acpImage());
+            bed.sandboxes.create(sandbox);
+            AgentSetup claude = new AgentSetup(dev.opencomputer.session.AgentId.next(java.time.Instant.now()), 1,
+                    ModelProvider.ANTHROPIC, "claude-opus-4-8", null, "You fetch files.", Testbed.CREDENTIAL,
+                    java.util.EnumSet.allOf(AgentTool.class), Duration.ofMinutes(10), 50, "claude-agent-sdk", false);
+            SessionId id = bed.start("Fetch hello.txt.", new SessionSetup(bed.tenant, claude, sandbox, Map.of(), null,
+                    null, List.of(), NetworkPolicy.parse("allowlist", List.of("files.test:" + port))));
+            bed.awaitIdle(id);
+
+            Map<String, CommandExited> outputs = outputs(id);
+            assertThat(outputs.get(fetch).output()).contains("hello from the local internet");
+            assertThat(outputs.get(refused).output()).contains("is not on this session's allow-list");
+            bed.awaitEvent(id, e -> e.event() instanceof NetworkRequest r && r.host().equals("elsewhere.test"),
+                    "the refusal of elsewhere.test");
+            assertThat(requests(id)).filteredOn(r -> r.host().equals("files.test")).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.allowed()).isTrue());
+        } finally {
+            gateway.close();
         }
     }
 
