@@ -77,7 +77,7 @@ public class EgressBench {
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());
         EgressProperties properties = new EgressProperties(false, null, null, null, List.of("127.0.0.1/32"),
-                Map.of("files.bench", "127.0.0.1"), null, null, null, null, null);
+                Map.of("files.bench", "127.0.0.1"), null, null, null, null, null, null);
         EgressProxy proxy = new EgressProxy(id -> Optional.of(sockets.resolve(id.value())), properties,
                 properties.rules(AddressRules.hostAddresses(), Set.of()), HostResolver.system(properties.hosts()));
         SandboxId sandbox = SandboxId.next(Instant.now());

@@ -76,7 +76,7 @@ class EgressIT {
                 "ls /sys/class/net"))));
         properties = new EgressProperties(false, null, null, null, List.of("127.0.0.1/32"),
                 Map.of("files.test", "127.0.0.1", "secure.test", "127.0.0.1", "metadata.test", "169.254.169.254",
-                        "intranet.test", "10.11.12.13"), null, null, null, null, Duration.ofMillis(200));
+                        "intranet.test", "10.11.12.13"), null, null, null, null, null, Duration.ofMillis(200));
         proxy = new EgressProxy(id -> Optional.of(bed.socketDir.resolve(id.value())), properties,
                 properties.rules(AddressRules.hostAddresses(), Set.of()), HostResolver.system(properties.hosts()));
     }

@@ -24,6 +24,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxConnections  connections one session may have open at once (32); more are refused
  * @param maxBytes        bytes one session may move through the proxy in all, both ways (10GB);
  *                        past it, connections are cut and new ones refused
+ * @param maxBytesPerSecond the bandwidth of one session through the proxy, all its connections and
+ *                        both ways together (unset: unlimited); a session over it is slowed down, with
+ *                        a quarter of a second's worth as a burst
  * @param connectTimeout  how long connecting upstream may take (10 s)
  * @param idleTimeout     a connection with no byte either way for this long is closed (5 min)
  * @param flushInterval   how long {@code network.request} events are gathered before they are
@@ -31,7 +34,7 @@ import org.springframework.util.unit.DataSize;
  */
 public record EgressProperties(Boolean allowOpen, String defaultMode, List<String> defaultAllow, List<String> deny,
         List<String> allowPrivate, Map<String, String> hosts, Integer maxConnections, DataSize maxBytes,
-        Duration connectTimeout, Duration idleTimeout, Duration flushInterval) {
+        DataSize maxBytesPerSecond, Duration connectTimeout, Duration idleTimeout, Duration flushInterval) {
 
     /** The prefix of these settings. */
     public static final String PREFIX = "opencomputer.egress";
@@ -45,6 +48,7 @@ public record EgressProperties(Boolean allowOpen, String defaultMode, List<Strin
         hosts = hosts == null ? Map.of() : Map.copyOf(hosts);
         maxConnections = maxConnections == null || maxConnections < 1 ? 32 : maxConnections;
         maxBytes = maxBytes == null || maxBytes.toBytes() < 1 ? DataSize.ofGigabytes(10) : maxBytes;
+        maxBytesPerSecond = maxBytesPerSecond == null || maxBytesPerSecond.toBytes() < 1 ? null : maxBytesPerSecond;
         connectTimeout = positive(connectTimeout, Duration.ofSeconds(10));
         idleTimeout = positive(idleTimeout, Duration.ofMinutes(5));
         flushInterval = positive(flushInterval, Duration.ofSeconds(1));
@@ -67,7 +71,7 @@ public record EgressProperties(Boolean allowOpen, String defaultMode, List<Strin
 
     /** The defaults: no network for agents that name none, no open network, nothing private allowed. */
     public static EgressProperties defaults() {
-        return new EgressProperties(null, null, null, null, null, null, null, null, null, null, null);
+        return new EgressProperties(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The network of an agent that names none. */

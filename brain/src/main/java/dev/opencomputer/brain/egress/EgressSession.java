@@ -30,6 +30,9 @@ public final class EgressSession implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong bytes;
     private final List<NetworkRequest> pending = new ArrayList<>();
+    private final long bytesPerSecond;
+    private final Object rate = new Object();
+    private long bucketEmptyAt = System.nanoTime();
     private final Thread flusher;
     private volatile boolean closed;
 
@@ -45,6 +48,7 @@ public final class EgressSession implements AutoCloseable {
         this.maxConnections = properties.maxConnections();
         this.maxBytes = properties.maxBytes().toBytes();
         this.bytes = new AtomicLong(bytesBefore);
+        this.bytesPerSecond = properties.maxBytesPerSecond() == null ? 0 : properties.maxBytesPerSecond().toBytes();
         this.sink = sink;
         Duration every = properties.flushInterval();
         this.flusher = Thread.ofVirtual().name("oc-egress-log-" + id).start(() -> {
@@ -92,6 +96,23 @@ public final class EgressSession implements AutoCloseable {
     /** Counts {@code n} bytes moved; false once the session is past its transfer cap. */
     boolean moved(long n) {
         return bytes.addAndGet(n) <= maxBytes;
+    }
+
+    /**
+     * How long the connection that just moved {@code n} bytes should wait before moving more, so that
+     * the session as a whole stays within its bandwidth (a token bucket with a quarter second's burst);
+     * zero without a bandwidth cap.
+     */
+    Duration throttle(long n) {
+        if (bytesPerSecond <= 0) {
+            return Duration.ZERO;
+        }
+        synchronized (rate) {
+            long now = System.nanoTime();
+            long burst = 250_000_000L;
+            bucketEmptyAt = Math.max(bucketEmptyAt, now - burst) + n * 1_000_000_000L / bytesPerSecond;
+            return Duration.ofNanos(Math.max(0, bucketEmptyAt - now));
+        }
     }
 
     /** An admitted connection ended. */

@@ -247,10 +247,28 @@ final class ProxyExchange {
                     if (!count(n)) {
                         return;
                     }
+                    throttle(n);
                 }
             } catch (IOException e) {
                 if (outward) {
                     closeAll(); // the sandbox's side broke: nothing more will be asked for
+                }
+            }
+        }
+
+        /** Waits as long as the slowest of the sessions' bandwidths asks (each counts the bytes). */
+        private void throttle(long n) {
+            java.time.Duration wait = java.time.Duration.ZERO;
+            for (EgressSession session : on) {
+                java.time.Duration d = session.throttle(n);
+                wait = d.compareTo(wait) > 0 ? d : wait;
+            }
+            if (!wait.isZero()) {
+                lastActivity = System.nanoTime() + wait.toNanos(); // waiting is not idling
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

@@ -70,8 +70,13 @@ class EgressCapsIT {
     }
 
     private EgressSession serve(int maxConnections, DataSize maxBytes) {
+        return serve(maxConnections, maxBytes, null);
+    }
+
+    private EgressSession serve(int maxConnections, DataSize maxBytes, DataSize maxBytesPerSecond) {
         EgressProperties properties = new EgressProperties(false, null, null, null, List.of("127.0.0.1/32"),
-                Map.of("up.test", "127.0.0.1"), maxConnections, maxBytes, null, null, Duration.ofMillis(100));
+                Map.of("up.test", "127.0.0.1"), maxConnections, maxBytes, maxBytesPerSecond, null, null,
+                Duration.ofMillis(100));
         proxy = new EgressProxy(id -> Optional.of(sockets.resolve(id.value())), properties,
                 properties.rules(Set.of(), Set.of()), HostResolver.system(properties.hosts()));
         EgressSession session = new EgressSession(SessionId.next(Instant.now()), NetworkPolicy.parse("allowlist",
@@ -121,6 +126,19 @@ class EgressCapsIT {
         assertThat(logged.get(0).allowed()).isTrue();
         assertThat(logged.get(0).reason()).contains("transfer cap");
         assertThat(logged.get(1).allowed()).isFalse();
+    }
+
+    @Test
+    void aSessionOverItsBandwidthIsSlowedDownNotRefused() throws Exception {
+        serve(8, null, DataSize.ofKilobytes(256));
+        long t0 = System.nanoTime();
+        String first = get("/big"); // the burst, a quarter of a second's worth, then 256 KB/s
+        String second = get("/big");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(first).startsWith("HTTP/1.1 200");
+        assertThat(second).startsWith("HTTP/1.1 200");
+        assertThat(first.length() + second.length()).isGreaterThan(2 * 256 * 1024);
+        assertThat(millis).as("512 KB at 256 KB/s with a 64 KB burst").isGreaterThan(1500);
     }
 
     @Test
