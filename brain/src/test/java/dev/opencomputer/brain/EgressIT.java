@@ -189,6 +189,33 @@ class EgressIT {
     }
 
     @Test
+    void aSandboxBroughtBackAfterACrashReachesTheNetworkAgain() {
+        String fetch = "curl -sS http://files.test:" + port + "/hello.txt";
+        bed.models.play(ModelScript.parse(script(List.of("touch /workspace/started; sleep 600", fetch))));
+        try (BrainWorker worker = worker()) {
+            SessionId id = start("Survive a kill.", NetworkPolicy.parse("allowlist", List.of("files.test:" + port)));
+            var sandbox = bed.setups.load(id).orElseThrow().sandbox().id();
+            bed.await(() -> bed.sh(sandbox, "ls /workspace").contains("started"), "the long command to start");
+            // Podman answers a kill only once it has cleaned up; the brain does not wait for that
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                var config = com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
+                        .withDockerHost(TestEngine.dockerHost()).build();
+                try (var engine = com.github.dockerjava.core.DockerClientImpl.getInstance(config,
+                        new com.github.dockerjava.httpclient5.ApacheDockerHttpClient.Builder()
+                                .dockerHost(java.net.URI.create(TestEngine.dockerHost())).build())) {
+                    engine.killContainerCmd("oc-" + sandbox).exec();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            bed.awaitIdle(id);
+
+            assertThat(bed.types(id)).contains("runtime.crashed", "runtime.restarted");
+            assertThat(outputs(id).get(fetch).output()).contains("hello from the local internet");
+        }
+    }
+
+    @Test
     void anAcpAgentsCommandsGoThroughTheProxyToo() {
         GatewayTokens tokens = new PostgresGatewayTokens(bed.pool(), java.time.Clock.systemUTC());
         GatewayUsage usage = new GatewayUsage();
