@@ -30,6 +30,7 @@ final class ProxyExchange {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     private static final int MAX_HEAD = 16 * 1024;
     private static final int BUFFER = 256 * 1024;
+    private static final java.time.Duration HEAD_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final Function<SandboxId, List<EgressSession>> sessions;
     private final AddressRules rules;
@@ -50,7 +51,21 @@ final class ProxyExchange {
         long started = System.nanoTime();
         try (client) {
             ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
-            int end = readHead(client, head);
+            // a connection that never finishes its head is closed: it would hold a thread and a socket forever
+            Thread deadline = Thread.ofVirtual().name("oc-egress-head").start(() -> {
+                try {
+                    Thread.sleep(HEAD_TIMEOUT);
+                    client.close();
+                } catch (InterruptedException | IOException e) {
+                    // the head arrived in time, or the connection is gone
+                }
+            });
+            int end;
+            try {
+                end = readHead(client, head);
+            } finally {
+                deadline.interrupt();
+            }
             if (end < 0) {
                 if (head.position() > 0) {
                     reply(client, 400, "Bad Request", "the request head is incomplete or longer than 16 KB");

@@ -142,6 +142,17 @@ class EgressCapsIT {
     }
 
     @Test
+    void aConnectionThatNeverFinishesItsRequestIsClosed() throws Exception {
+        serve(8, null);
+        try (SocketChannel idle = connect()) {
+            idle.write(ByteBuffer.wrap("GET http://up.test/ HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            long t0 = System.nanoTime();
+            assertThat(idle.read(ByteBuffer.allocate(16))).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void aSessionAtItsConnectionCapGetsRefusalsUntilOneCloses() throws Exception {
         serve(1, null);
         try (SocketChannel tunnel = connect()) {
