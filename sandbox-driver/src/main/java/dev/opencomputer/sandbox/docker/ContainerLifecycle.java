@@ -37,15 +37,20 @@ import org.slf4j.LoggerFactory;
 final class ContainerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxDriver.class);
+    private static final String ROOT = "0:0";
 
     private final SandboxConfig config;
     private final Clock clock;
     private final DockerEngine engine;
+    private final WorkspaceVolumes workspaces;
+    private final ScriptRunner scripts;
 
-    ContainerLifecycle(SandboxConfig config, Clock clock, DockerEngine engine) {
+    ContainerLifecycle(SandboxConfig config, Clock clock, DockerEngine engine, ScriptRunner scripts) {
         this.config = config;
         this.clock = clock;
         this.engine = engine;
+        this.workspaces = new WorkspaceVolumes(config, engine);
+        this.scripts = scripts;
     }
 
     SandboxState create(SandboxSpec spec) {
@@ -54,7 +59,8 @@ final class ContainerLifecycle {
         checkAllowed(spec, limits);
         Map<String, String> labels = SandboxLabels.encode(config.instance(), spec, image, limits);
         long t0 = System.nanoTime();
-        boolean newWorkspace = engine.call(spec.id(), () -> ensureWorkspace(spec, labels));
+        WorkspaceVolumes.Workspace workspace = engine.call(spec.id(), () -> workspaces.ensure(spec, labels));
+        boolean newWorkspace = workspace.created();
         long t1 = System.nanoTime();
         String name = SandboxLabels.containerName(spec.id());
         try {
@@ -66,6 +72,7 @@ final class ContainerLifecycle {
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .withLabels(labels)
                     .withTty(false)
+                    .withUser(workspace.user())
                     .withHostConfig(hostConfig(spec, image, limits))
                     .exec());
         } catch (SandboxNotFoundException e) {
@@ -85,6 +92,9 @@ final class ContainerLifecycle {
             DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());
             removeWorkspaceIf(newWorkspace, spec.id());
             throw e;
+        }
+        if (!ROOT.equals(workspace.user())) {
+            ownWorkspace(spec.id(), workspace.user(), name, newWorkspace);
         }
         Instant now = clock.instant();
         log.info("created sandbox {} for {} from {}", spec.id(), spec.tenant(), image);
@@ -126,7 +136,10 @@ final class ContainerLifecycle {
         long deadline = System.nanoTime() + config.engineTimeout().toNanos();
         while (true) {
             try {
-                engine.call(id, () -> engine.control().removeVolumeCmd(SandboxLabels.workspaceName(id)).exec());
+                engine.call(id, () -> {
+                    workspaces.remove(id);
+                    return null;
+                });
                 break;
             } catch (SandboxNotFoundException e) {
                 break;
@@ -140,6 +153,26 @@ final class ContainerLifecycle {
         log.info("removed sandbox {}", id);
     }
 
+    /**
+     * Gives the workspace's root directory to the sandbox's user. The engine makes a fresh volume's root
+     * look like the image's {@code /workspace} (root's, in most images) when it first mounts it, so this
+     * runs after the start as a privileged exec: the container itself keeps no capability at all.
+     */
+    private void ownWorkspace(SandboxId id, String user, String name, boolean newWorkspace) {
+        try {
+            String out = scripts.runPrivileged(id, "chown \"$1\" " + WorkspacePath.ROOT + " && echo ok", "oc-own", user);
+            if (!out.strip().equals("ok")) {
+                throw new dev.opencomputer.sandbox.SandboxEngineException("cannot give " + WorkspacePath.ROOT
+                        + " to " + user + " in " + id, null);
+            }
+        } catch (RuntimeException e) {
+            log.warn("sandbox {}: the workspace could not be given to its user {}; removing it", id, user);
+            DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());
+            removeWorkspaceIf(newWorkspace, id);
+            throw e;
+        }
+    }
+
     private void checkAllowed(SandboxSpec spec, SandboxLimits limits) {
         if (limits.cpus() > config.maxCpu()) {
             throw new SandboxSpecRejectedException("cpu", "at most " + config.maxCpu() + " cores are allowed");
@@ -150,10 +183,22 @@ final class ContainerLifecycle {
         if (limits.pids() > config.pidsLimit()) {
             throw new SandboxSpecRejectedException("pids", "at most " + config.pidsLimit() + " processes are allowed");
         }
+        String image = spec.image() != null && !spec.image().isBlank() ? spec.image() : config.defaultImage();
+        if (!config.allowsImage(image)) {
+            throw new SandboxSpecRejectedException("image", image + " is not among the images this installation "
+                    + "allows (" + String.join(", ", allowedList()) + ")");
+        }
         if (spec.network() == NetworkAccess.EGRESS && !config.allowEgress()) {
             throw new SandboxSpecRejectedException("network", "this installation does not allow sandboxes network egress");
         }
         SandboxLabels.checkUserLabels(spec.labels());
+    }
+
+    private java.util.List<String> allowedList() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(config.defaultImage());
+        all.addAll(config.allowedImages());
+        return List.copyOf(all);
     }
 
     private HostConfig hostConfig(SandboxSpec spec, String image, SandboxLimits limits) {
@@ -164,7 +209,12 @@ final class ContainerLifecycle {
                 .toList());
         config.socketDirOf(spec.id()).ifPresent(dir -> binds.add(Bind.parse(socketDir(dir) + ":"
                 + SandboxConfig.SOCKET_MOUNT + ":ro")));
-        return HostConfig.newHostConfig()
+        HostConfig host = HostConfig.newHostConfig();
+        if (config.readOnlyRoot()) {
+            host = host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp",
+                    "rw,nosuid,nodev,size=" + config.tmpSize().toBytes() + ",mode=1777"));
+        }
+        return host
                 // "none" rather than the network-disabled flag, which Podman ignores.
                 .withNetworkMode(spec.network() == NetworkAccess.EGRESS ? config.egressNetwork() : "none")
                 // An init reaps orphans and forwards SIGTERM, so stop does not wait out its timeout.
@@ -199,27 +249,9 @@ final class ContainerLifecycle {
         return dir.toString();
     }
 
-    /**
-     * Creates the workspace volume, or checks that the existing one is this tenant's; true when created.
-     * One call: creating a volume that exists answers the existing one (Docker and Podman alike) with the
-     * labels it was created with, so a fresh nonce label tells whether this call created it.
-     */
-    private boolean ensureWorkspace(SandboxSpec spec, Map<String, String> labels) {
-        String nonce = DockerEngine.newId();
-        Map<String, String> volumeLabels = new HashMap<>(labels);
-        volumeLabels.put(SandboxLabels.WORKSPACE_NONCE, nonce);
-        var volume = engine.control().createVolumeCmd().withName(SandboxLabels.workspaceName(spec.id()))
-                .withLabels(volumeLabels).exec();
-        Map<String, String> actual = volume.getLabels() == null ? Map.of() : volume.getLabels();
-        if (!spec.tenant().value().equals(actual.get(SandboxLabels.TENANT))) {
-            throw new SandboxAlreadyExistsException(spec.id());
-        }
-        return nonce.equals(actual.get(SandboxLabels.WORKSPACE_NONCE));
-    }
-
     private void removeWorkspaceIf(boolean created, SandboxId id) {
         if (created) {
-            DockerEngine.quietly(() -> engine.control().removeVolumeCmd(SandboxLabels.workspaceName(id)).exec());
+            DockerEngine.quietly(() -> workspaces.remove(id));
         }
     }
 }
