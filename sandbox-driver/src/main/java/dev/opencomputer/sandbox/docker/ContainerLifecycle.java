@@ -93,7 +93,7 @@ final class ContainerLifecycle {
             removeWorkspaceIf(newWorkspace, spec.id());
             throw e;
         }
-        if (!ROOT.equals(workspace.user())) {
+        if (newWorkspace || !ROOT.equals(workspace.user())) {
             ownWorkspace(spec.id(), workspace.user(), name, newWorkspace);
         }
         Instant now = clock.instant();
@@ -160,11 +160,17 @@ final class ContainerLifecycle {
      */
     private void ownWorkspace(SandboxId id, String user, String name, boolean newWorkspace) {
         try {
-            String out = scripts.runPrivileged(id, "chown \"$1\" " + WorkspacePath.ROOT + " && echo ok", "oc-own", user);
+            // A fresh ext4 file system brings lost+found, which would show in every listing of the workspace.
+            String out = scripts.runPrivileged(id, "rmdir " + WorkspacePath.ROOT + "/lost+found 2>/dev/null; "
+                    + "chown \"$1\" " + WorkspacePath.ROOT + " && echo ok", "oc-own", user);
             if (!out.strip().equals("ok")) {
                 throw new dev.opencomputer.sandbox.SandboxEngineException("cannot give " + WorkspacePath.ROOT
                         + " to " + user + " in " + id, null);
             }
+        } catch (dev.opencomputer.sandbox.SandboxNotRunningException | SandboxNotFoundException e) {
+            // Stopped or removed by someone else right after the start (a reaper, a concurrent stop): what
+            // happened to it stands. A container created on this workspace again gives it to its user then.
+            log.info("sandbox {} was stopped or removed before its workspace was given to {}", id, user);
         } catch (RuntimeException e) {
             log.warn("sandbox {}: the workspace could not be given to its user {}; removing it", id, user);
             DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());

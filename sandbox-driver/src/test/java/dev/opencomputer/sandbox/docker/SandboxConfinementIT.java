@@ -123,6 +123,7 @@ class SandboxConfinementIT {
         SandboxSpec spec = spec(TENANT);
         SandboxId id = driver.create(spec).id();
         assertThat(ok(id, "id -u; id -g").split("\\s+")).containsExactly("1000", "1000");
+        assertThat(ok(id, "ls -A /workspace; stat -c %u:%g /workspace")).isEqualTo("1000:1000\n");
         assertThat(ok(id, "mkdir -p /workspace/a/b && echo hi > /workspace/a/b/f && stat -c %u /workspace/a/b/f").strip())
                 .isEqualTo("1000");
         assertThat(sh(id, "echo x > /etc/passwd").exitCode()).isNotZero();
