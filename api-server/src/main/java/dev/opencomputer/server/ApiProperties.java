@@ -53,20 +53,29 @@ public record ApiProperties(
      * @param maxStreams              SSE streams open at once, per replica
      * @param maxStreamsPerToken      SSE streams open at once with one client token, per replica
      * @param maxPendingSessions      sessions waiting for a run slot ({@code pending}) at once
+     * @param diskQuota               the size limit of each of the tenant's sandbox workspaces, where the
+     *                                sandbox driver enforces one ({@code opencomputer.sandbox.disk-quota-dir})
      */
     public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes,
             @DefaultValue("20") int maxWebhookEndpoints, @DefaultValue("1200") int requestsPerMinute,
             @DefaultValue("600") int requestsPerMinutePerKey, @DefaultValue("200") int maxStreams,
-            @DefaultValue("5") int maxStreamsPerToken, @DefaultValue("100") int maxPendingSessions) {
+            @DefaultValue("5") int maxStreamsPerToken, @DefaultValue("100") int maxPendingSessions,
+            @DefaultValue("10GB") DataSize diskQuota) {
 
         /** The defaults of every limit. */
-        public static final Tier DEFAULTS = new Tier(5, 10, 20, 1200, 600, 200, 5, 100);
+        public static final Tier DEFAULTS = new Tier(5, 10, 20, 1200, 600, 200, 5, 100, DataSize.ofGigabytes(10));
 
         public Tier {
             if (maxRunningSessions < 1 || maxLiveSandboxes < 1 || maxWebhookEndpoints < 1 || requestsPerMinute < 1
                     || requestsPerMinutePerKey < 1 || maxStreams < 1 || maxStreamsPerToken < 1
                     || maxPendingSessions < 1) {
                 throw new IllegalArgumentException("tier limits must be at least 1");
+            }
+            if (diskQuota == null) {
+                diskQuota = DataSize.ofGigabytes(10);
+            }
+            if (diskQuota.toBytes() < 16L * 1024 * 1024) {
+                throw new IllegalArgumentException("a tier's disk-quota must be at least 16MB");
             }
         }
     }

@@ -41,15 +41,31 @@ final class SandboxTools {
 
     /*
      * Kills every process whose environment carries the marker of a tool call (busybox and
-     * coreutils alike): what is left of a command whose worker died. Its own environment does
-     * not carry the marker, which comes in as $1.
+     * coreutils alike), and every other process in the session of one (a double fork that cleared
+     * its environment stays in its exec's session): what is left of a command whose worker died.
+     * The sessions of init and of this script are never swept. Its own environment does not carry
+     * the marker, which comes in as $1.
      */
     private static final String KILL_LEFTOVERS = """
+            me=$$; pids=" "; sids=" "
+            sid_of() { s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }; s=${s##*) }; set -- $s; echo "$4"; }
+            init_sid=$(sid_of 1); my_sid=$(sid_of "$me")
             for e in /proc/[0-9]*/environ; do
+              p=${e#/proc/}; p=${p%/environ}
+              [ "$p" = "$me" ] && continue
               if tr '\\000' '\\n' < "$e" 2>/dev/null | grep -qx -- "$1"; then
-                p=${e#/proc/}; kill -9 "${p%/environ}" 2>/dev/null
+                pids="$pids$p "; s=$(sid_of "$p")
+                [ "$s" != 0 ] && [ "$s" != "$init_sid" ] && [ "$s" != "$my_sid" ] && sids="$sids$s "
               fi
-            done; exit 0""";
+            done
+            # the rest of those sessions: double forks that cleared their environment stay in them
+            if [ "$sids" != " " ]; then
+              for d in /proc/[0-9]*; do
+                p=${d#/proc/}; [ "$p" = "$me" ] && continue
+                case "$sids" in *" $(sid_of "$p") "*) pids="$pids$p ";; esac
+              done
+            fi
+            for p in $pids; do kill -9 "$p" 2>/dev/null; done; exit 0""";
 
     /** What a file tool did: the text for the model, whether it failed, and the file it wrote (or null). */
     record Outcome(String output, boolean error, WorkspacePath written, long bytes) {

@@ -126,6 +126,9 @@ final class Testbed implements AutoCloseable {
                 .defaultImage(TestEngine.hostUsrImage())
                 .imageMounts(imageMounts())
                 .socketDir(socketDir.toString())
+                // workspaces as loop-mounted file systems with a size limit, as bin/run runs them
+                .diskQuotaDir(java.nio.file.Path.of("target", "it-workspaces").toAbsolutePath().toString())
+                .defaultDiskQuota(dev.opencomputer.sandbox.ByteSize.ofMegabytes(512))
                 .defaultMemory(dev.opencomputer.sandbox.ByteSize.ofMegabytes(256))
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());

@@ -5,7 +5,8 @@ package dev.opencomputer.sandbox;
  * {@code /usr} for an image that borrows its tools from the host.
  *
  * @param image  the image reference exactly as sandboxes name it, or {@code *} for every image
- * @param source absolute path on the engine's host
+ * @param source absolute path on the engine's host; never the host's root, {@code /proc}, {@code /sys},
+ *               {@code /dev}, {@code /etc}, {@code /run}, engine state or socket, nor a parent of one
  * @param target absolute path in the sandbox; never {@code /workspace} or below
  */
 public record ImageMount(String image, String source, String target) {
@@ -20,11 +21,7 @@ public record ImageMount(String image, String source, String target) {
         if (target.equals(WorkspacePath.ROOT) || target.startsWith(WorkspacePath.ROOT + "/") || target.equals("/")) {
             throw new IllegalArgumentException("image-mounts: cannot mount over / or " + WorkspacePath.ROOT);
         }
-        String s = source.toLowerCase(java.util.Locale.ROOT);
-        if (s.endsWith(".sock") || s.contains("docker") || s.contains("podman") || s.contains("containerd")) {
-            throw new IllegalArgumentException("image-mounts: " + source + " looks like container-engine state; "
-                    + "the engine socket must never be reachable from a sandbox");
-        }
+        HostPaths.checkSource(source);
     }
 
     /** Whether this mount applies to sandboxes of {@code image}. */

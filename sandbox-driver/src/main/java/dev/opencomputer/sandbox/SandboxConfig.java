@@ -32,16 +32,30 @@ import java.util.Objects;
  *                           model gateway's and the egress proxy's Unix sockets there (unset = no such
  *                           mount, no gateway, no egress). Sandboxes never get a network interface of
  *                           their own: they reach the network only through the egress proxy
+ * @param user               {@code uid:gid} (numeric) every process of a sandbox runs as; {@code 0:0} is root
+ *                           without capabilities (1000:1000, the {@code sandbox} user of the default image)
+ * @param readOnlyRoot       whether a sandbox's root filesystem is read-only, leaving {@code /workspace} and a
+ *                           size-limited tmpfs {@code /tmp} writable (false)
+ * @param tmpSize            the size of that tmpfs {@code /tmp} (256MB); it counts against the sandbox's memory
+ * @param allowedImages      the only images sandboxes may use (the default image is always allowed); empty = any
+ * @param diskQuotaDir       absolute directory on the engine's host (reachable by this process too) for the
+ *                           workspaces' loop-mounted ext4 image files; unset = workspaces without a size limit
+ * @param defaultDiskQuota   workspace size of a sandbox that does not ask (10GB); only with {@code disk-quota-dir}
+ * @param maxDiskQuota       the largest workspace a sandbox may ask for (100GB)
  */
 public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
                             ByteSize defaultMemory, ByteSize maxMemory, Integer pidsLimit,
                             List<ImageMount> imageMounts, Duration stopTimeout,
                             Duration engineTimeout, Duration connectTimeout, Duration defaultExecTimeout,
                             Duration maxExecTimeout, ByteSize outputTail, ByteSize maxFileSize, Duration defaultTtl,
-                            Duration maxTtl, Duration reapInterval, String socketDir) {
+                            Duration maxTtl, Duration reapInterval, String socketDir, String user,
+                            Boolean readOnlyRoot, ByteSize tmpSize, List<String> allowedImages, String diskQuotaDir,
+                            ByteSize defaultDiskQuota, ByteSize maxDiskQuota) {
 
     /** Where a sandbox sees its own subdirectory of {@link #socketDir()}. */
     public static final String SOCKET_MOUNT = "/run/opencomputer";
+    /** The smallest workspace quota (an ext4 file system needs room for its own structures). */
+    public static final long MIN_DISK_QUOTA = 16L * 1024 * 1024;
 
     public SandboxConfig {
         socketDir = socketDir == null || socketDir.isBlank() ? null : socketDir.strip();
@@ -69,6 +83,20 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         defaultTtl = or(defaultTtl, Duration.ofHours(1));
         maxTtl = or(maxTtl, Duration.ofHours(24));
         reapInterval = or(reapInterval, Duration.ofSeconds(30));
+        user = or(user, "1000:1000").strip();
+        require(user.matches("[0-9]{1,9}:[0-9]{1,9}"), "user must be a numeric uid:gid, e.g. 1000:1000");
+        readOnlyRoot = or(readOnlyRoot, false);
+        tmpSize = or(tmpSize, ByteSize.ofMegabytes(256));
+        require(tmpSize.toBytes() >= ByteSize.ofMegabytes(1).toBytes(), "tmp-size must be at least 1MB");
+        allowedImages = allowedImages == null ? List.of()
+                : allowedImages.stream().map(String::strip).filter(i -> !i.isEmpty()).toList();
+        diskQuotaDir = diskQuotaDir == null || diskQuotaDir.isBlank() ? null : diskQuotaDir.strip();
+        require(diskQuotaDir == null || diskQuotaDir.startsWith("/"), "disk-quota-dir must be an absolute path");
+        defaultDiskQuota = or(defaultDiskQuota, ByteSize.ofGigabytes(10));
+        maxDiskQuota = or(maxDiskQuota, ByteSize.ofGigabytes(100));
+        require(defaultDiskQuota.toBytes() >= MIN_DISK_QUOTA && defaultDiskQuota.compareTo(maxDiskQuota) <= 0,
+                "default-disk-quota must be at least 16MB and at most max-disk-quota");
+        HostPaths.checkMounts(imageMounts, resolvedDockerHost(dockerHost));
 
         require(defaultCpu > 0 && defaultCpu <= maxCpu, "default-cpu must be positive and at most max-cpu");
         require(defaultMemory.toBytes() >= ByteSize.ofMegabytes(6).toBytes()
@@ -102,6 +130,10 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
 
     /** The resolved Engine API endpoint. */
     public String resolvedDockerHost() {
+        return resolvedDockerHost(dockerHost);
+    }
+
+    private static String resolvedDockerHost(String dockerHost) {
         if (dockerHost != null && !dockerHost.isBlank()) {
             return dockerHost;
         }
@@ -113,6 +145,17 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
     public java.util.Optional<java.nio.file.Path> socketDirOf(dev.opencomputer.session.SandboxId id) {
         return socketDir == null ? java.util.Optional.empty()
                 : java.util.Optional.of(java.nio.file.Path.of(socketDir, id.value()));
+    }
+
+    /** Whether sandboxes may use {@code image}: the default image, or any when no allow-list is configured. */
+    public boolean allowsImage(String image) {
+        return allowedImages.isEmpty() || image == null || image.isBlank() || image.equals(defaultImage)
+                || allowedImages.contains(image);
+    }
+
+    /** Whether workspaces get a size limit (a loop-mounted file system under {@link #diskQuotaDir()}). */
+    public boolean enforcesDiskQuota() {
+        return diskQuotaDir != null;
     }
 
     /** The limits a sandbox gets when it asks for nothing. */
@@ -156,6 +199,13 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private Duration maxTtl;
         private Duration reapInterval;
         private String socketDir;
+        private String user;
+        private Boolean readOnlyRoot;
+        private ByteSize tmpSize;
+        private List<String> allowedImages;
+        private String diskQuotaDir;
+        private ByteSize defaultDiskQuota;
+        private ByteSize maxDiskQuota;
 
         private Builder() {
         }
@@ -181,6 +231,13 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
             maxTtl = c.maxTtl;
             reapInterval = c.reapInterval;
             socketDir = c.socketDir;
+            user = c.user;
+            readOnlyRoot = c.readOnlyRoot;
+            tmpSize = c.tmpSize;
+            allowedImages = c.allowedImages;
+            diskQuotaDir = c.diskQuotaDir;
+            defaultDiskQuota = c.defaultDiskQuota;
+            maxDiskQuota = c.maxDiskQuota;
         }
 
         public Builder dockerHost(String v) { dockerHost = v; return this; }
@@ -203,11 +260,19 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder maxTtl(Duration v) { maxTtl = v; return this; }
         public Builder reapInterval(Duration v) { reapInterval = v; return this; }
         public Builder socketDir(String v) { socketDir = v; return this; }
+        public Builder user(String v) { user = v; return this; }
+        public Builder readOnlyRoot(boolean v) { readOnlyRoot = v; return this; }
+        public Builder tmpSize(ByteSize v) { tmpSize = v; return this; }
+        public Builder allowedImages(List<String> v) { allowedImages = Objects.requireNonNull(v); return this; }
+        public Builder diskQuotaDir(String v) { diskQuotaDir = v; return this; }
+        public Builder defaultDiskQuota(ByteSize v) { defaultDiskQuota = v; return this; }
+        public Builder maxDiskQuota(ByteSize v) { maxDiskQuota = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(dockerHost, instance, defaultImage, defaultCpu, maxCpu, defaultMemory, maxMemory,
                     pidsLimit, imageMounts, stopTimeout, engineTimeout, connectTimeout,
-                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval, socketDir);
+                    defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval, socketDir,
+                    user, readOnlyRoot, tmpSize, allowedImages, diskQuotaDir, defaultDiskQuota, maxDiskQuota);
         }
     }
 }

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param network always {@link NetworkAccess#NONE}: a sandbox has no network interface but loopback
  * @param env     plain environment variables for every process in the sandbox; never put a secret here
  * @param labels  extra engine labels (keys under {@code dev.opencomputer.} that the driver sets itself are refused)
+ * @param diskQuotaBytes the workspace's size limit, or {@code null} for the configured default; applies when the
+ *                driver enforces disk quotas and the workspace is new (an existing workspace keeps its size)
  */
 public record SandboxSpec(SandboxId id, TenantId tenant, String image, SandboxLimits limits, NetworkAccess network,
-                          Map<String, String> env, Map<String, String> labels) {
+                          Map<String, String> env, Map<String, String> labels, Long diskQuotaBytes) {
 
     public SandboxSpec {
         Objects.requireNonNull(id, "id");
@@ -26,6 +28,19 @@ public record SandboxSpec(SandboxId id, TenantId tenant, String image, SandboxLi
         env = env == null ? Map.of() : Map.copyOf(env);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         env.keySet().forEach(ExecRequest::requireEnvName);
+        if (diskQuotaBytes != null && diskQuotaBytes < SandboxConfig.MIN_DISK_QUOTA) {
+            throw new SandboxSpecRejectedException("disk", "must be at least 16 MB");
+        }
+    }
+
+    /** A spec with the configured default disk quota. */
+    public SandboxSpec(SandboxId id, TenantId tenant, String image, SandboxLimits limits, NetworkAccess network,
+                       Map<String, String> env, Map<String, String> labels) {
+        this(id, tenant, image, limits, network, env, labels, null);
+    }
+
+    public SandboxSpec withDiskQuota(Long bytes) {
+        return new SandboxSpec(id, tenant, image, limits, network, env, labels, bytes);
     }
 
     /** A sandbox with the configured default image and limits, no network, no extra env. */
@@ -34,22 +49,22 @@ public record SandboxSpec(SandboxId id, TenantId tenant, String image, SandboxLi
     }
 
     public SandboxSpec withImage(String image) {
-        return new SandboxSpec(id, tenant, image, limits, network, env, labels);
+        return new SandboxSpec(id, tenant, image, limits, network, env, labels, diskQuotaBytes);
     }
 
     public SandboxSpec withLimits(SandboxLimits limits) {
-        return new SandboxSpec(id, tenant, image, limits, network, env, labels);
+        return new SandboxSpec(id, tenant, image, limits, network, env, labels, diskQuotaBytes);
     }
 
     public SandboxSpec withNetwork(NetworkAccess network) {
-        return new SandboxSpec(id, tenant, image, limits, network, env, labels);
+        return new SandboxSpec(id, tenant, image, limits, network, env, labels, diskQuotaBytes);
     }
 
     public SandboxSpec withEnv(Map<String, String> env) {
-        return new SandboxSpec(id, tenant, image, limits, network, env, labels);
+        return new SandboxSpec(id, tenant, image, limits, network, env, labels, diskQuotaBytes);
     }
 
     public SandboxSpec withLabels(Map<String, String> labels) {
-        return new SandboxSpec(id, tenant, image, limits, network, env, labels);
+        return new SandboxSpec(id, tenant, image, limits, network, env, labels, diskQuotaBytes);
     }
 }

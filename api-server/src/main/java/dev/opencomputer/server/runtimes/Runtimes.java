@@ -2,6 +2,7 @@ package dev.opencomputer.server.runtimes;
 
 import dev.opencomputer.brain.RuntimeCatalogue;
 import dev.opencomputer.brain.RuntimeDefinition;
+import dev.opencomputer.sandbox.SandboxConfig;
 import dev.opencomputer.sandbox.SandboxDriver;
 import dev.opencomputer.sandbox.SandboxException;
 import dev.opencomputer.server.agents.AgentSpec;
@@ -23,10 +24,12 @@ class Runtimes implements RuntimeCheck {
 
     private final RuntimeCatalogue catalogue;
     private final SandboxDriver driver;
+    private final SandboxConfig sandboxes;
 
-    Runtimes(RuntimeCatalogue catalogue, SandboxDriver driver) {
+    Runtimes(RuntimeCatalogue catalogue, SandboxDriver driver, SandboxConfig sandboxes) {
         this.catalogue = catalogue;
         this.driver = driver;
+        this.sandboxes = sandboxes;
     }
 
     /** One runtime as {@code GET /v1/runtimes} lists it. */
@@ -45,8 +48,22 @@ class Runtimes implements RuntimeCheck {
         return catalogue.names();
     }
 
+    /** As {@link #checkInstalled}, and the agent's sandbox image must be one the operator allows. */
     @Override
     public AgentSpec requireInstalled(AgentSpec spec) {
+        AgentSpec checked = checkInstalled(spec);
+        String image = checked.sandbox() == null ? null : checked.sandbox().image();
+        if (!sandboxes.allowsImage(image)) {
+            java.util.LinkedHashSet<String> allowed = new java.util.LinkedHashSet<>();
+            allowed.add(sandboxes.defaultImage());
+            allowed.addAll(sandboxes.allowedImages());
+            throw new RequestInvalidException("sandbox.image", image + " is not among the images this installation "
+                    + "allows (" + String.join(", ", allowed) + ")");
+        }
+        return checked;
+    }
+
+    private AgentSpec checkInstalled(AgentSpec spec) {
         RuntimeDefinition runtime = catalogue.find(spec.runtime()).orElseThrow(() -> new RequestInvalidException(
                 "runtime", "must be one of " + catalogue.names()));
         if (!runtime.acp()) {

@@ -87,12 +87,18 @@ public class Sandboxes {
         SandboxRequest.Resolved wanted = (request == null ? SandboxRequest.empty() : request).resolve(config);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         SandboxId id = SandboxId.next(now);
+        if (!config.allowsImage(wanted.image())) {
+            throw new dev.opencomputer.server.problems.RequestInvalidException("image", imageRefused(wanted.image()));
+        }
+        long[] diskQuota = new long[1];
         transactions.executeWithoutResult(tx -> {
             // Lock the tenant's row, then count and insert in one statement (a fresh snapshot after the
             // lock), so concurrent creates cannot exceed the tier's limit.
             String tier = jdbc.sql("select tier from tenants where id = ? for update").param(tenant.value())
                     .query(String.class).single();
-            int max = api.tiers().getOrDefault(tier, api.tiers().get(api.defaultTier())).maxLiveSandboxes();
+            ApiProperties.Tier limits = api.tiers().getOrDefault(tier, api.tiers().get(api.defaultTier()));
+            int max = limits.maxLiveSandboxes();
+            diskQuota[0] = limits.diskQuota().toBytes();
             int inserted = jdbc.sql("""
                     insert into sandboxes (id, tenant_id, image, cpu, memory_bytes, network, status, expires_at,
                                            created_at, updated_at)
@@ -112,7 +118,8 @@ public class Sandboxes {
         });
         long reserved = System.nanoTime();
         try {
-            driver.create(spec(id, tenant, wanted.image(), wanted.cpu(), wanted.memoryBytes(), wanted.network()));
+            driver.create(spec(id, tenant, wanted.image(), wanted.cpu(), wanted.memoryBytes(), wanted.network())
+                    .withDiskQuota(diskQuota[0]));
         } catch (RuntimeException e) {
             // Nothing exists on the engine (the driver cleans up after itself): forget the row.
             jdbc.sql("delete from sandboxes where id = ?").param(id.value()).update();
@@ -137,7 +144,22 @@ public class Sandboxes {
     public Optional<SandboxSpec> spec(TenantId tenant, SandboxId id) {
         return jdbc.sql("select * from sandboxes where id = ? and tenant_id = ? and deleted_at is null")
                 .params(id.value(), tenant.value()).query(this::row).optional()
-                .map(row -> spec(id, tenant, row.image(), row.cpu(), row.memoryBytes(), row.network()));
+                .map(row -> spec(id, tenant, row.image(), row.cpu(), row.memoryBytes(), row.network())
+                        .withDiskQuota(diskQuotaOf(tenant)));
+    }
+
+    /** The workspace size of the tenant's tier (a revived sandbox on an existing workspace keeps the old size). */
+    private long diskQuotaOf(TenantId tenant) {
+        String tier = jdbc.sql("select tier from tenants where id = ?").param(tenant.value()).query(String.class)
+                .optional().orElse(api.defaultTier());
+        return api.tiers().getOrDefault(tier, api.tiers().get(api.defaultTier())).diskQuota().toBytes();
+    }
+
+    private String imageRefused(String image) {
+        java.util.LinkedHashSet<String> allowed = new java.util.LinkedHashSet<>();
+        allowed.add(config.defaultImage());
+        allowed.addAll(config.allowedImages());
+        return image + " is not among the images this installation allows (" + String.join(", ", allowed) + ")";
     }
 
     /** Whether the tenant has this live sandbox (another tenant's is reported as absent). */

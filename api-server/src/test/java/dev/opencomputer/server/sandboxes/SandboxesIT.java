@@ -62,6 +62,12 @@ class SandboxesIT extends ApiITBase {
         registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
         registry.add("opencomputer.api.tiers.small.max-live-sandboxes", () -> "2");
         registry.add("opencomputer.api.tiers.small.max-running-sessions", () -> "1");
+        registry.add("opencomputer.api.tiers.small.disk-quota", () -> "32MB");
+        registry.add("opencomputer.api.tiers.standard.disk-quota", () -> "128MB");
+        registry.add("opencomputer.sandbox.disk-quota-dir", () -> java.nio.file.Path.of("target",
+                "it-workspaces-" + INSTANCE).toAbsolutePath().toString());
+        registry.add("opencomputer.sandbox.allowed-images[0]", TestEngine::hostUsrImage);
+        registry.add("opencomputer.sandbox.allowed-images[1]", () -> "localhost/opencomputer-no-such-image:latest");
     }
 
     @BeforeAll
@@ -346,6 +352,47 @@ class SandboxesIT extends ApiITBase {
                 .jsonPath("$.limit").isEqualTo("maxLiveSandboxes").jsonPath("$.max").isEqualTo(2);
         // Another tenant is not affected.
         createSandbox(newTenant("sbx-other").key(), Map.of());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTiersDiskQuotaStopsAFloodingWorkspaceWhileAnotherTenantStillWrites() {
+        var small = newTenantOfTier("sbx-disk-small", "small");
+        String greedy = (String) createSandbox(small.key(), Map.of()).get("id");
+        var other = newTenant("sbx-disk-other");
+        String neighbour = (String) createSandbox(other.key(), Map.of()).get("id");
+
+        Map<String, Object> flood = exec(small.key(), greedy,
+                Map.of("command", "dd if=/dev/zero of=/workspace/flood bs=1M count=64"));
+        assertThat(flood).containsEntry("status", "exited");
+        assertThat((Integer) flood.get("exitCode")).isNotZero();
+        assertThat((String) flood.get("stderr")).contains("No space left on device");
+        assertThat(Long.parseLong(sh(small.key(), greedy, "wc -c < /workspace/flood").strip()))
+                .isLessThanOrEqualTo(32L << 20);
+
+        Map<String, Object> fine = exec(other.key(), neighbour,
+                Map.of("command", "dd if=/dev/zero of=/workspace/mine bs=1M count=48 && echo ok"));
+        assertThat(fine).containsEntry("exitCode", 0).containsEntry("stdout", "ok\n");
+    }
+
+    @Test
+    void anImageOutsideTheOperatorsAllowListIsRefusedWith422() {
+        var tenant = newTenant("sbx-images");
+        client(tenant.key()).post().uri("/v1/sandboxes").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("image", "localhost/someone-elses:latest"))
+                .exchange().expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.type").isEqualTo(BASE + "validation-failed")
+                .jsonPath("$.errors[0].field").isEqualTo("image")
+                .jsonPath("$.errors[0].message").value(m -> assertThat((String) m)
+                        .contains("localhost/someone-elses:latest", "not among the images"));
+        client(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "elsewhere", "model", "claude",
+                        "sandbox", Map.of("image", "localhost/someone-elses:latest")))
+                .exchange().expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.type").isEqualTo(BASE + "validation-failed")
+                .jsonPath("$.errors[0].field").isEqualTo("sandbox.image");
+        createSandbox(tenant.key(), Map.of("image", TestEngine.hostUsrImage()));
+        client(tenant.key()).get().uri("/v1/sandboxes").exchange().expectBody().jsonPath("$.data.length()").isEqualTo(1);
     }
 
     @Test

@@ -36,15 +36,20 @@ import org.slf4j.LoggerFactory;
 final class ContainerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxDriver.class);
+    private static final String ROOT = "0:0";
 
     private final SandboxConfig config;
     private final Clock clock;
     private final DockerEngine engine;
+    private final WorkspaceVolumes workspaces;
+    private final ScriptRunner scripts;
 
-    ContainerLifecycle(SandboxConfig config, Clock clock, DockerEngine engine) {
+    ContainerLifecycle(SandboxConfig config, Clock clock, DockerEngine engine, ScriptRunner scripts) {
         this.config = config;
         this.clock = clock;
         this.engine = engine;
+        this.workspaces = new WorkspaceVolumes(config, engine);
+        this.scripts = scripts;
     }
 
     SandboxState create(SandboxSpec spec) {
@@ -53,7 +58,8 @@ final class ContainerLifecycle {
         checkAllowed(spec, limits);
         Map<String, String> labels = SandboxLabels.encode(config.instance(), spec, image, limits);
         long t0 = System.nanoTime();
-        boolean newWorkspace = engine.call(spec.id(), () -> ensureWorkspace(spec, labels));
+        WorkspaceVolumes.Workspace workspace = engine.call(spec.id(), () -> workspaces.ensure(spec, labels));
+        boolean newWorkspace = workspace.created();
         long t1 = System.nanoTime();
         String name = SandboxLabels.containerName(spec.id());
         try {
@@ -65,6 +71,7 @@ final class ContainerLifecycle {
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .withLabels(labels)
                     .withTty(false)
+                    .withUser(workspace.user())
                     .withHostConfig(hostConfig(spec, image, limits))
                     .exec());
         } catch (SandboxNotFoundException e) {
@@ -84,6 +91,9 @@ final class ContainerLifecycle {
             DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());
             removeWorkspaceIf(newWorkspace, spec.id());
             throw e;
+        }
+        if (newWorkspace || !ROOT.equals(workspace.user())) {
+            ownWorkspace(spec.id(), workspace.user(), name, newWorkspace);
         }
         Instant now = clock.instant();
         log.info("created sandbox {} for {} from {}", spec.id(), spec.tenant(), image);
@@ -125,7 +135,10 @@ final class ContainerLifecycle {
         long deadline = System.nanoTime() + config.engineTimeout().toNanos();
         while (true) {
             try {
-                engine.call(id, () -> engine.control().removeVolumeCmd(SandboxLabels.workspaceName(id)).exec());
+                engine.call(id, () -> {
+                    workspaces.remove(id);
+                    return null;
+                });
                 break;
             } catch (SandboxNotFoundException e) {
                 break;
@@ -139,6 +152,32 @@ final class ContainerLifecycle {
         log.info("removed sandbox {}", id);
     }
 
+    /**
+     * Gives the workspace's root directory to the sandbox's user. The engine makes a fresh volume's root
+     * look like the image's {@code /workspace} (root's, in most images) when it first mounts it, so this
+     * runs after the start as a privileged exec: the container itself keeps no capability at all.
+     */
+    private void ownWorkspace(SandboxId id, String user, String name, boolean newWorkspace) {
+        try {
+            // A fresh ext4 file system brings lost+found, which would show in every listing of the workspace.
+            String out = scripts.runPrivileged(id, "rmdir " + WorkspacePath.ROOT + "/lost+found 2>/dev/null; "
+                    + "chown \"$1\" " + WorkspacePath.ROOT + " && echo ok", "oc-own", user);
+            if (!out.strip().equals("ok")) {
+                throw new dev.opencomputer.sandbox.SandboxEngineException("cannot give " + WorkspacePath.ROOT
+                        + " to " + user + " in " + id, null);
+            }
+        } catch (dev.opencomputer.sandbox.SandboxNotRunningException | SandboxNotFoundException e) {
+            // Stopped or removed by someone else right after the start (a reaper, a concurrent stop): what
+            // happened to it stands. A container created on this workspace again gives it to its user then.
+            log.info("sandbox {} was stopped or removed before its workspace was given to {}", id, user);
+        } catch (RuntimeException e) {
+            log.warn("sandbox {}: the workspace could not be given to its user {}; removing it", id, user);
+            DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());
+            removeWorkspaceIf(newWorkspace, id);
+            throw e;
+        }
+    }
+
     private void checkAllowed(SandboxSpec spec, SandboxLimits limits) {
         if (limits.cpus() > config.maxCpu()) {
             throw new SandboxSpecRejectedException("cpu", "at most " + config.maxCpu() + " cores are allowed");
@@ -149,7 +188,19 @@ final class ContainerLifecycle {
         if (limits.pids() > config.pidsLimit()) {
             throw new SandboxSpecRejectedException("pids", "at most " + config.pidsLimit() + " processes are allowed");
         }
+        String image = spec.image() != null && !spec.image().isBlank() ? spec.image() : config.defaultImage();
+        if (!config.allowsImage(image)) {
+            throw new SandboxSpecRejectedException("image", image + " is not among the images this installation "
+                    + "allows (" + String.join(", ", allowedList()) + ")");
+        }
         SandboxLabels.checkUserLabels(spec.labels());
+    }
+
+    private java.util.List<String> allowedList() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(config.defaultImage());
+        all.addAll(config.allowedImages());
+        return List.copyOf(all);
     }
 
     private HostConfig hostConfig(SandboxSpec spec, String image, SandboxLimits limits) {
@@ -160,7 +211,12 @@ final class ContainerLifecycle {
                 .toList());
         config.socketDirOf(spec.id()).ifPresent(dir -> binds.add(Bind.parse(socketDir(dir) + ":"
                 + SandboxConfig.SOCKET_MOUNT + ":ro")));
-        return HostConfig.newHostConfig()
+        HostConfig host = HostConfig.newHostConfig();
+        if (config.readOnlyRoot()) {
+            host = host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp",
+                    "rw,nosuid,nodev,size=" + config.tmpSize().toBytes() + ",mode=1777"));
+        }
+        return host
                 // "none" rather than the network-disabled flag, which Podman ignores; always: the network is
                 // reached only through the egress proxy on the socket directory.
                 .withNetworkMode("none")
@@ -196,27 +252,9 @@ final class ContainerLifecycle {
         return dir.toString();
     }
 
-    /**
-     * Creates the workspace volume, or checks that the existing one is this tenant's; true when created.
-     * One call: creating a volume that exists answers the existing one (Docker and Podman alike) with the
-     * labels it was created with, so a fresh nonce label tells whether this call created it.
-     */
-    private boolean ensureWorkspace(SandboxSpec spec, Map<String, String> labels) {
-        String nonce = DockerEngine.newId();
-        Map<String, String> volumeLabels = new HashMap<>(labels);
-        volumeLabels.put(SandboxLabels.WORKSPACE_NONCE, nonce);
-        var volume = engine.control().createVolumeCmd().withName(SandboxLabels.workspaceName(spec.id()))
-                .withLabels(volumeLabels).exec();
-        Map<String, String> actual = volume.getLabels() == null ? Map.of() : volume.getLabels();
-        if (!spec.tenant().value().equals(actual.get(SandboxLabels.TENANT))) {
-            throw new SandboxAlreadyExistsException(spec.id());
-        }
-        return nonce.equals(actual.get(SandboxLabels.WORKSPACE_NONCE));
-    }
-
     private void removeWorkspaceIf(boolean created, SandboxId id) {
         if (created) {
-            DockerEngine.quietly(() -> engine.control().removeVolumeCmd(SandboxLabels.workspaceName(id)).exec());
+            DockerEngine.quietly(() -> workspaces.remove(id));
         }
     }
 }

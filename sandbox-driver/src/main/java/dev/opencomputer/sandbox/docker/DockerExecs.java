@@ -88,13 +88,29 @@ final class DockerExecs {
 
     /** Creates an exec (not yet started) and returns the engine's id for it. */
     String create(SandboxId id, List<String> command, List<String> env, String cwd) {
-        return create(id, command, env, cwd, false);
+        return create(id, command, env, cwd, false, null);
+    }
+
+    /**
+     * The same as root with every capability, for the driver's own housekeeping only (giving a new workspace
+     * to the sandbox's user): a privileged exec gets the capabilities for itself while the container's own
+     * processes keep none, and nothing inside the sandbox can start one (it has no engine access).
+     */
+    String createPrivileged(SandboxId id, List<String> command, List<String> env, String cwd) {
+        return create(id, command, env, cwd, false, "0:0");
     }
 
     private String create(SandboxId id, List<String> command, List<String> env, String cwd, boolean stdin) {
+        return create(id, command, env, cwd, stdin, null);
+    }
+
+    private String create(SandboxId id, List<String> command, List<String> env, String cwd, boolean stdin,
+                          String user) {
         try {
             ExecCreateCmdResponse created = engine.call(id, () -> engine.control()
                     .execCreateCmd(SandboxLabels.containerName(id))
+                    .withUser(user)
+                    .withPrivileged(user != null ? Boolean.TRUE : null)
                     .withCmd(command.toArray(String[]::new))
                     .withEnv(env)
                     .withWorkingDir(cwd)

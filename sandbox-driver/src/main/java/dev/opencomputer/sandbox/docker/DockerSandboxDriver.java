@@ -35,9 +35,9 @@ public final class DockerSandboxDriver implements SandboxDriver {
     /** Connects to the configured endpoint; no call is made until the first operation. */
     public DockerSandboxDriver(SandboxConfig config, Clock clock) {
         this.engine = new DockerEngine(config);
-        this.lifecycle = new ContainerLifecycle(config, clock, engine);
         this.states = new SandboxStates(config, engine);
         this.execs = new DockerExecs(config, engine, states);
+        this.lifecycle = new ContainerLifecycle(config, clock, engine, execs.scripts());
         this.files = new WorkspaceTransfer(config, clock, engine, execs.scripts());
     }
 

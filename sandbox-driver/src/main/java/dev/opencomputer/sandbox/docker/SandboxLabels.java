@@ -27,8 +27,14 @@ final class SandboxLabels {
     static final String PIDS = "dev.opencomputer.pids";
     static final String NETWORK = "dev.opencomputer.network";
     static final String WORKSPACE_NONCE = "dev.opencomputer.workspace-nonce";
+    /** On the workspace volume: the {@code uid:gid} owning it, which its sandbox's processes run as. */
+    static final String USER = "dev.opencomputer.user";
+    /** On the workspace volume: its size limit in bytes, when it has one. */
+    static final String DISK_QUOTA = "dev.opencomputer.disk-quota";
+    /** On the workspace volume: the image file holding its file system, when it has one. */
+    static final String DISK_IMAGE = "dev.opencomputer.disk-image";
     private static final Set<String> RESERVED = Set.of(INSTANCE, TENANT, SANDBOX, IMAGE, CPUS, MEMORY, PIDS,
-            NETWORK, WORKSPACE_NONCE);
+            NETWORK, WORKSPACE_NONCE, USER, DISK_QUOTA, DISK_IMAGE);
 
     private SandboxLabels() {
     }

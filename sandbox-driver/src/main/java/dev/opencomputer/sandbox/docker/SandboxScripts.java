@@ -17,13 +17,18 @@ final class SandboxScripts {
 
     /**
      * Kills an execution's whole process tree. Argument: the execution id. Every process carrying the
-     * execution's marker variable, and every descendant of one (even if it cleared its environment or
-     * started a new session), is first stopped so it cannot fork any more, then killed. (The marker is
-     * matched as a regular expression, not with {@code -F}: busybox's fixed-string search stops at the
-     * NUL bytes of {@code /proc/<pid>/environ}; the marker holds only letters, digits, '_' and '='.)
+     * execution's marker variable, every descendant of one (even if it cleared its environment or
+     * started a new session), and every process in the session of one (which catches a double fork
+     * that cleared its environment: it is re-parented to init but stays in the exec's session) is
+     * first stopped so it cannot fork any more, then killed. The sessions of init (the sandbox's own
+     * processes), of this script and the unknown session 0 are never swept. (The marker is matched as
+     * a regular expression, not with {@code -F}: busybox's fixed-string search stops at the NUL bytes
+     * of {@code /proc/<pid>/environ}; the marker holds only letters, digits, '_' and '='.)
      */
     static final String KILL_TREE = """
-            m="%s=$1"; me=$$; found=" "
+            m="%s=$1"; me=$$; found=" "; sids=" "
+            sid_of() { s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }; s=${s##*) }; set -- $s; echo "$4"; }
+            init_sid=$(sid_of 1); my_sid=$(sid_of "$me")
             i=0
             while [ $i -lt 5 ]; do
               i=$((i+1)); new=0
@@ -31,15 +36,23 @@ final class SandboxScripts {
                 p=${d#/proc/}
                 [ "$p" = "$me" ] && continue
                 case "$found" in *" $p "*) continue;; esac
+                s=$(cat "$d/stat" 2>/dev/null) || continue
+                s=${s##*) }
+                set -- $s
+                ppid=$2; sid=$4
+                [ "$sid" = "$my_sid" ] && continue
                 hit=0
                 if grep -qa -e "$m" "$d/environ" 2>/dev/null; then hit=1
                 else
-                  s=$(cat "$d/stat" 2>/dev/null) || continue
-                  s=${s##*) }
-                  set -- $s
-                  case "$found" in *" $2 "*) hit=1;; esac
+                  case "$found" in *" $ppid "*) hit=1;; esac
+                  case "$sids" in *" $sid "*) hit=1;; esac
                 fi
-                if [ $hit = 1 ]; then kill -STOP "$p" 2>/dev/null; found="$found$p "; new=1; fi
+                if [ $hit = 1 ]; then
+                  kill -STOP "$p" 2>/dev/null; found="$found$p "; new=1
+                  if [ "$sid" != 0 ] && [ "$sid" != "$init_sid" ]; then
+                    case "$sids" in *" $sid "*) ;; *) sids="$sids$sid ";; esac
+                  fi
+                fi
               done
               [ $new = 0 ] && break
             done

@@ -35,9 +35,19 @@ final class ScriptRunner {
 
     /** Runs {@code script} with {@code /bin/sh -c}; waits at most the engine timeout. */
     String run(SandboxId id, String script, String... args) {
+        return run(false, id, script, args);
+    }
+
+    /** Runs {@code script} as privileged root (see {@link DockerExecs#createPrivileged}). */
+    String runPrivileged(SandboxId id, String script, String... args) {
+        return run(true, id, script, args);
+    }
+
+    private String run(boolean privileged, SandboxId id, String script, String... args) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script));
         command.addAll(List.of(args));
-        String engineExecId = execs.create(id, command, List.of(), WorkspacePath.ROOT);
+        String engineExecId = privileged ? execs.createPrivileged(id, command, List.of(), "/")
+                : execs.create(id, command, List.of(), WorkspacePath.ROOT);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
