@@ -31,6 +31,7 @@ final class SessionFeeds implements AutoCloseable {
     private final EventJson json;
     private final int readBatchSize;
     private final int recentEvents;
+    private final long recentBytes;
     private final int ephemeralCapacity;
     private final AtomicInteger subscriptions = new AtomicInteger();
     /** Told of every commit signal, whether or not a feed is subscribed (the log tail's wake-up). */
@@ -38,7 +39,9 @@ final class SessionFeeds implements AutoCloseable {
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("oc-event-feed-", 0).factory());
 
-    SessionFeeds(EventTable table, EventJson json, int readBatchSize, int recentEvents, int ephemeralCapacity) {
+    SessionFeeds(EventTable table, EventJson json, int readBatchSize, int recentEvents, long recentBytes,
+            int ephemeralCapacity) {
+        this.recentBytes = recentBytes;
         this.table = table;
         this.json = json;
         this.readBatchSize = readBatchSize;
@@ -56,7 +59,7 @@ final class SessionFeeds implements AutoCloseable {
         feeds.compute(session, (id, feed) -> {
             SessionFeed target = feed;
             if (target == null) {
-                target = new SessionFeed(id, this, recentEvents);
+                target = new SessionFeed(id, this, recentEvents, recentBytes);
                 fresh[0] = target;
             }
             created[0] = new FeedSubscription(target, this, subscriber, afterSeq, maxBatch, ephemeralCapacity);
