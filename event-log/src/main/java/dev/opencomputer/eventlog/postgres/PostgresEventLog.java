@@ -78,6 +78,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final PostgresLogTail tail;
+    private final EphemeralRelay relay;
     private volatile long lastPollNanos;
 
     public PostgresEventLog(DataSource dataSource, EventLogProperties properties, Clock clock) {
@@ -96,8 +97,9 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
                 properties.queueCapacity(), feeds::signal);
         this.poller = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("oc-event-log-poll").factory());
+        this.relay = new EphemeralRelay(dataSource, feeds, json);
         this.listener = new NotificationListener(Objects.requireNonNull(listenerDataSource, "listenerDataSource"),
-                feeds, () -> poller.execute(this::poll), properties.listenerReconnectMaxBackoff());
+                feeds, () -> poller.execute(this::poll), properties.listenerReconnectMaxBackoff(), relay::receive);
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.tail = new PostgresLogTail(dataSource, json, properties.maxReadBytes().toBytes());
@@ -167,6 +169,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         if (events.isEmpty()) {
             return List.of();
         }
+        relay.flush(session); // the deltas of a message reach the other replicas before the message
         return committer.append(session, events, encode(events), fence);
     }
 
@@ -285,8 +288,15 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     @Override
     public void publish(SessionId session, EphemeralEvent event) {
         UnloggedEvent unlogged = new UnloggedEvent(session, clock.instant(), event);
-        feeds.publish(StreamItem.of(unlogged,
-                json.envelope(session, 0, event.type(), unlogged.time(), json.data(event))));
+        StreamItem item = StreamItem.of(unlogged, json.envelope(session, 0, event.type(), unlogged.time(),
+                json.data(event)));
+        long after = feeds.publish(item);
+        relay.offer(item, Math.max(0, after));
+    }
+
+    /** The NOTIFY transactions that carried ephemeral events to other replicas so far (for tests). */
+    long ephemeralRelaySends() {
+        return relay.sends();
     }
 
     /** Every session's log for consumers with durable cursors (table {@code log_cursors}). */
@@ -391,6 +401,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     @Override
     public void close() {
         committer.close();
+        relay.close();
         listener.close();
         poller.shutdownNow();
         feeds.close();

@@ -101,16 +101,25 @@ final class SessionFeeds implements AutoCloseable {
         lastSeqs.forEach(this::signal);
     }
 
-    /** Hands an ephemeral item to every local subscriber of its session. */
-    void publish(StreamItem item) {
+    /**
+     * Hands an ephemeral item to every local subscriber of its session, after the stored events
+     * known here; returns that seq (-1 without local subscribers), which the relay passes on.
+     */
+    long publish(StreamItem item) {
+        return publish(item, 0);
+    }
+
+    /** The same, after at least the stored event {@code afterSeq} (an item from another replica). */
+    long publish(StreamItem item, long afterSeq) {
         SessionFeed feed = feeds.get(item.sessionId());
         if (feed == null) {
-            return;
+            return -1;
         }
-        long afterSeq = feed.knownSeq();
+        long after = Math.max(afterSeq, feed.knownSeq());
         for (FeedSubscription subscriber : feed.subscribers) {
-            subscriber.offer(item, afterSeq);
+            subscriber.offer(item, after);
         }
+        return after;
     }
 
     Set<SessionId> sessions() {
