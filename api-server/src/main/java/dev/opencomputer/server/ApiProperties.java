@@ -55,20 +55,28 @@ public record ApiProperties(
      * @param maxPendingSessions      sessions waiting for a run slot ({@code pending}) at once
      * @param diskQuota               the size limit of each of the tenant's sandbox workspaces, where the
      *                                sandbox driver enforces one ({@code opencomputer.sandbox.disk-quota-dir})
+     * @param maxConcurrentExecs      sandbox commands run to their end ({@code POST …/exec} for JSON) at
+     *                                once, per replica
+     * @param maxStreamedExecs        sandbox commands streamed ({@code POST …/exec} for SSE) at once, per replica
+     * @param maxFileTransfers        sandbox file uploads and downloads in flight at once, per replica
      */
     public record Tier(@DefaultValue("5") int maxRunningSessions, @DefaultValue("10") int maxLiveSandboxes,
             @DefaultValue("20") int maxWebhookEndpoints, @DefaultValue("1200") int requestsPerMinute,
             @DefaultValue("600") int requestsPerMinutePerKey, @DefaultValue("200") int maxStreams,
             @DefaultValue("5") int maxStreamsPerToken, @DefaultValue("100") int maxPendingSessions,
-            @DefaultValue("10GB") DataSize diskQuota) {
+            @DefaultValue("10GB") DataSize diskQuota,
+            @DefaultValue("16") int maxConcurrentExecs, @DefaultValue("8") int maxStreamedExecs,
+            @DefaultValue("8") int maxFileTransfers) {
 
         /** The defaults of every limit. */
-        public static final Tier DEFAULTS = new Tier(5, 10, 20, 1200, 600, 200, 5, 100, DataSize.ofGigabytes(10));
+        public static final Tier DEFAULTS = new Tier(5, 10, 20, 1200, 600, 200, 5, 100, DataSize.ofGigabytes(10),
+                16, 8, 8);
 
         public Tier {
             if (maxRunningSessions < 1 || maxLiveSandboxes < 1 || maxWebhookEndpoints < 1 || requestsPerMinute < 1
                     || requestsPerMinutePerKey < 1 || maxStreams < 1 || maxStreamsPerToken < 1
-                    || maxPendingSessions < 1) {
+                    || maxPendingSessions < 1 || maxConcurrentExecs < 1 || maxStreamedExecs < 1
+                    || maxFileTransfers < 1) {
                 throw new IllegalArgumentException("tier limits must be at least 1");
             }
             if (diskQuota == null) {

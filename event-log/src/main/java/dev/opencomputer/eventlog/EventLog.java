@@ -90,6 +90,19 @@ public interface EventLog {
     List<LoggedEvent> readAfter(SessionId session, long afterSeq, int limit);
 
     /**
+     * A page of {@code session}'s events after {@code afterSeq} for a reader that must not hold
+     * more than about {@code maxBytes} of event data: at most {@code limit} events, and past the
+     * first (which is always included, however large, so that a reader makes progress) only while
+     * their data, as JSON, stays within {@code maxBytes}. {@link EventPage#more()} tells whether
+     * events follow. The default reads by count alone; implementations bound the read itself.
+     */
+    default EventPage readPage(SessionId session, long afterSeq, int limit, long maxBytes) {
+        List<LoggedEvent> events = readAfter(session, afterSeq, limit + 1);
+        boolean more = events.size() > limit;
+        return new EventPage(more ? events.subList(0, limit) : events, more);
+    }
+
+    /**
      * Every event of {@code session} whose type is one of {@code types}, in seq order, for folds that
      * need a few types of a long log (its live configuration, say). Empty for an unknown session.
      * The default pages through {@link #readAfter}; implementations that can filter in the store
@@ -123,6 +136,17 @@ public interface EventLog {
     default List<LoggedEvent> readTenantWindow(TenantId tenant, Instant from, Instant to,
                                                Set<Class<? extends SessionEvent>> types) {
         throw new UnsupportedOperationException(getClass().getName() + " cannot read across sessions");
+    }
+
+    /**
+     * The events of {@link #readTenantWindow}, in the same order and snapshot, handed to {@code each}
+     * one at a time as they are read, so that a fold over a long window (a year of usage) never holds
+     * them all. The default reads the whole list first; implementations stream.
+     */
+    default void forEachInTenantWindow(TenantId tenant, Instant from, Instant to,
+                                       Set<Class<? extends SessionEvent>> types,
+                                       java.util.function.Consumer<? super LoggedEvent> each) {
+        readTenantWindow(tenant, from, to, types).forEach(each);
     }
 
     /**

@@ -25,6 +25,11 @@ import org.springframework.util.unit.DataSize;
  *     (default 250 ms)
  * @param listenerReconnectMaxBackoff longest wait between attempts to reconnect the LISTEN
  *     connection (default 5 s)
+ * @param maxReadBytes most event data (JSON bytes) one bounded read of the log holds — a page of
+ *     {@code GET …/events}, a subscription's catch-up page, a feed's read, a log tail's batch; the
+ *     first event of a read is always included (default 4 MiB)
+ * @param recentBytesPerSession most event data of the recent events kept per subscribed session;
+ *     the newest event is always kept (default 4 MiB)
  */
 public record EventLogProperties(
         int committers,
@@ -37,7 +42,9 @@ public record EventLogProperties(
         int ephemeralBufferPerSubscriber,
         Duration pollInterval,
         Duration fallbackPollInterval,
-        Duration listenerReconnectMaxBackoff) {
+        Duration listenerReconnectMaxBackoff,
+        DataSize maxReadBytes,
+        DataSize recentBytesPerSession) {
 
     public EventLogProperties {
         committers = orDefault("committers", committers, 4);
@@ -52,6 +59,12 @@ public record EventLogProperties(
         fallbackPollInterval = orDefault("fallbackPollInterval", fallbackPollInterval, Duration.ofMillis(250));
         listenerReconnectMaxBackoff =
                 orDefault("listenerReconnectMaxBackoff", listenerReconnectMaxBackoff, Duration.ofSeconds(5));
+        maxReadBytes = maxReadBytes == null || maxReadBytes.toBytes() == 0 ? DataSize.ofMegabytes(4) : maxReadBytes;
+        recentBytesPerSession = recentBytesPerSession == null || recentBytesPerSession.toBytes() == 0
+                ? DataSize.ofMegabytes(4) : recentBytesPerSession;
+        if (maxReadBytes.isNegative() || recentBytesPerSession.isNegative()) {
+            throw new IllegalArgumentException("maxReadBytes and recentBytesPerSession must be positive");
+        }
         if (maxEventSize.isNegative()) {
             throw new IllegalArgumentException("maxEventSize must be positive: " + maxEventSize);
         }
@@ -62,7 +75,7 @@ public record EventLogProperties(
 
     /** Every setting at its default. */
     public static EventLogProperties defaults() {
-        return new EventLogProperties(0, 0, 0, null, 0, 0, 0, 0, null, null, null);
+        return new EventLogProperties(0, 0, 0, null, 0, 0, 0, 0, null, null, null, null, null);
     }
 
     private static int orDefault(String name, int value, int fallback) {

@@ -10,6 +10,7 @@ import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.session.SandboxId;
+import dev.opencomputer.session.TenantId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,10 +52,12 @@ class SandboxesController {
     private final Idempotency idempotency;
     private final SandboxUsers users;
     private final Scheduler blocking;
+    private final EngineCallPermits permits;
 
     SandboxesController(Sandboxes sandboxes, Idempotency idempotency, BlockingCalls blockingCalls,
-            SandboxUsers users) {
+            SandboxUsers users, EngineCallPermits permits) {
         this.users = users;
+        this.permits = permits;
         this.sandboxes = sandboxes;
         this.idempotency = idempotency;
         this.blocking = blockingCalls.scheduler();
@@ -113,8 +116,11 @@ class SandboxesController {
             @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey) {
         var tenant = caller.requireTenant();
         SandboxId sandbox = sandboxId(id);
-        return idempotency.run(caller, idempotencyKey, "sandboxes.exec:" + sandbox, body,
-                () -> ResponseEntity.ok(ExecResponse.of(sandboxes.run(tenant, sandbox, body))));
+        return idempotency.run(caller, idempotencyKey, "sandboxes.exec:" + sandbox, body, () -> {
+            try (var permit = permits.acquire(tenant, EngineCallPermits.Kind.EXEC)) {
+                return ResponseEntity.ok(ExecResponse.of(sandboxes.run(tenant, sandbox, body)));
+            }
+        });
     }
 
     /** The same command streamed: {@code stdout} / {@code stderr} events as output arrives, then {@code exit}. */
@@ -123,8 +129,10 @@ class SandboxesController {
             ServerHttpRequest request) {
         var tenant = caller.requireTenant();
         SandboxId sandbox = sandboxId(id);
+        // taken before the stream starts, so that a tenant over its limit gets a plain 429
+        var permit = permits.acquire(tenant, EngineCallPermits.Kind.STREAMED_EXEC);
         return ExecEvents.stream(listener -> sandboxes.exec(tenant, sandbox, body, listener), blocking,
-                request.getPath().value());
+                request.getPath().value()).doFinally(signal -> permit.close());
     }
 
     /** Writes the request body as a file (parents created, an existing file replaced). */
@@ -139,7 +147,14 @@ class SandboxesController {
         if (declared > max) {
             throw new SandboxFileTooLargeException(target, declared, max);
         }
-        Flux<DataBuffer> body = request.getBody();
+        try (var permit = permits.acquire(tenant, EngineCallPermits.Kind.FILE_TRANSFER)) {
+            upload(tenant, sandbox, target, request.getBody(), declared, max);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private void upload(TenantId tenant, SandboxId sandbox, WorkspacePath target,
+            Flux<DataBuffer> body, long declared, long max) {
         if (declared >= 0) {
             try (InputStream content = DataBufferUtils.subscriberInputStream(body, 4)) {
                 sandboxes.writeFile(tenant, sandbox, target, content, declared);
@@ -178,16 +193,25 @@ class SandboxesController {
                 }
             }
         }
-        return ResponseEntity.noContent().build();
     }
 
     /** Answers a file's raw bytes. */
     @GetMapping("/{id}/files")
     ResponseEntity<Flux<DataBuffer>> readFile(Caller caller, @PathVariable String id, @RequestParam String path) {
         var tenant = caller.requireTenant();
-        SandboxFile file = sandboxes.openFile(tenant, sandboxId(id), WorkspacePath.parse(path));
+        SandboxId sandbox = sandboxId(id);
+        WorkspacePath source = WorkspacePath.parse(path);
+        var permit = permits.acquire(tenant, EngineCallPermits.Kind.FILE_TRANSFER);
+        SandboxFile file;
+        try {
+            file = sandboxes.openFile(tenant, sandbox, source);
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
+        }
         Flux<DataBuffer> body = DataBufferUtils.readInputStream(file::content, DefaultDataBufferFactory.sharedInstance,
                 FILE_CHUNK).subscribeOn(blocking).doFinally(signal -> {
+                    permit.close();
                     try {
                         file.close();
                     } catch (IOException ignored) {

@@ -1,6 +1,8 @@
 package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.EventLogProperties;
+import dev.opencomputer.eventlog.EventPage;
 import dev.opencomputer.eventlog.json.EventJson;
 import dev.opencomputer.server.auth.Caller;
 import dev.opencomputer.server.problems.ParameterInvalidException;
@@ -30,14 +32,18 @@ class SessionEventsController {
     private final Sessions sessions;
     private final EventLog eventLog;
     private final EventJson eventJson = new EventJson();
+    private final long maxPageBytes;
 
-    SessionEventsController(Sessions sessions, EventLog eventLog) {
+    SessionEventsController(Sessions sessions, EventLog eventLog, EventLogProperties eventLogProperties) {
         this.sessions = sessions;
         this.eventLog = eventLog;
+        this.maxPageBytes = eventLogProperties.maxReadBytes().toBytes();
     }
 
     /**
-     * Up to {@code limit} events after {@code after}, in seq order. {@code nextCursor} is the seq
+     * Up to {@code limit} events after {@code after}, in seq order, and past the first no more than
+     * {@code opencomputer.event-log.max-read-bytes} of event data (a page of large events is shorter;
+     * {@code hasMore} says so). {@code nextCursor} is the seq
      * to pass as {@code after} next time (also when the page is empty, so that clients can poll);
      * {@code hasMore} tells whether more events are stored right now.
      */
@@ -49,9 +55,9 @@ class SessionEventsController {
         SeqCursor cursor = SeqCursor.parse("after", after);
         int size = pageSize(limit);
         sessions.find(tenant, session);
-        List<LoggedEvent> events = eventLog.readAfter(session, cursor.after(), size + 1);
-        boolean hasMore = events.size() > size;
-        List<LoggedEvent> page = hasMore ? events.subList(0, size) : events;
+        EventPage read = eventLog.readPage(session, cursor.after(), size, maxPageBytes);
+        boolean hasMore = read.more();
+        List<LoggedEvent> page = read.events();
         long next = page.isEmpty() ? cursor.after() : page.getLast().seq();
         StringBuilder body = new StringBuilder(256 * page.size() + 64).append("{\"data\":[");
         for (int i = 0; i < page.size(); i++) {

@@ -50,12 +50,13 @@ public class Usage {
         Instant end = to.isAfter(now) ? now : to;
         Map<SessionId, UsageMeter> meters = new LinkedHashMap<>();
         Map<SessionId, BigDecimal> costs = new HashMap<>();
-        for (LoggedEvent event : eventLog.readTenantWindow(tenant, from, to, UsageMeter.METERED)) {
+        // streamed: a year of a busy tenant's metered events is folded as read, never held as a list
+        eventLog.forEachInTenantWindow(tenant, from, to, UsageMeter.METERED, (LoggedEvent event) -> {
             meters.computeIfAbsent(event.sessionId(), id -> new UsageMeter(from, end)).apply(event);
             if (event.event() instanceof AgentMessage m && !event.time().isBefore(from)) {
                 prices.price(m.model()).ifPresent(p -> costs.merge(event.sessionId(), p.cost(m.usage()), BigDecimal::add));
             }
-        }
+        });
         List<SessionUsage> sessions = new ArrayList<>();
         Metered total = Metered.NONE;
         BigDecimal totalCost = BigDecimal.ZERO;

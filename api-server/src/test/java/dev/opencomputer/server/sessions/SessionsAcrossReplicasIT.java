@@ -66,6 +66,35 @@ class SessionsAcrossReplicasIT extends SessionApiITBase {
     }
 
     @Test
+    void deltasPublishedOnTheBrainsReplicaReachAStreamOnTheOtherInOrderBeforeTheMessage() throws Exception {
+        Setup setup = tenantWithAgent("replicated-deltas");
+        String id = startId(setup);
+        String key = setup.tenant().key();
+        try (SseConnection onB = SseConnection.open(urlOfB("/v1/sessions/" + id + "/stream"), bearer(key))) {
+            onB.awaitSeq(2, WAIT);
+            // what the brain's model step does on this replica (replica B runs no brain)
+            var session = dev.opencomputer.session.SessionId.parse(id);
+            for (int i = 0; i < 100; i++) {
+                eventLogA.publish(session, new dev.opencomputer.session.AgentMessageDelta("w" + i + " "));
+            }
+            long after = post(key, id, "after the deltas");
+            List<SseConnection.Frame> frames = onB.await(
+                    all -> all.stream().anyMatch(f -> String.valueOf(after).equals(f.id())), WAIT);
+            List<String> deltas = new ArrayList<>();
+            for (SseConnection.Frame frame : frames) {
+                if (String.valueOf(after).equals(frame.id())) {
+                    break; // the deltas come before the stored event appended after them
+                }
+                if ("agent.delta".equals(frame.event())) {
+                    deltas.add(tools.jackson.databind.json.JsonMapper.builder().build().readTree(frame.data())
+                            .get("data").get("text").asString());
+                }
+            }
+            assertThat(deltas).containsExactlyElementsOf(LongStream.range(0, 100).mapToObj(i -> "w" + i + " ").toList());
+        }
+    }
+
+    @Test
     void whatIsAppendedOnOneReplicaIsStreamedLiveByTheOther() throws Exception {
         Setup setup = tenantWithAgent("replicated");
         String id = startId(setup);

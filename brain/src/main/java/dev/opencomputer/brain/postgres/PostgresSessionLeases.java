@@ -62,40 +62,54 @@ public final class PostgresSessionLeases implements SessionLeases {
 
     /*
      * The claim under per-tenant caps, given as arrays (tenant, cap; a null cap: none) for the tenants
-     * with runnable sessions; sessions of tenants not in the arrays wait for the next claim. The inner
-     * SELECT passes over tenants already at their cap (their live leases: pending or running sessions
-     * whose lease has not expired); the outer ranking keeps one batch from taking more of a tenant's
-     * sessions than its free slots. The transaction first takes an advisory lock so that claims of
+     * with runnable sessions; sessions of tenants not in the arrays wait for the next claim. Work is per
+     * tenant, through sessions_tenant_runnable_idx: first each tenant's free slots (its cap less its live
+     * leases: pending or running sessions whose lease has not expired, counted once per tenant), then, for
+     * the tenants with a free slot only, at most that many of their runnable sessions (SKIP LOCKED). A
+     * tenant at its cap costs one count of its live leases; its pending backlog is never read. The batch
+     * is the oldest of those candidates. The transaction first takes an advisory lock so that claims of
      * different workers, which would each count the same free slots, follow one another.
      */
     private static final String CAPPED_CLAIM = """
-            WITH cand AS (
-                SELECT c.id, c.tenant_id, c.lease_expires_at, k.cap,
-                       (SELECT count(*) FROM sessions r
-                         WHERE r.tenant_id = c.tenant_id AND r.status IN ('pending', 'running')
-                           AND r.lease_expires_at >= clock_timestamp()) AS live
-                  FROM sessions c JOIN unnest(?::text[], ?::integer[]) AS k(tenant_id, cap) ON k.tenant_id = c.tenant_id
-                 WHERE c.status IN ('pending', 'running')
-                   AND (c.lease_expires_at IS NULL OR c.lease_expires_at < clock_timestamp())
-                   AND (k.cap IS NULL OR (SELECT count(*) FROM sessions r
-                         WHERE r.tenant_id = c.tenant_id AND r.status IN ('pending', 'running')
-                           AND r.lease_expires_at >= clock_timestamp()) < k.cap)
-                 ORDER BY c.lease_expires_at NULLS FIRST
-                 LIMIT ? FOR UPDATE OF c SKIP LOCKED),
-            ranked AS (
-                SELECT id, lease_expires_at, cap, live,
-                       row_number() OVER (PARTITION BY tenant_id ORDER BY lease_expires_at NULLS FIRST, id) AS k
-                  FROM cand)
+            WITH slots AS (
+                SELECT k.tenant_id,
+                       CASE WHEN k.cap IS NULL THEN ?
+                            ELSE least(?, k.cap - (SELECT count(*) FROM sessions r
+                                 WHERE r.tenant_id = k.tenant_id AND r.status IN ('pending', 'running')
+                                   AND r.lease_expires_at >= clock_timestamp())) END AS free
+                  FROM unnest(?::text[], ?::integer[]) AS k(tenant_id, cap)),
+            cand AS (
+                SELECT c.id, c.lease_expires_at
+                  FROM slots f CROSS JOIN LATERAL (
+                       SELECT id, lease_expires_at FROM sessions
+                        WHERE tenant_id = f.tenant_id AND status IN ('pending', 'running')
+                          AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
+                        ORDER BY lease_expires_at NULLS FIRST
+                        LIMIT f.free FOR UPDATE SKIP LOCKED) c
+                 WHERE f.free > 0)
             UPDATE sessions s
                SET lease_owner = ?, lease_expires_at = clock_timestamp() + ? * interval '1 millisecond',
                    lease_token = s.lease_token + 1
-              FROM (SELECT id FROM ranked WHERE cap IS NULL OR live + k <= cap) w
+              FROM (SELECT id FROM cand ORDER BY lease_expires_at NULLS FIRST, id LIMIT ?) w
              WHERE s.id = w.id
             RETURNING s.id, s.lease_token, s.status, s.last_seq""";
+    /*
+     * The tenants with runnable sessions, by a skip scan of sessions_tenant_runnable_idx: one index
+     * probe per tenant (the first runnable row after the previous tenant), not one row per session.
+     */
     private static final String RUNNABLE_TENANTS = """
-            SELECT DISTINCT tenant_id FROM sessions
-             WHERE status IN ('pending', 'running')
-               AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())""";
+            WITH RECURSIVE t(tenant_id) AS (
+                (SELECT tenant_id FROM sessions
+                  WHERE status IN ('pending', 'running')
+                    AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
+                  ORDER BY tenant_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT n.tenant_id FROM sessions n
+                         WHERE n.tenant_id > t.tenant_id AND n.status IN ('pending', 'running')
+                           AND (n.lease_expires_at IS NULL OR n.lease_expires_at < clock_timestamp())
+                         ORDER BY n.tenant_id LIMIT 1)
+                  FROM t WHERE t.tenant_id IS NOT NULL)
+            SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL""";
     /* Idle-like sessions (idle, waiting) for the sweeper: re-checked under the row lock, so a session that got a message is passed over. */
     private static final String CLAIM_IDLE = """
             UPDATE sessions s
@@ -167,11 +181,13 @@ public final class PostgresSessionLeases implements SessionLeases {
             }
             List<Lease> claimed = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(CAPPED_CLAIM)) {
-                s.setArray(1, c.createArrayOf("text", tenants));
-                s.setArray(2, c.createArrayOf("integer", limits));
-                s.setInt(3, limit);
-                s.setString(4, owner);
-                s.setLong(5, duration.toMillis());
+                s.setInt(1, limit);
+                s.setInt(2, limit);
+                s.setArray(3, c.createArrayOf("text", tenants));
+                s.setArray(4, c.createArrayOf("integer", limits));
+                s.setString(5, owner);
+                s.setLong(6, duration.toMillis());
+                s.setInt(7, limit);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(lease(rs));

@@ -200,6 +200,49 @@ class PostgresSessionLeasesIT {
     }
 
     @Test
+    void aTenantAtItsCapWithALargeBacklogDoesNotDelayAnotherTenantsClaim() {
+        TenantId busy = TenantId.next(Instant.now());
+        TenantId other = TenantId.next(Instant.now());
+        PostgresSessionLeases capped = new PostgresSessionLeases(pool, tenants -> Map.of(busy, 2, other, 2));
+        // the backlog: 2000 pending sessions of one tenant (rows only: the claim reads nothing else)
+        new org.springframework.jdbc.core.JdbcTemplate(pool).update("""
+                INSERT INTO sessions (id, tenant_id, agent_id, agent_version, created_at, updated_at)
+                SELECT 'ses_' || lpad(to_hex(g), 24, '0'), ?, ?, 1, now(), now() FROM generate_series(1, 2000) g""",
+                busy.value(), AGENT.value());
+        assertThat(capped.claim("w", 10, LONG)).as("the busy tenant's two slots").hasSize(2);
+        assertThat(capped.claim("w", 10, LONG)).as("the busy tenant is at its cap").isEmpty();
+
+        SessionId wanted = SessionId.next(Instant.now());
+        log.create(new NewSession(wanted, other, AGENT, 1, Map.of()),
+                List.of(new SessionStarted(AGENT, 1, "m", null, Map.of()), new UserMessage("hi")));
+        String plan = String.join("\n", new org.springframework.jdbc.core.JdbcTemplate(pool).queryForList(
+                "EXPLAIN (ANALYZE, BUFFERS) " + RUNNABLE_TENANTS_FOR_PLAN, String.class));
+        long start = System.nanoTime();
+        List<Lease> claimed = capped.claim("w", 10, LONG);
+        long micros = (System.nanoTime() - start) / 1000;
+
+        assertThat(claimed).extracting(Lease::sessionId).containsExactly(wanted);
+        System.out.printf("claim with a 2000-session backlog at its cap: %d us; runnable tenants:%n%s%n", micros, plan);
+        // the former claim, which counted live leases once per backlog row, took 0.76 s on this data
+        assertThat(micros).as("claim time in microseconds").isLessThan(500_000);
+    }
+
+    /** The runnable-tenants skip scan, for the plan printed above (same text as the claim's). */
+    private static final String RUNNABLE_TENANTS_FOR_PLAN = """
+            WITH RECURSIVE t(tenant_id) AS (
+                (SELECT tenant_id FROM sessions
+                  WHERE status IN ('pending', 'running')
+                    AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
+                  ORDER BY tenant_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT n.tenant_id FROM sessions n
+                         WHERE n.tenant_id > t.tenant_id AND n.status IN ('pending', 'running')
+                           AND (n.lease_expires_at IS NULL OR n.lease_expires_at < clock_timestamp())
+                         ORDER BY n.tenant_id LIMIT 1)
+                  FROM t WHERE t.tenant_id IS NOT NULL)
+            SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL""";
+
+    @Test
     void aReleasedSessionIsClaimableAtOnceWhileItIsRunnable() {
         SessionId id = session();
         Lease lease = leases.claim("a", 1, LONG).getFirst();

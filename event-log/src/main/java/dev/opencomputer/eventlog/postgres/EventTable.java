@@ -30,17 +30,36 @@ final class EventTable {
     private static final String READ_AFTER = """
             SELECT seq, type, data::text, (extract(epoch FROM created_at) * 1000000)::bigint FROM session_events
             WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""";
+    /*
+     * Bounded by bytes too: the running sum of the rows' data sizes (data_bytes, written with each row;
+     * the stored size for older rows) keeps the rows up to maxBytes, and always the first one, so that a
+     * reader makes progress past an event larger than the bound. The sizes are plain columns (the data
+     * is not detoasted for rows left out). The last column counts the rows the count limit allowed, so
+     * that a reader knows whether the byte bound cut the page short.
+     */
+    private static final String READ_AFTER_BOUNDED = """
+            SELECT seq, type, data::text, (extract(epoch FROM created_at) * 1000000)::bigint, candidates FROM (
+                SELECT seq, type, data, created_at, coalesce(data_bytes, pg_column_size(data)) AS own,
+                       sum(coalesce(data_bytes, pg_column_size(data))) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS upto,
+                       count(*) OVER () AS candidates
+                  FROM (SELECT * FROM session_events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?) l) p
+            WHERE upto <= ? OR upto = own
+            ORDER BY seq""";
     private static final String INSERT_AND_NOTIFY = """
             WITH inserted AS (
-                INSERT INTO session_events (session_id, seq, type, data, created_at)
-                SELECT s, q, t, d::jsonb, ?::timestamptz FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS u(s, q, t, d)
+                INSERT INTO session_events (session_id, seq, type, data, created_at, data_bytes)
+                SELECT s, q, t, d::jsonb, ?::timestamptz, octet_length(d) FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS u(s, q, t, d)
             )
             SELECT pg_notify('%s', p) FROM unnest(?::text[]) AS n(p)""".formatted(CHANNEL);
+    /* A bounded page (as READ_AFTER_BOUNDED) with the session's last seq, for a subscriber's catch-up. */
     private static final String READ_PAGE = """
             SELECT s.last_seq, e.seq, e.type, e.data::text, (extract(epoch FROM e.created_at) * 1000000)::bigint
             FROM sessions s LEFT JOIN LATERAL (
-                SELECT seq, type, data, created_at FROM session_events
-                WHERE session_id = s.id AND seq > ? ORDER BY seq LIMIT ?
+                SELECT seq, type, data, created_at FROM (
+                    SELECT seq, type, data, created_at, coalesce(data_bytes, pg_column_size(data)) AS own,
+                           sum(coalesce(data_bytes, pg_column_size(data))) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS upto
+                      FROM (SELECT * FROM session_events WHERE session_id = s.id AND seq > ? ORDER BY seq LIMIT ?) l) p
+                 WHERE upto <= ? OR upto = own
             ) e ON true
             WHERE s.id = ?""";
     private static final String READ_OF_TYPES = """
@@ -59,9 +78,12 @@ final class EventTable {
     private final Semaphore pumpPermits;
     /** For the catch-up reads of single subscribers. */
     private final Semaphore readPermits;
+    /** Most event data (bytes of JSON) one bounded read holds, past its first event. */
+    private final long maxReadBytes;
 
-    EventTable(DataSource dataSource, int readConcurrency) {
+    EventTable(DataSource dataSource, int readConcurrency, long maxReadBytes) {
         this.dataSource = dataSource;
+        this.maxReadBytes = maxReadBytes;
         this.pumpPermits = new Semaphore(readConcurrency, true);
         this.readPermits = new Semaphore(readConcurrency, true);
     }
@@ -75,11 +97,43 @@ final class EventTable {
         }
     }
 
-    /** Reads for a feed's pump, waiting for one of the few pump permits. */
+    /** Rows of a read bounded by count and bytes, and whether the byte bound left rows out. */
+    record Bounded(List<EventRow> rows, boolean cut) {
+    }
+
+    /**
+     * At most {@code limit} rows after {@code afterSeq} and, past the first, at most {@code maxBytes}
+     * of data: whether rows were left out for their bytes is {@link Bounded#cut()}.
+     */
+    Bounded readAfterBounded(SessionId session, long afterSeq, int limit, long maxBytes) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ_AFTER_BOUNDED)) {
+            s.setString(1, session.value());
+            s.setLong(2, afterSeq);
+            s.setInt(3, limit);
+            s.setLong(4, maxBytes);
+            try (ResultSet rs = s.executeQuery()) {
+                List<EventRow> rows = new ArrayList<>(Math.min(limit, 64));
+                long candidates = 0;
+                while (rs.next()) {
+                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getBytes(3), instant(rs.getLong(4))));
+                    candidates = rs.getLong(5);
+                }
+                return new Bounded(rows, candidates > rows.size());
+            }
+        } catch (SQLException e) {
+            throw Failures.translate("read events", e);
+        }
+    }
+
+    long maxReadBytes() {
+        return maxReadBytes;
+    }
+
+    /** Reads for a feed's pump (bounded by bytes too), waiting for one of the few pump permits. */
     List<EventRow> readAfterQueued(SessionId session, long afterSeq, int limit) throws InterruptedException {
         pumpPermits.acquire();
         try {
-            return readAfter(session, afterSeq, limit);
+            return readAfterBounded(session, afterSeq, limit, maxReadBytes).rows();
         } finally {
             pumpPermits.release();
         }
@@ -98,16 +152,17 @@ final class EventTable {
     }
 
     /**
-     * Reads a page for one subscriber, waiting for one of the few read permits so that a
-     * reconnect storm queues here instead of exhausting the connection pool.
+     * Reads a page for one subscriber — at most {@code limit} rows and, past the first, at most the
+     * configured bytes — waiting for one of the few read permits so that a reconnect storm queues
+     * here instead of exhausting the connection pool.
      */
     Page readPageQueued(SessionId session, long afterSeq, int limit) throws InterruptedException {
         readPermits.acquire();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ_PAGE)) {
             s.setLong(1, afterSeq);
             s.setInt(2, limit);
-            s.setString(3, session.value());
-            s.setFetchSize(Math.min(limit, 1000));
+            s.setLong(3, maxReadBytes);
+            s.setString(4, session.value());
             try (ResultSet rs = s.executeQuery()) {
                 List<EventRow> rows = new ArrayList<>();
                 long lastSeq = -1;
@@ -172,24 +227,41 @@ final class EventTable {
     record SessionRow(SessionId session, EventRow row) {
     }
 
-    /** See {@link dev.opencomputer.eventlog.EventLog#readTenantWindow}; {@code active} are the status wire names. */
-    List<SessionRow> readTenantWindow(TenantId tenant, Instant from, Instant to, String[] active, String[] types) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(READ_TENANT_WINDOW)) {
-            s.setString(1, tenant.value());
-            s.setTimestamp(2, Timestamp.from(to));
-            s.setTimestamp(3, Timestamp.from(from));
-            s.setArray(4, c.createArrayOf("text", active));
-            s.setTimestamp(5, Timestamp.from(to));
-            s.setArray(6, c.createArrayOf("text", types));
-            s.setFetchSize(1000);
-            try (ResultSet rs = s.executeQuery()) {
-                List<SessionRow> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(new SessionRow(SessionId.parse(rs.getString(1)), new EventRow(rs.getLong(2),
-                            rs.getString(3), rs.getBytes(4), instant(rs.getLong(5)))));
+    /** Rows of the tenant window this many at a time: a year of metered events never sits in memory at once. */
+    private static final int WINDOW_FETCH = 16;
+
+    /**
+     * See {@link dev.opencomputer.eventlog.EventLog#readTenantWindow}; {@code active} are the status wire
+     * names. Streams the rows to {@code each} through a cursor (pgjdbc fetches a few rows at a time only
+     * inside a transaction), in one snapshot.
+     */
+    void readTenantWindow(TenantId tenant, Instant from, Instant to, String[] active, String[] types,
+            java.util.function.Consumer<SessionRow> each) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(READ_TENANT_WINDOW)) {
+                c.setReadOnly(true);
+                s.setString(1, tenant.value());
+                s.setTimestamp(2, Timestamp.from(to));
+                s.setTimestamp(3, Timestamp.from(from));
+                s.setArray(4, c.createArrayOf("text", active));
+                s.setTimestamp(5, Timestamp.from(to));
+                s.setArray(6, c.createArrayOf("text", types));
+                s.setFetchSize(WINDOW_FETCH);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        each.accept(new SessionRow(SessionId.parse(rs.getString(1)), new EventRow(rs.getLong(2),
+                                rs.getString(3), rs.getBytes(4), instant(rs.getLong(5)))));
+                    }
                 }
-                return rows;
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setReadOnly(false);
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw Failures.translate("read events", e);

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one LISTEN connection of this replica. Each notification only wakes the feeds it names;
+ * The one LISTEN connection of this replica. Each notification of stored events only wakes the
+ * feeds it names (those of ephemeral events, from other replicas, go to the relay);
  * when the connection breaks (network, restart, {@code pg_terminate_backend}) it reconnects with
  * backoff and, once listening again, has every feed polled, since notifications sent meanwhile
  * are lost. While it is down the log polls faster.
@@ -28,12 +29,16 @@ final class NotificationListener implements AutoCloseable {
     private final SessionFeeds feeds;
     private final Runnable caughtUpAfterReconnect;
     private final Duration maxBackoff;
+    private final java.util.function.Consumer<String> ephemeral;
     private final Thread thread;
     private volatile boolean running;
     private volatile boolean listening;
     private volatile int backendPid;
 
-    NotificationListener(DataSource dataSource, SessionFeeds feeds, Runnable pollAfterConnect, Duration maxBackoff) {
+    /** @param ephemeral takes the payloads of {@link EphemeralRelay#CHANNEL} (other replicas' deltas) */
+    NotificationListener(DataSource dataSource, SessionFeeds feeds, Runnable pollAfterConnect, Duration maxBackoff,
+            java.util.function.Consumer<String> ephemeral) {
+        this.ephemeral = ephemeral;
         this.dataSource = dataSource;
         this.feeds = feeds;
         this.caughtUpAfterReconnect = pollAfterConnect;
@@ -64,6 +69,7 @@ final class NotificationListener implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET application_name = '" + APPLICATION_NAME + "'");
                     s.execute("LISTEN " + EventTable.CHANNEL);
+                    s.execute("LISTEN " + EphemeralRelay.CHANNEL);
                     try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
                         rs.next();
                         backendPid = rs.getInt(1);
@@ -96,7 +102,11 @@ final class NotificationListener implements AutoCloseable {
             PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
             if (notifications != null) {
                 for (PGNotification notification : notifications) {
-                    feeds.signal(EventTable.parsePayload(notification.getParameter()));
+                    if (EphemeralRelay.CHANNEL.equals(notification.getName())) {
+                        ephemeral.accept(notification.getParameter());
+                    } else {
+                        feeds.signal(EventTable.parsePayload(notification.getParameter()));
+                    }
                 }
             }
             if (System.nanoTime() - lastCheck > CHECK_EVERY_NANOS) {

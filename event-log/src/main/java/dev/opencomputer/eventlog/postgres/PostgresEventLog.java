@@ -1,6 +1,7 @@
 package dev.opencomputer.eventlog.postgres;
 
 import dev.opencomputer.eventlog.EventLog;
+import dev.opencomputer.eventlog.EventPage;
 import dev.opencomputer.eventlog.EventLogProperties;
 import dev.opencomputer.eventlog.EventTooLargeException;
 import dev.opencomputer.eventlog.LogTail;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +78,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final PostgresLogTail tail;
+    private final EphemeralRelay relay;
     private volatile long lastPollNanos;
 
     public PostgresEventLog(DataSource dataSource, EventLogProperties properties, Clock clock) {
@@ -87,18 +90,19 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.table = new EventTable(dataSource, properties.readConcurrency());
+        this.table = new EventTable(dataSource, properties.readConcurrency(), properties.maxReadBytes().toBytes());
         this.feeds = new SessionFeeds(table, json, properties.readBatchSize(), properties.recentEventsPerSession(),
-                properties.ephemeralBufferPerSubscriber());
+                properties.recentBytesPerSession().toBytes(), properties.ephemeralBufferPerSubscriber());
         this.committer = new GroupCommitter(dataSource, clock, properties.committers(), properties.maxBatchEvents(),
                 properties.queueCapacity(), feeds::signal);
         this.poller = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("oc-event-log-poll").factory());
+        this.relay = new EphemeralRelay(dataSource, feeds, json);
         this.listener = new NotificationListener(Objects.requireNonNull(listenerDataSource, "listenerDataSource"),
-                feeds, () -> poller.execute(this::poll), properties.listenerReconnectMaxBackoff());
+                feeds, () -> poller.execute(this::poll), properties.listenerReconnectMaxBackoff(), relay::receive);
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
-        this.tail = new PostgresLogTail(dataSource, json);
+        this.tail = new PostgresLogTail(dataSource, json, properties.maxReadBytes().toBytes());
         feeds.onCommitted(tail::committed);
     }
 
@@ -165,6 +169,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
         if (events.isEmpty()) {
             return List.of();
         }
+        relay.flush(session); // the deltas of a message reach the other replicas before the message
         return committer.append(session, events, encode(events), fence);
     }
 
@@ -224,14 +229,37 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     @Override
     public List<LoggedEvent> readTenantWindow(TenantId tenant, Instant from, Instant to,
                                               Set<Class<? extends SessionEvent>> types) {
+        List<LoggedEvent> events = new ArrayList<>();
+        forEachInTenantWindow(tenant, from, to, types, events::add);
+        return events;
+    }
+
+    @Override
+    public void forEachInTenantWindow(TenantId tenant, Instant from, Instant to,
+                                      Set<Class<? extends SessionEvent>> types, Consumer<? super LoggedEvent> each) {
         String[] active = Arrays.stream(SessionStatus.values()).filter(SessionStatus::isRunnable)
                 .map(SessionStatus::wireName).toArray(String[]::new);
-        List<LoggedEvent> events = new ArrayList<>();
-        for (EventTable.SessionRow r : table.readTenantWindow(tenant, from, to, active, wireNames(types))) {
+        table.readTenantWindow(tenant, from, to, active, wireNames(types), r -> {
             EventRow row = r.row();
-            events.add(new LoggedEvent(r.session(), row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
+            each.accept(new LoggedEvent(r.session(), row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
+        });
+    }
+
+    @Override
+    public EventPage readPage(SessionId session, long afterSeq, int limit, long maxBytes) {
+        if (afterSeq < 0 || limit < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("afterSeq must be 0 or more, limit and maxBytes 1 or more");
         }
-        return events;
+        // one more than asked for: whether an event follows the page
+        EventTable.Bounded read = table.readAfterBounded(session, afterSeq, limit + 1, maxBytes);
+        List<EventRow> rows = read.rows();
+        boolean more = read.cut() || rows.size() > limit;
+        List<EventRow> kept = rows.size() > limit ? rows.subList(0, limit) : rows;
+        List<LoggedEvent> events = new ArrayList<>(kept.size());
+        for (EventRow row : kept) {
+            events.add(new LoggedEvent(session, row.seq(), row.time(), json.readStored(row.type(), row.dataText())));
+        }
+        return new EventPage(events, more);
     }
 
     private static String[] wireNames(Set<Class<? extends SessionEvent>> types) {
@@ -260,8 +288,15 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     @Override
     public void publish(SessionId session, EphemeralEvent event) {
         UnloggedEvent unlogged = new UnloggedEvent(session, clock.instant(), event);
-        feeds.publish(StreamItem.of(unlogged,
-                json.envelope(session, 0, event.type(), unlogged.time(), json.data(event))));
+        StreamItem item = StreamItem.of(unlogged, json.envelope(session, 0, event.type(), unlogged.time(),
+                json.data(event)));
+        long after = feeds.publish(item);
+        relay.offer(item, Math.max(0, after));
+    }
+
+    /** The NOTIFY transactions that carried ephemeral events to other replicas so far (for tests). */
+    long ephemeralRelaySends() {
+        return relay.sends();
     }
 
     /** Every session's log for consumers with durable cursors (table {@code log_cursors}). */
@@ -366,6 +401,7 @@ public final class PostgresEventLog implements EventLog, AutoCloseable {
     @Override
     public void close() {
         committer.close();
+        relay.close();
         listener.close();
         poller.shutdownNow();
         feeds.close();

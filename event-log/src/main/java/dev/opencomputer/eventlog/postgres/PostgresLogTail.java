@@ -19,7 +19,8 @@ import javax.sql.DataSource;
 
 /**
  * {@link LogTail} on {@code log_cursors}: sessions whose {@code last_seq} is beyond the
- * consumer's cursor, with their next events read in the same statement.
+ * consumer's cursor, with their next events read in the same statement — each session's bounded by
+ * bytes as well as by count, so that sessions of large events cannot fill the heap.
  */
 final class PostgresLogTail implements LogTail {
 
@@ -30,8 +31,13 @@ final class PostgresLogTail implements LogTail {
                   FROM sessions s LEFT JOIN log_cursors c ON c.consumer = ? AND c.session_id = s.id
                   WHERE s.last_seq > coalesce(c.seq, 0)
                   ORDER BY s.updated_at LIMIT ?) p
-            JOIN LATERAL (SELECT seq, type, data, created_at FROM session_events
-                          WHERE session_id = p.id AND seq > p.after ORDER BY seq LIMIT ?) e ON true
+            JOIN LATERAL (SELECT seq, type, data, created_at FROM (
+                              SELECT seq, type, data, created_at, coalesce(data_bytes, pg_column_size(data)) AS own,
+                                     sum(coalesce(data_bytes, pg_column_size(data)))
+                                         OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS upto
+                                FROM (SELECT * FROM session_events WHERE session_id = p.id AND seq > p.after
+                                       ORDER BY seq LIMIT ?) l) b
+                          WHERE upto <= ? OR upto = own) e ON true
             ORDER BY p.id, e.seq""";
     private static final String ADVANCE = """
             INSERT INTO log_cursors (consumer, session_id, seq)
@@ -42,10 +48,16 @@ final class PostgresLogTail implements LogTail {
     private final DataSource dataSource;
     private final EventJson json;
     private final List<Runnable> wakes = new CopyOnWriteArrayList<>();
+    private final long maxReadBytes;
 
-    PostgresLogTail(DataSource dataSource, EventJson json) {
+    /**
+     * @param maxReadBytes most event data one {@link #pending} call reads, shared out among its
+     *     sessions (each still gets its next event, however large, so that it makes progress)
+     */
+    PostgresLogTail(DataSource dataSource, EventJson json, long maxReadBytes) {
         this.dataSource = dataSource;
         this.json = json;
+        this.maxReadBytes = maxReadBytes;
     }
 
     @Override
@@ -57,7 +69,7 @@ final class PostgresLogTail implements LogTail {
             s.setString(1, consumer);
             s.setInt(2, maxSessions);
             s.setInt(3, maxEvents);
-            s.setFetchSize(1000);
+            s.setLong(4, Math.max(1, maxReadBytes / maxSessions));
             List<TailedSession> sessions = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 String current = null;

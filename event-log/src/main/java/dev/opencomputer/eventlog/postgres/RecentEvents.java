@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The last few stored events of one session, contiguous by seq, so that the subscribers of a
- * session are served from one read of the table instead of one read each. One writer (the
+ * session are served from one read of the table instead of one read each: at most
+ * {@code capacity} events and, past the newest, at most {@code maxBytes} of their wire JSON (a
+ * subscriber further behind reads the table, a bounded page at a time). One writer (the
  * feed's pump) publishes immutable snapshots; any number of readers copy from the current
  * snapshot without locking.
  */
@@ -16,10 +18,12 @@ final class RecentEvents {
     }
 
     private final int capacity;
+    private final long maxBytes;
     private volatile Snapshot snapshot = new Snapshot(1, new StreamItem[0]);
 
-    RecentEvents(int capacity) {
+    RecentEvents(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /** Adds events that must directly follow the last one held (the first add may start anywhere). */
@@ -37,6 +41,17 @@ final class RecentEvents {
             first = added.getFirst().seq();
         }
         int total = Math.min(capacity, kept.length + added.size());
+        // fewer when their bytes are over the bound: count back from the newest, which always stays
+        long bytes = 0;
+        for (int i = 0; i < total; i++) {
+            int back = kept.length + added.size() - 1 - i;
+            StreamItem item = back >= kept.length ? added.get(back - kept.length) : kept[back];
+            bytes += item.jsonLength();
+            if (i > 0 && bytes > maxBytes) {
+                total = i;
+                break;
+            }
+        }
         int fromKept = Math.max(0, total - added.size());
         StreamItem[] items = new StreamItem[total];
         System.arraycopy(kept, kept.length - fromKept, items, 0, fromKept);

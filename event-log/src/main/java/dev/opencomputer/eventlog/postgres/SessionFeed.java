@@ -34,10 +34,10 @@ final class SessionFeed {
     /** Whether the feed is still looking up where the log ends: new subscribers wait for it. */
     private volatile boolean locating = true;
 
-    SessionFeed(SessionId session, SessionFeeds feeds, int recentEvents) {
+    SessionFeed(SessionId session, SessionFeeds feeds, int recentEvents, long recentBytes) {
         this.session = session;
         this.feeds = feeds;
-        this.recent = new RecentEvents(recentEvents);
+        this.recent = new RecentEvents(recentEvents, recentBytes);
     }
 
     long knownSeq() {

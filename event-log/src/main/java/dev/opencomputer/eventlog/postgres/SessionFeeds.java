@@ -31,6 +31,7 @@ final class SessionFeeds implements AutoCloseable {
     private final EventJson json;
     private final int readBatchSize;
     private final int recentEvents;
+    private final long recentBytes;
     private final int ephemeralCapacity;
     private final AtomicInteger subscriptions = new AtomicInteger();
     /** Told of every commit signal, whether or not a feed is subscribed (the log tail's wake-up). */
@@ -38,7 +39,9 @@ final class SessionFeeds implements AutoCloseable {
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("oc-event-feed-", 0).factory());
 
-    SessionFeeds(EventTable table, EventJson json, int readBatchSize, int recentEvents, int ephemeralCapacity) {
+    SessionFeeds(EventTable table, EventJson json, int readBatchSize, int recentEvents, long recentBytes,
+            int ephemeralCapacity) {
+        this.recentBytes = recentBytes;
         this.table = table;
         this.json = json;
         this.readBatchSize = readBatchSize;
@@ -56,7 +59,7 @@ final class SessionFeeds implements AutoCloseable {
         feeds.compute(session, (id, feed) -> {
             SessionFeed target = feed;
             if (target == null) {
-                target = new SessionFeed(id, this, recentEvents);
+                target = new SessionFeed(id, this, recentEvents, recentBytes);
                 fresh[0] = target;
             }
             created[0] = new FeedSubscription(target, this, subscriber, afterSeq, maxBatch, ephemeralCapacity);
@@ -98,16 +101,25 @@ final class SessionFeeds implements AutoCloseable {
         lastSeqs.forEach(this::signal);
     }
 
-    /** Hands an ephemeral item to every local subscriber of its session. */
-    void publish(StreamItem item) {
+    /**
+     * Hands an ephemeral item to every local subscriber of its session, after the stored events
+     * known here; returns that seq (-1 without local subscribers), which the relay passes on.
+     */
+    long publish(StreamItem item) {
+        return publish(item, 0);
+    }
+
+    /** The same, after at least the stored event {@code afterSeq} (an item from another replica). */
+    long publish(StreamItem item, long afterSeq) {
         SessionFeed feed = feeds.get(item.sessionId());
         if (feed == null) {
-            return;
+            return -1;
         }
-        long afterSeq = feed.knownSeq();
+        long after = Math.max(afterSeq, feed.knownSeq());
         for (FeedSubscription subscriber : feed.subscribers) {
-            subscriber.offer(item, afterSeq);
+            subscriber.offer(item, after);
         }
+        return after;
     }
 
     Set<SessionId> sessions() {

@@ -130,7 +130,7 @@ class PostgresEventLogIT {
         // Replica B learns of A's appends only through LISTEN (its periodic poll is set far away):
         // what it misses while its listener is dead it must catch up on when it reconnects.
         PostgresEventLog replicaB = db.newLog(new EventLogProperties(0, 0, 0, null, 0, 0, 0, 0,
-                Duration.ofHours(1), Duration.ofMillis(250), Duration.ofMillis(200)));
+                Duration.ofHours(1), Duration.ofMillis(250), Duration.ofMillis(200), null, null));
         Await.until(WAIT, "replica B listens", replicaB::listening);
         SessionId session = db.newSession(log);
         List<RecordingSubscriber> onB = new ArrayList<>();
@@ -194,7 +194,7 @@ class PostgresEventLogIT {
     @Test
     void aLostNotificationIsMadeUpForByTheSafetyPoll() throws Exception {
         PostgresEventLog polling = db.newLog(new EventLogProperties(0, 0, 0, null, 0, 0, 0, 0,
-                Duration.ofMillis(300), Duration.ofMillis(100), null));
+                Duration.ofMillis(300), Duration.ofMillis(100), null, null, null));
         SessionId session = db.newSession(log);
         RecordingSubscriber subscriber = RecordingSubscriber.unbounded();
         polling.subscribe(session, 0).subscribe(subscriber);
@@ -547,7 +547,7 @@ class PostgresEventLogIT {
     @Test
     void anEventLargerThanTheLimitIsRefusedAndNothingOfItsBatchIsStored() {
         PostgresEventLog small = db.newLog(new EventLogProperties(0, 0, 0, DataSize.ofKilobytes(1), 0, 0, 0, 0,
-                null, null, null));
+                null, null, null, null, null));
         SessionId session = db.newSession(small);
         assertThatThrownBy(() -> small.append(session, List.of(new UserMessage("fine"),
                 new UserMessage("x".repeat(2000))))).isInstanceOf(EventTooLargeException.class);

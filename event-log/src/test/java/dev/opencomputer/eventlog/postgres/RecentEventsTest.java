@@ -16,7 +16,7 @@ class RecentEventsTest {
 
     @Test
     void servesTheEventsAfterACursorWhileTheyAreHeld() {
-        RecentEvents recent = new RecentEvents(4);
+        RecentEvents recent = new RecentEvents(4, Long.MAX_VALUE);
         recent.addAll(items(5, 7));
         assertThat(copy(recent, 4, 10)).containsExactly(5L, 6L, 7L);
         assertThat(copy(recent, 6, 10)).containsExactly(7L);
@@ -27,7 +27,7 @@ class RecentEventsTest {
 
     @Test
     void forgetsTheOldestWhenFull() {
-        RecentEvents recent = new RecentEvents(4);
+        RecentEvents recent = new RecentEvents(4, Long.MAX_VALUE);
         recent.addAll(items(1, 3));
         recent.addAll(items(4, 6));
         assertThat(copy(recent, 2, 10)).containsExactly(3L, 4L, 5L, 6L);
@@ -35,8 +35,21 @@ class RecentEventsTest {
     }
 
     @Test
+    void keepsNoMoreBytesThanItsBoundButAlwaysTheNewestEvent() {
+        RecentEvents recent = new RecentEvents(100, 5); // each item's JSON is 2 bytes
+        recent.addAll(items(1, 3));
+        assertThat(copy(recent, 0, 10)).as("6 bytes are over 5").isEmpty();
+        assertThat(copy(recent, 1, 10)).containsExactly(2L, 3L);
+        recent.addAll(items(4, 4));
+        assertThat(copy(recent, 2, 10)).containsExactly(3L, 4L);
+        RecentEvents tiny = new RecentEvents(100, 1);
+        tiny.addAll(items(1, 2));
+        assertThat(copy(tiny, 1, 10)).as("the newest stays, however large").containsExactly(2L);
+    }
+
+    @Test
     void startsOverWhenHandedEventsThatDoNotFollow() {
-        RecentEvents recent = new RecentEvents(4);
+        RecentEvents recent = new RecentEvents(4, Long.MAX_VALUE);
         recent.addAll(items(1, 2));
         recent.addAll(items(9, 9));
         assertThat(copy(recent, 8, 10)).containsExactly(9L);
