@@ -5,8 +5,8 @@ import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.WebhookSent;
 import dev.opencomputer.webhooks.DeliveryAttempt;
 import dev.opencomputer.webhooks.RetryPolicy;
+import dev.opencomputer.webhooks.Signatures;
 import dev.opencomputer.webhooks.http.Courier;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +44,7 @@ final class Deliveries {
     MessageQueue.Settlement deliver(MessageQueue.Claimed message) {
         Instant now = clock.instant();
         Courier.Outcome outcome;
-        List<byte[]> keys;
+        List<Signatures.Key> keys;
         try {
             keys = secrets.signing(message.tenantId(), message.endpointId(), message.secretVersion(),
                     message.previousSecretUntil(), now);
@@ -53,7 +53,7 @@ final class Deliveries {
             return settle(message, new Courier.Outcome(new DeliveryAttempt(message.attempt(), now, 0, null, null,
                     "the endpoint's signing secret is unavailable"), null));
         }
-        outcome = courier.post(URI.create(message.url()), message.id(), message.body().getBytes(StandardCharsets.UTF_8),
+        outcome = courier.post(message.url(), message.id(), message.body().getBytes(StandardCharsets.UTF_8),
                 keys, message.attempt());
         return settle(message, outcome);
     }

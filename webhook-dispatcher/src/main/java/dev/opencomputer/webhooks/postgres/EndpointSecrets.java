@@ -4,6 +4,7 @@ import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretNotFoundException;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretValue;
+import dev.opencomputer.webhooks.Signatures;
 import dev.opencomputer.webhooks.SigningSecret;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,13 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Signing secrets in the secret store, encrypted: secret {@code <endpoint id>.v<version>} of the
  * tenant's webhook namespace {@code webhooks:<tenant id>} (kept apart from the secrets the tenant
  * manages through {@code /v1/secrets}). A dispatcher reveals each version once (audited) and then
- * keeps the key in memory; versions never change, so the cache never goes stale.
+ * keeps the key in memory, its HMAC initialised once; versions never change, so the cache never
+ * goes stale.
  */
 final class EndpointSecrets {
 
     private final SecretStore store;
     private final String who;
-    private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
+    private final Map<String, Signatures.Key> keys = new ConcurrentHashMap<>();
 
     EndpointSecrets(SecretStore store, String who) {
         this.store = store;
@@ -51,8 +53,8 @@ final class EndpointSecrets {
     }
 
     /** The keys that sign now: the current version, and the previous one during the overlap. */
-    List<byte[]> signing(String tenant, String endpointId, int version, Instant previousUntil, Instant now) {
-        List<byte[]> signing = new ArrayList<>(2);
+    List<Signatures.Key> signing(String tenant, String endpointId, int version, Instant previousUntil, Instant now) {
+        List<Signatures.Key> signing = new ArrayList<>(2);
         signing.add(key(tenant, endpointId, version));
         if (version > 1 && previousUntil != null && now.isBefore(previousUntil)) {
             try {
@@ -64,11 +66,11 @@ final class EndpointSecrets {
         return signing;
     }
 
-    private byte[] key(String tenant, String endpointId, int version) {
+    private Signatures.Key key(String tenant, String endpointId, int version) {
         return keys.computeIfAbsent(endpointId + ".v" + version, ignored -> {
             SecretValue value = store.reveal(namespace(tenant), name(endpointId, version), who);
             try {
-                return SigningSecret.parse(value.plaintext()).key();
+                return Signatures.Key.of(SigningSecret.parse(value.plaintext()).key());
             } finally {
                 value.destroy();
             }
