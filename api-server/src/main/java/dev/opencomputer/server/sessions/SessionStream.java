@@ -20,7 +20,6 @@ import java.util.function.Function;
 import org.springdoc.core.annotations.RouterOperation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -29,10 +28,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.NotAcceptableStatusException;
-import reactor.adapter.JdkFlowAdapter;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -125,30 +121,36 @@ class SessionStream {
                 }
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .header("Cache-Control", "no-cache")
-                        .build((exchange, context) -> exchange.getResponse().writeAndFlushWith(
+                        .build((exchange, context) -> exchange.getResponse().writeWith(
                                 messages(caller, tenant, session, cursor.after(), request.path(),
-                                        exchange.getResponse().bufferFactory())
-                                        .map(Flux::just)));
+                                        exchange.getResponse().bufferFactory())));
             });
         });
     }
 
-    private Flux<DataBuffer> messages(Caller caller, TenantId tenant, SessionId session, long after, String path,
+    private SseBody messages(Caller caller, TenantId tenant, SessionId session, long after, String path,
             DataBufferFactory buffers) {
-        String hello = "retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
-                + "\n\n";
-        Sinks.Empty<Void> ended = Sinks.empty();
-        Flux<DataBuffer> events = JdkFlowAdapter.flowPublisherToFlux(eventLog.subscribeInBatches(session, after, BATCH))
-                .map(batch -> encode(batch, buffers))
-                .doOnTerminate(ended::tryEmitEmpty);
-        Flux<DataBuffer> beats = heartbeats.ticks().takeUntilOther(ended.asMono())
-                .map(tick -> buffers.wrap(HEARTBEAT));
-        // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
-        Flux<DataBuffer> ending = guard.watch(caller, tenant, session).<DataBuffer>flatMapMany(Flux::error)
-                .takeUntilOther(ended.asMono()); // ends with the events, so a closing log ends the stream at once
-        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(hello.getBytes(StandardCharsets.UTF_8))),
-                        Flux.merge(1, events, beats, ending))
-                .onErrorResume(error -> Mono.fromSupplier(() -> buffers.wrap(errorMessage(error, path))));
+        byte[] hello = ("retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
+                + "\n\n").getBytes(StandardCharsets.UTF_8);
+        SseBody.Start start = new SseBody.Start() {
+            @Override
+            public AutoCloseable watch(SseBody body) {
+                // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
+                StreamGuard.Watch watch = guard.watch(caller, tenant, session, body);
+                heartbeats.add(body);
+                return () -> {
+                    heartbeats.remove(body);
+                    watch.close();
+                };
+            }
+
+            @Override
+            public void subscribe(SseBody body) {
+                eventLog.subscribeInBatches(session, after, BATCH).subscribe(body);
+            }
+        };
+        return new SseBody(start, buffers, hello, HEARTBEAT, SessionStream::encode,
+                error -> errorMessage(error, path));
     }
 
     /**
@@ -157,9 +159,9 @@ class SessionStream {
      * larger batch (a page while catching up) are for this stream alone and go straight into one
      * array.
      */
-    private static DataBuffer encode(List<StreamItem> batch, DataBufferFactory buffers) {
+    private static byte[] encode(List<StreamItem> batch) {
         if (batch.size() == 1) {
-            return buffers.wrap(batch.getFirst().memo(MESSAGE));
+            return batch.getFirst().memo(MESSAGE);
         }
         byte[][] heads = new byte[batch.size()][];
         int size = 0;
@@ -173,7 +175,7 @@ class SessionStream {
         for (int i = 0; i < heads.length; i++) {
             at = append(messages, at, heads[i], batch.get(i));
         }
-        return buffers.wrap(messages);
+        return messages;
     }
 
     /** One SSE message for an event, encoded once per event and shared by every stream. */
