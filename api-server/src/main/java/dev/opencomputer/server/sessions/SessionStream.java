@@ -53,6 +53,9 @@ class SessionStream {
     static final int BATCH = 512;
     private static final Function<StreamItem, byte[]> MESSAGE = SessionStream::message;
     private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata:".getBytes(StandardCharsets.US_ASCII);
 
     private final Callers callers;
     private final Sessions sessions;
@@ -159,36 +162,60 @@ class SessionStream {
      * larger batch (a page while catching up) are for this stream alone and go straight into one
      * array.
      */
-    private static byte[] encode(List<StreamItem> batch) {
+    static byte[] encode(List<StreamItem> batch) {
         if (batch.size() == 1) {
             return batch.getFirst().memo(MESSAGE);
         }
-        byte[][] heads = new byte[batch.size()][];
         int size = 0;
-        for (int i = 0; i < heads.length; i++) {
-            StreamItem item = batch.get(i);
-            heads[i] = head(item);
-            size += heads[i].length + item.jsonLength() + 2;
+        for (StreamItem item : batch) {
+            size += headLength(item) + item.jsonLength() + 2;
         }
         byte[] messages = new byte[size];
         int at = 0;
-        for (int i = 0; i < heads.length; i++) {
-            at = append(messages, at, heads[i], batch.get(i));
+        for (StreamItem item : batch) {
+            at = append(messages, at, item);
         }
         return messages;
     }
 
     /** One SSE message for an event, encoded once per event and shared by every stream. */
     private static byte[] message(StreamItem item) {
-        byte[] head = head(item);
-        byte[] message = new byte[head.length + item.jsonLength() + 2];
-        append(message, 0, head, item);
+        byte[] message = new byte[headLength(item) + item.jsonLength() + 2];
+        append(message, 0, item);
         return message;
     }
 
-    private static int append(byte[] target, int at, byte[] head, StreamItem item) {
-        System.arraycopy(head, 0, target, at, head.length);
-        at += head.length;
+    /**
+     * Writes {@code id:} (stored events only), {@code event:}, {@code data:} and the event JSON
+     * into {@code target} at {@code at}, straight as bytes (no string per event); returns the end.
+     */
+    private static int append(byte[] target, int at, StreamItem item) {
+        if (item.isStored()) {
+            System.arraycopy(ID, 0, target, at, ID.length);
+            at += ID.length;
+            long seq = item.seq();
+            int digits = digits(seq);
+            for (int i = at + digits - 1; i >= at; i--) {
+                target[i] = (byte) ('0' + seq % 10);
+                seq /= 10;
+            }
+            at += digits;
+            target[at++] = '\n';
+        }
+        System.arraycopy(EVENT, 0, target, at, EVENT.length);
+        at += EVENT.length;
+        String type = item.type();
+        if (isPlainAscii(type)) {
+            for (int i = 0; i < type.length(); i++) {
+                target[at++] = (byte) type.charAt(i);
+            }
+        } else {
+            byte[] bytes = safeType(type).getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(bytes, 0, target, at, bytes.length);
+            at += bytes.length;
+        }
+        System.arraycopy(DATA, 0, target, at, DATA.length);
+        at += DATA.length;
         item.copyJson(target, at);
         at += item.jsonLength();
         target[at++] = '\n';
@@ -196,11 +223,37 @@ class SessionStream {
         return at;
     }
 
-    /** {@code id:} (stored events only), {@code event:} and the start of {@code data:}. */
-    private static byte[] head(StreamItem item) {
-        String type = item.type().replace('\r', ' ').replace('\n', ' ');
-        return (item.isStored() ? "id:" + item.seq() + "\nevent:" + type + "\ndata:" : "event:" + type + "\ndata:")
-                .getBytes(StandardCharsets.UTF_8);
+    /** The bytes {@link #append} writes before the event JSON. */
+    private static int headLength(StreamItem item) {
+        String type = item.type();
+        int typeLength = isPlainAscii(type) ? type.length() : safeType(type).getBytes(StandardCharsets.UTF_8).length;
+        int id = item.isStored() ? ID.length + digits(item.seq()) + 1 : 0;
+        return id + EVENT.length + typeLength + DATA.length;
+    }
+
+    /** Whether every character is printable ASCII or a space (the wire names: {@code domain.action}). */
+    private static boolean isPlainAscii(String type) {
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A type that cannot break the message's lines. */
+    private static String safeType(String type) {
+        return type.replace('\r', ' ').replace('\n', ' ');
+    }
+
+    private static int digits(long value) {
+        int digits = 1;
+        while (value >= 10) {
+            value /= 10;
+            digits++;
+        }
+        return digits;
     }
 
     private byte[] errorMessage(Throwable error, String path) {
