@@ -20,7 +20,6 @@ import java.util.function.Function;
 import org.springdoc.core.annotations.RouterOperation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -29,10 +28,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.NotAcceptableStatusException;
-import reactor.adapter.JdkFlowAdapter;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,6 +53,9 @@ class SessionStream {
     static final int BATCH = 512;
     private static final Function<StreamItem, byte[]> MESSAGE = SessionStream::message;
     private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata:".getBytes(StandardCharsets.US_ASCII);
 
     private final Callers callers;
     private final Sessions sessions;
@@ -125,30 +124,36 @@ class SessionStream {
                 }
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .header("Cache-Control", "no-cache")
-                        .build((exchange, context) -> exchange.getResponse().writeAndFlushWith(
+                        .build((exchange, context) -> exchange.getResponse().writeWith(
                                 messages(caller, tenant, session, cursor.after(), request.path(),
-                                        exchange.getResponse().bufferFactory())
-                                        .map(Flux::just)));
+                                        exchange.getResponse().bufferFactory())));
             });
         });
     }
 
-    private Flux<DataBuffer> messages(Caller caller, TenantId tenant, SessionId session, long after, String path,
+    private SseBody messages(Caller caller, TenantId tenant, SessionId session, long after, String path,
             DataBufferFactory buffers) {
-        String hello = "retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
-                + "\n\n";
-        Sinks.Empty<Void> ended = Sinks.empty();
-        Flux<DataBuffer> events = JdkFlowAdapter.flowPublisherToFlux(eventLog.subscribeInBatches(session, after, BATCH))
-                .map(batch -> encode(batch, buffers))
-                .doOnTerminate(ended::tryEmitEmpty);
-        Flux<DataBuffer> beats = heartbeats.ticks().takeUntilOther(ended.asMono())
-                .map(tick -> buffers.wrap(HEARTBEAT));
-        // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
-        Flux<DataBuffer> ending = guard.watch(caller, tenant, session).<DataBuffer>flatMapMany(Flux::error)
-                .takeUntilOther(ended.asMono()); // ends with the events, so a closing log ends the stream at once
-        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(hello.getBytes(StandardCharsets.UTF_8))),
-                        Flux.merge(1, events, beats, ending))
-                .onErrorResume(error -> Mono.fromSupplier(() -> buffers.wrap(errorMessage(error, path))));
+        byte[] hello = ("retry:" + properties.retry().toMillis() + "\n:session " + session.value() + " after " + after
+                + "\n\n").getBytes(StandardCharsets.UTF_8);
+        SseBody.Start start = new SseBody.Start() {
+            @Override
+            public AutoCloseable watch(SseBody body) {
+                // the stream ends, with event: error, when its token expires, its session is destroyed or its key revoked
+                StreamGuard.Watch watch = guard.watch(caller, tenant, session, body);
+                heartbeats.add(body);
+                return () -> {
+                    heartbeats.remove(body);
+                    watch.close();
+                };
+            }
+
+            @Override
+            public void subscribe(SseBody body) {
+                eventLog.subscribeInBatches(session, after, BATCH).subscribe(body);
+            }
+        };
+        return new SseBody(start, buffers, hello, HEARTBEAT, SessionStream::encode,
+                error -> errorMessage(error, path));
     }
 
     /**
@@ -157,36 +162,60 @@ class SessionStream {
      * larger batch (a page while catching up) are for this stream alone and go straight into one
      * array.
      */
-    private static DataBuffer encode(List<StreamItem> batch, DataBufferFactory buffers) {
+    static byte[] encode(List<StreamItem> batch) {
         if (batch.size() == 1) {
-            return buffers.wrap(batch.getFirst().memo(MESSAGE));
+            return batch.getFirst().memo(MESSAGE);
         }
-        byte[][] heads = new byte[batch.size()][];
         int size = 0;
-        for (int i = 0; i < heads.length; i++) {
-            StreamItem item = batch.get(i);
-            heads[i] = head(item);
-            size += heads[i].length + item.jsonLength() + 2;
+        for (StreamItem item : batch) {
+            size += headLength(item) + item.jsonLength() + 2;
         }
         byte[] messages = new byte[size];
         int at = 0;
-        for (int i = 0; i < heads.length; i++) {
-            at = append(messages, at, heads[i], batch.get(i));
+        for (StreamItem item : batch) {
+            at = append(messages, at, item);
         }
-        return buffers.wrap(messages);
+        return messages;
     }
 
     /** One SSE message for an event, encoded once per event and shared by every stream. */
     private static byte[] message(StreamItem item) {
-        byte[] head = head(item);
-        byte[] message = new byte[head.length + item.jsonLength() + 2];
-        append(message, 0, head, item);
+        byte[] message = new byte[headLength(item) + item.jsonLength() + 2];
+        append(message, 0, item);
         return message;
     }
 
-    private static int append(byte[] target, int at, byte[] head, StreamItem item) {
-        System.arraycopy(head, 0, target, at, head.length);
-        at += head.length;
+    /**
+     * Writes {@code id:} (stored events only), {@code event:}, {@code data:} and the event JSON
+     * into {@code target} at {@code at}, straight as bytes (no string per event); returns the end.
+     */
+    private static int append(byte[] target, int at, StreamItem item) {
+        if (item.isStored()) {
+            System.arraycopy(ID, 0, target, at, ID.length);
+            at += ID.length;
+            long seq = item.seq();
+            int digits = digits(seq);
+            for (int i = at + digits - 1; i >= at; i--) {
+                target[i] = (byte) ('0' + seq % 10);
+                seq /= 10;
+            }
+            at += digits;
+            target[at++] = '\n';
+        }
+        System.arraycopy(EVENT, 0, target, at, EVENT.length);
+        at += EVENT.length;
+        String type = item.type();
+        if (isPlainAscii(type)) {
+            for (int i = 0; i < type.length(); i++) {
+                target[at++] = (byte) type.charAt(i);
+            }
+        } else {
+            byte[] bytes = safeType(type).getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(bytes, 0, target, at, bytes.length);
+            at += bytes.length;
+        }
+        System.arraycopy(DATA, 0, target, at, DATA.length);
+        at += DATA.length;
         item.copyJson(target, at);
         at += item.jsonLength();
         target[at++] = '\n';
@@ -194,11 +223,37 @@ class SessionStream {
         return at;
     }
 
-    /** {@code id:} (stored events only), {@code event:} and the start of {@code data:}. */
-    private static byte[] head(StreamItem item) {
-        String type = item.type().replace('\r', ' ').replace('\n', ' ');
-        return (item.isStored() ? "id:" + item.seq() + "\nevent:" + type + "\ndata:" : "event:" + type + "\ndata:")
-                .getBytes(StandardCharsets.UTF_8);
+    /** The bytes {@link #append} writes before the event JSON. */
+    private static int headLength(StreamItem item) {
+        String type = item.type();
+        int typeLength = isPlainAscii(type) ? type.length() : safeType(type).getBytes(StandardCharsets.UTF_8).length;
+        int id = item.isStored() ? ID.length + digits(item.seq()) + 1 : 0;
+        return id + EVENT.length + typeLength + DATA.length;
+    }
+
+    /** Whether every character is printable ASCII or a space (the wire names: {@code domain.action}). */
+    private static boolean isPlainAscii(String type) {
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A type that cannot break the message's lines. */
+    private static String safeType(String type) {
+        return type.replace('\r', ' ').replace('\n', ' ');
+    }
+
+    private static int digits(long value) {
+        int digits = 1;
+        while (value >= 10) {
+            value /= 10;
+            digits++;
+        }
+        return digits;
     }
 
     private byte[] errorMessage(Throwable error, String path) {

@@ -16,11 +16,12 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Ends open SSE streams whose authorisation no longer holds: a client token's stream at the
@@ -34,8 +35,54 @@ class StreamGuard extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(StreamGuard.class);
 
-    /** One open stream: its tenant and session, the key and client token behind it, and how to end it. */
-    private record Watch(TenantId tenant, SessionId session, String keyId, String tokenId, Sinks.One<Throwable> end) {
+    /** What ends an open stream: called at most once per watch, on the guard's or a timer's thread. */
+    interface Ending {
+        /** The stream must end with {@code problem}; must not block. */
+        void end(Throwable problem);
+    }
+
+    /**
+     * One open stream: its tenant and session, the key and client token behind it, and how to end
+     * it; closing it stops watching (idempotent).
+     */
+    static final class Watch implements AutoCloseable {
+        private final StreamGuard guard;
+        private final TenantId tenant;
+        private final SessionId session;
+        private final String keyId;
+        private final String tokenId;
+        private final Ending ending;
+        private volatile Disposable expiry;
+        private volatile boolean closed;
+
+        private Watch(StreamGuard guard, TenantId tenant, SessionId session, String keyId, String tokenId,
+                Ending ending) {
+            this.guard = guard;
+            this.tenant = tenant;
+            this.session = session;
+            this.keyId = keyId;
+            this.tokenId = tokenId;
+            this.ending = ending;
+        }
+
+        private void end(Throwable problem) {
+            if (!closed) {
+                ending.end(problem);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            guard.open.remove(this);
+            Disposable timer = expiry;
+            if (timer != null) {
+                timer.dispose();
+            }
+        }
     }
 
     private final TokenLiveness liveness;
@@ -51,28 +98,29 @@ class StreamGuard extends PeriodicTask {
     }
 
     /**
-     * Watches a stream of {@code session} opened by {@code caller}; the returned Mono errors (with
-     * the problem the stream ends on) when the stream must end, and stops watching when cancelled.
+     * Watches a stream of {@code session} opened by {@code caller} until the returned watch is
+     * closed: {@code ending} is told the problem the stream must end on (its client token expired,
+     * its session was destroyed, its key revoked). Counts towards the caps {@link #admit} checks.
      */
-    Mono<Throwable> watch(Caller caller, TenantId tenant, SessionId session) {
+    Watch watch(Caller caller, TenantId tenant, SessionId session, Ending ending) {
         String keyId = switch (caller) {
             case Caller.TenantKey key -> key.keyId();
             case Caller.SessionClient client -> client.mintedBy();
             case Caller.Operator operator -> null;
         };
         String tokenId = caller instanceof Caller.SessionClient client ? client.tokenId() : null;
-        Watch watch = new Watch(tenant, session, keyId, tokenId, Sinks.one());
-        Mono<Throwable> ended = watch.end().asMono();
+        Watch watch = new Watch(this, tenant, session, keyId, tokenId, ending);
+        open.add(watch);
         if (caller instanceof Caller.SessionClient client && client.expiresAt() != null) {
             // when the token stops being accepted, so that a reconnect with it is refused, not ended at once
             Duration left = Duration.between(clock.instant(), client.expiresAt().plus(ClientTokens.CLOCK_SKEW));
-            ended = Mono.firstWithSignal(ended, Mono.delay(left.isNegative() ? Duration.ZERO : left)
-                    .map(tick -> new AuthenticationFailedException()));
+            watch.expiry = Schedulers.parallel().schedule(() -> watch.end(new AuthenticationFailedException()),
+                    Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+            if (watch.closed) {
+                watch.expiry.dispose();
+            }
         }
-        return Mono.defer(() -> {
-            open.add(watch);
-            return Mono.<Throwable>empty();
-        }).then(ended).doFinally(signal -> open.remove(watch));
+        return watch;
     }
 
     /**
@@ -86,9 +134,9 @@ class StreamGuard extends PeriodicTask {
         int ofTenant = 0;
         int ofToken = 0;
         for (Watch watch : open) {
-            if (watch.tenant().equals(tenant)) {
+            if (watch.tenant.equals(tenant)) {
                 ofTenant++;
-                if (tokenId != null && tokenId.equals(watch.tokenId())) {
+                if (tokenId != null && tokenId.equals(watch.tokenId)) {
                     ofToken++;
                 }
             }
@@ -115,18 +163,18 @@ class StreamGuard extends PeriodicTask {
             Set<SessionId> sessions = new HashSet<>();
             Set<String> keys = new HashSet<>();
             for (Watch watch : open) {
-                sessions.add(watch.session());
-                if (watch.keyId() != null) {
-                    keys.add(watch.keyId());
+                sessions.add(watch.session);
+                if (watch.keyId != null) {
+                    keys.add(watch.keyId);
                 }
             }
             Set<SessionId> gone = liveness.gone(sessions);
             Set<String> revoked = liveness.revoked(keys);
             for (Watch watch : open) {
-                if (gone.contains(watch.session())) {
-                    watch.end().tryEmitValue(new ResourceNotFoundException("session", watch.session().value()));
-                } else if (watch.keyId() != null && revoked.contains(watch.keyId())) {
-                    watch.end().tryEmitValue(new AuthenticationFailedException());
+                if (gone.contains(watch.session)) {
+                    watch.end(new ResourceNotFoundException("session", watch.session.value()));
+                } else if (watch.keyId != null && revoked.contains(watch.keyId)) {
+                    watch.end(new AuthenticationFailedException());
                 }
             }
         } catch (RuntimeException e) {
