@@ -77,7 +77,7 @@ public class EgressBench {
                 .stopTimeout(Duration.ofSeconds(2))
                 .build(), Clock.systemUTC());
         EgressProperties properties = new EgressProperties(false, null, null, null, List.of("127.0.0.1/32"),
-                Map.of("files.bench", "127.0.0.1"), null, null, null, null, null, null);
+                Map.of("files.bench", "127.0.0.1"), null, null, null, null, null, null, relay());
         EgressProxy proxy = new EgressProxy(id -> Optional.of(sockets.resolve(id.value())), properties,
                 properties.rules(AddressRules.hostAddresses(), Set.of()), HostResolver.system(properties.hosts()));
         SandboxId sandbox = SandboxId.next(Instant.now());
@@ -90,7 +90,7 @@ public class EgressBench {
             EgressSession session = new EgressSession(SessionId.next(Instant.now()),
                     NetworkPolicy.parse("allowlist", List.of("files.bench:" + port)), 0, properties, logged::addAll);
             try (AutoCloseable served = proxy.serve(sandbox, session)) {
-                if (!EgressForwarder.start(driver, sandbox, sockets.resolve(sandbox.value()))) {
+                if (!EgressForwarder.start(driver, sandbox, sockets.resolve(sandbox.value()), properties.relay())) {
                     fail("the forwarder did not start in the sandbox");
                 }
                 String directBig = "http://127.0.0.1:" + port + "/big";
@@ -219,6 +219,14 @@ public class EgressBench {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** The static relay bench/egress/run.sh builds (ensure_relay), or null for the node forwarder. */
+    static java.nio.file.Path relay() {
+        String path = System.getenv("OPENCOMPUTER_EGRESS_RELAY");
+        java.nio.file.Path relay = path == null || path.isBlank() ? null : java.nio.file.Path.of(path);
+        System.out.println("the sandbox's end of the proxy: " + (relay == null ? "the node forwarder" : relay));
+        return relay;
     }
 
     static void fail(String why) {

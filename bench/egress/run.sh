@@ -14,4 +14,5 @@ if [ -z "${OC_BENCH_SKIP_BUILD:-}" ] && { [ ! -f "$jar" ] \
 fi
 command -v curl >/dev/null || die "curl is needed on the host (the direct baseline)"
 bench_server_classpath
+ensure_relay
 OC_BENCH_IMAGE=$OC_HOSTUSR_IMAGE java ${OC_BENCH_JAVA_OPTS:-} -cp "$lib/BOOT-INF/lib/*" bench/egress/EgressBench.java

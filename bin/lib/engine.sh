@@ -162,3 +162,21 @@ ensure_acp_image() {
   rm -rf "$r"; printf '%s' "$stamp" >"$npm_dir/.image-stamp"
   say "built image $OC_ACP_IMAGE ($OC_ACP_PACKAGES; run it with /usr bind-mounted read-only)"
 }
+
+# ensure_relay: the static egress relay (deploy/sandbox/oc-relay.c) built with the host's gcc into
+# .data/bin/oc-relay, rebuilt when its source changes; the brain copies it into each sandbox that
+# has a network. Exports OPENCOMPUTER_EGRESS_RELAY. Without gcc and a static libc (Debian: gcc,
+# libc6-dev) it says so and the brain falls back to the node forwarder.
+ensure_relay() {
+  local src=$OC_ROOT/deploy/sandbox/oc-relay.c out=$OC_DATA_DIR/bin/oc-relay
+  if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+    if ! command -v gcc >/dev/null; then
+      say "no gcc: the egress relay is not built (sandboxes with a network use the node forwarder)"; return 0
+    fi
+    mkdir -p "$OC_DATA_DIR/bin"
+    gcc -O2 -static -o "$out.tmp" "$src" && mv "$out.tmp" "$out" \
+      || { rm -f "$out.tmp"; say "building the egress relay failed (is libc6-dev installed?)"; return 0; }
+    say "built the egress relay $out"
+  fi
+  export OPENCOMPUTER_EGRESS_RELAY=${OPENCOMPUTER_EGRESS_RELAY:-$out}
+}

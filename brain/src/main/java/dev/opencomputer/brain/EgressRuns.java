@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A runtime kind whose runs reach the network their session allows: before the runtime opens, the
- * egress proxy serves the session's sandbox and the forwarder ({@code oc-forward.js}, written into
+ * egress proxy serves the session's sandbox and the forwarder ({@link EgressForwarder}, copied into
  * the sandbox's socket directory) is started inside it — again whenever the sandbox is brought back;
  * when the run closes, the proxy stops serving it and its last {@code network.request} events are
  * appended. A session whose network is {@code none} gets nothing: no socket, no forwarder, no route.
@@ -98,6 +98,7 @@ final class EgressRuns implements AgentRuntime.Kind {
 
     private void startForwarder(RunScope run) {
         var sandbox = run.setup().sandbox().id();
-        EgressForwarder.start(run.context().sandboxes(), sandbox, proxy.directory(sandbox).orElseThrow());
+        EgressForwarder.start(run.context().sandboxes(), sandbox, proxy.directory(sandbox).orElseThrow(),
+                properties.relay());
     }
 }

@@ -1,6 +1,7 @@
 package dev.opencomputer.brain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -55,6 +56,9 @@ import tools.jackson.databind.json.JsonMapper;
 class EgressIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The static relay bin/test builds (ensure_relay); without it the node forwarder is tested. */
+    private static final Path RELAY = Optional.ofNullable(System.getenv("OPENCOMPUTER_EGRESS_RELAY"))
+            .filter(path -> !path.isBlank()).map(Path::of).orElse(null);
 
     private final Path root = temp("oc-egress-www-");
     private final HttpServer http = httpServer();
@@ -76,7 +80,8 @@ class EgressIT {
                 "ls /sys/class/net"))));
         properties = new EgressProperties(false, null, null, null, List.of("127.0.0.1/32"),
                 Map.of("files.test", "127.0.0.1", "secure.test", "127.0.0.1", "metadata.test", "169.254.169.254",
-                        "intranet.test", "10.11.12.13"), null, null, null, null, null, Duration.ofMillis(200));
+                        "intranet.test", "10.11.12.13"), null, null, null, null, null, Duration.ofMillis(200),
+                RELAY);
         proxy = new EgressProxy(id -> Optional.of(bed.socketDir.resolve(id.value())), properties,
                 properties.rules(AddressRules.hostAddresses(), Set.of()), HostResolver.system(properties.hosts()));
     }
@@ -163,6 +168,24 @@ class EgressIT {
                     .satisfies(r -> assertThat(r.address()).isEqualTo("169.254.169.254"));
             assertThat(requests).filteredOn(r -> r.host().equals("intranet.test")).singleElement()
                     .satisfies(r -> assertThat(r.reason()).contains("10.11.12.13 is a private address"));
+        }
+    }
+
+    @Test
+    void theStaticRelayIsTheSandboxsEndOfTheProxyWhenTheOperatorGivesOne() {
+        assumeTrue(RELAY != null, "OPENCOMPUTER_EGRESS_RELAY is not set (bin/test sets it)");
+        try (BrainWorker worker = worker()) {
+            bed.models.play(ModelScript.parse(script(List.of(
+                    "cat /proc/[0-9]*/comm 2>/dev/null | sort -u | grep -E '^(oc-relay|node)$'",
+                    "curl -sS http://files.test:" + port + "/hello.txt"))));
+            SessionId id = start("Fetch through the relay.", NetworkPolicy.parse("allowlist", List.of("files.test:" + port)));
+            bed.awaitIdle(id);
+            List<CommandExited> outputs = new ArrayList<>(outputs(id).values());
+
+            assertThat(outputs.get(0).output().strip()).isEqualTo("oc-relay");
+            assertThat(outputs.get(1).output()).contains("hello from the local internet");
+            assertThat(requests(id)).filteredOn(r -> r.host().equals("files.test")).singleElement()
+                    .satisfies(r -> assertThat(r.allowed()).isTrue());
         }
     }
 

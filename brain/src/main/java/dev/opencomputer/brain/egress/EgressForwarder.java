@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,40 +19,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The egress proxy's end inside a sandbox: the same forwarder the ACP images use for the model
- * gateway ({@code deploy/sandbox/acp/oc-forward.js}), listening on {@code 127.0.0.1:}{@value
- * EgressProxy#PORT} and piping each connection to {@value EgressProxy#SOCKET}. The brain writes the
- * script into the sandbox's socket directory (so any image with {@code node} can run it) and starts
- * it detached; a forwarder already listening is left alone.
+ * The egress proxy's end inside a sandbox, listening on {@code 127.0.0.1:}{@value EgressProxy#PORT}
+ * and piping each connection to {@value EgressProxy#SOCKET}: the static relay {@code oc-relay}
+ * (from {@code deploy/sandbox/oc-relay.c}; it moves bytes with {@code splice(2)} and runs in any
+ * image) when the operator gives one ({@code opencomputer.egress.relay}), else the node forwarder
+ * the ACP images use for the model gateway ({@code deploy/sandbox/acp/oc-forward.js}), for images
+ * with {@code node}. The brain copies it into the sandbox's socket directory and starts it detached;
+ * one already listening is left alone.
  */
 public final class EgressForwarder {
 
     private static final Logger log = LoggerFactory.getLogger(EgressForwarder.class);
     /** The script's file name, in the brain's resources and in the socket directory. */
     public static final String SCRIPT = "oc-forward.js";
+    /** The relay's file name in the socket directory. */
+    public static final String RELAY = "oc-relay";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private EgressForwarder() {
     }
 
     /**
-     * Starts the forwarder in {@code sandbox} (running) unless it runs; true when it listens. An image
-     * without {@code node} cannot run it (exit 127): false, with a warning.
+     * Starts the forwarder in {@code sandbox} (running) unless it runs; true when it listens. Without
+     * a relay, an image without {@code node} cannot run it (exit 127): false, with a warning.
      *
      * @param socketDir the sandbox's socket directory on this host
+     * @param relay     the static relay binary on this host, or null for the node forwarder
      */
-    public static boolean start(SandboxDriver driver, SandboxId sandbox, Path socketDir) {
-        install(socketDir);
+    public static boolean start(SandboxDriver driver, SandboxId sandbox, Path socketDir, Path relay) {
         String mount = SandboxConfig.SOCKET_MOUNT;
         String port = String.valueOf(EgressProxy.PORT);
-        String probe = "node -e 'require(\"net\").connect(" + port + ",\"127.0.0.1\").on(\"connect\",()=>process.exit(0))"
-                + ".on(\"error\",()=>process.exit(1))'";
-        String script = "command -v node >/dev/null 2>&1 || exit 127\n"
-                + probe + " 2>/dev/null && exit 0\n"
-                + "node " + mount + "/" + SCRIPT + " " + port + " " + mount + "/" + EgressProxy.SOCKET
-                + " </dev/null >/dev/null 2>&1 &\n"
-                + "i=0; while [ $i -lt 100 ]; do " + probe + " 2>/dev/null && exit 0; i=$((i+1)); sleep 0.1; done\n"
-                + "exit 1\n";
+        String socket = mount + "/" + EgressProxy.SOCKET;
+        String script;
+        if (relay != null && Files.isRegularFile(relay)) {
+            installRelay(relay, socketDir);
+            String binary = mount + "/" + RELAY;
+            script = binary + " --probe " + port + " && exit 0\n"
+                    + binary + " " + port + " " + socket + " </dev/null >/dev/null 2>&1 &\n"
+                    + "i=0; while [ $i -lt 100 ]; do " + binary + " --probe " + port + " && exit 0; i=$((i+1)); "
+                    + "sleep 0.1; done\nexit 1\n";
+        } else {
+            install(socketDir);
+            String probe = "node -e 'require(\"net\").connect(" + port
+                    + ",\"127.0.0.1\").on(\"connect\",()=>process.exit(0)).on(\"error\",()=>process.exit(1))'";
+            script = "command -v node >/dev/null 2>&1 || exit 127\n"
+                    + probe + " 2>/dev/null && exit 0\n"
+                    + "node " + mount + "/" + SCRIPT + " " + port + " " + socket + " </dev/null >/dev/null 2>&1 &\n"
+                    + "i=0; while [ $i -lt 100 ]; do " + probe + " 2>/dev/null && exit 0; i=$((i+1)); sleep 0.1; done\n"
+                    + "exit 1\n";
+        }
         ExecResult result = driver.run(sandbox, new ExecRequest(List.of("/bin/sh", "-c", script), null, Map.of(),
                 START_TIMEOUT));
         if (result.exitCode() != 0) {
@@ -60,6 +76,18 @@ public final class EgressForwarder {
             return false;
         }
         return true;
+    }
+
+    private static void installRelay(Path relay, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(RELAY + ".tmp");
+            Files.copy(relay, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-xr-xr-x"));
+            Files.move(tmp, dir.resolve(RELAY), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the egress relay into " + dir, e);
+        }
     }
 
     private static void install(Path dir) {

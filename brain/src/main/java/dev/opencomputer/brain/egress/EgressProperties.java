@@ -1,6 +1,7 @@
 package dev.opencomputer.brain.egress;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,15 @@ import org.springframework.util.unit.DataSize;
  * @param idleTimeout     a connection with no byte either way for this long is closed (5 min)
  * @param flushInterval   how long {@code network.request} events are gathered before they are
  *                        appended in one batch (1 s)
+ * @param relay           the sandbox's end of the proxy: a static binary ({@code oc-relay}, built by
+ *                        the project's scripts from {@code deploy/sandbox/oc-relay.c}) copied into
+ *                        each sandbox's socket directory, which runs in any image; unset, or not a
+ *                        file, the node forwarder ({@code oc-forward.js}) is used, in images with node
  */
 public record EgressProperties(Boolean allowOpen, String defaultMode, List<String> defaultAllow, List<String> deny,
         List<String> allowPrivate, Map<String, String> hosts, Integer maxConnections, DataSize maxBytes,
-        DataSize maxBytesPerSecond, Duration connectTimeout, Duration idleTimeout, Duration flushInterval) {
+        DataSize maxBytesPerSecond, Duration connectTimeout, Duration idleTimeout, Duration flushInterval,
+        Path relay) {
 
     /** The prefix of these settings. */
     public static final String PREFIX = "opencomputer.egress";
@@ -52,6 +58,7 @@ public record EgressProperties(Boolean allowOpen, String defaultMode, List<Strin
         connectTimeout = positive(connectTimeout, Duration.ofSeconds(10));
         idleTimeout = positive(idleTimeout, Duration.ofMinutes(5));
         flushInterval = positive(flushInterval, Duration.ofSeconds(1));
+        relay = relay == null || relay.toString().isBlank() ? null : relay;
         try {
             NetworkPolicy policy = NetworkPolicy.parse(defaultMode, defaultAllow);
             if (policy.mode() == NetworkPolicy.Mode.OPEN && !allowOpen) {
@@ -71,7 +78,7 @@ public record EgressProperties(Boolean allowOpen, String defaultMode, List<Strin
 
     /** The defaults: no network for agents that name none, no open network, nothing private allowed. */
     public static EgressProperties defaults() {
-        return new EgressProperties(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new EgressProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The network of an agent that names none. */

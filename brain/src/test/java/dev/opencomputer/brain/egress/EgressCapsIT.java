@@ -76,7 +76,7 @@ class EgressCapsIT {
     private EgressSession serve(int maxConnections, DataSize maxBytes, DataSize maxBytesPerSecond) {
         EgressProperties properties = new EgressProperties(false, null, null, null, List.of("127.0.0.1/32"),
                 Map.of("up.test", "127.0.0.1"), maxConnections, maxBytes, maxBytesPerSecond, null, null,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), null);
         proxy = new EgressProxy(id -> Optional.of(sockets.resolve(id.value())), properties,
                 properties.rules(Set.of(), Set.of()), HostResolver.system(properties.hosts()));
         EgressSession session = new EgressSession(SessionId.next(Instant.now()), NetworkPolicy.parse("allowlist",
