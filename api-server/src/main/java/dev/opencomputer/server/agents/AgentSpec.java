@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param budget      the most one session of this version may spend; null for no limit
  * @param skipOsInstructions true to leave the environment instructions out of the agent's system prompt
  */
+// Read-only fields of GET /v1/agents/{id}, ignored when a client sends them back.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "version", "createdAt", "updatedAt"})
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
         List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
         List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget,
