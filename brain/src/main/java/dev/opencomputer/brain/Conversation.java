@@ -76,8 +76,6 @@ final class Conversation {
     private final List<Turn> turns = new ArrayList<>();
     /** The seq of the event each turn came from, in step with {@link #turns}. */
     private final List<Long> turnSeqs = new ArrayList<>();
-    /** The seq of the last event the model call under way was sent, -1 when none is under way. */
-    private long requestHorizon = -1;
     private long lastSeq;
     /** The tool calls of the latest response while any of them has no result, in order; else empty. */
     private List<ContentBlock.ToolUse> openCalls = List.of();
@@ -133,8 +131,8 @@ final class Conversation {
             case AgentMessage message -> {
                 lastAgentMessageSeq = logged.seq();
                 answerOpenCalls("no result was recorded for this tool call; its outcome is unknown");
-                List<String> late = takeMessagesAfter(requestHorizon);
-                requestHorizon = -1;
+                // the user messages this response never saw go after it, also when a resumed run folds the log
+                List<String> late = takeMessagesAfter(message.inputSeq() == null ? -1 : message.inputSeq());
                 add(assistant(message));
                 openCalls = message.toolUses();
                 if (openCalls.isEmpty()) {
@@ -217,9 +215,9 @@ final class Conversation {
     }
 
     /**
-     * Removes the user messages the model call under way was not sent (they arrived after
-     * {@code horizon}) from the end of the conversation, so they can follow its response: the
-     * model sees them at the next step, as it would have had they arrived a moment later.
+     * Removes the user messages a response was not sent (they arrived after {@code horizon}, its
+     * {@code inputSeq}) from the end of the conversation, so they can follow the response: the model
+     * sees them at the next step, as it would have had they arrived a moment later.
      */
     private List<String> takeMessagesAfter(long horizon) {
         List<String> late = new ArrayList<>();
@@ -232,16 +230,6 @@ final class Conversation {
             turnSeqs.removeLast();
         }
         return late;
-    }
-
-    /**
-     * Says that the next response folded answers a request built from the events up to
-     * {@code horizon}: user messages after it that are folded before the response are placed
-     * after the response, not before it. Only the run that made the call knows this; a run that
-     * resumes from the log alone folds in log order.
-     */
-    void respondingTo(long horizon) {
-        requestHorizon = horizon;
     }
 
     private void finish(ToolCallFinished end) {
@@ -436,8 +424,11 @@ final class Conversation {
         return new Turn.Assistant(message.text(), calls, thoughts);
     }
 
-    /** A model response as the {@code agent.message} that stores it: thinking, text, then tool uses. */
-    static AgentMessage message(ModelResponse response) {
+    /**
+     * A model response as the {@code agent.message} that stores it: thinking, text, then tool uses;
+     * {@code inputSeq} is the last user turn its request carried ({@link #lastUserTurnSeq()} then).
+     */
+    static AgentMessage message(ModelResponse response, long inputSeq) {
         List<ContentBlock> content = new ArrayList<>();
         for (Thinking t : response.thinking()) {
             content.add(t.redacted() ? new ContentBlock.RedactedThinking(t.text())
@@ -451,7 +442,7 @@ final class Conversation {
         }
         return new AgentMessage(response.id().isEmpty() ? null : response.id(), response.model(), content,
                 response.stopReason().name().toLowerCase(Locale.ROOT),
-                response.usage().stored());
+                response.usage().stored(), inputSeq);
     }
 
     /** A tool input as a JSON object; input that is not one is kept as {@code {"invalid_input": text}}. */

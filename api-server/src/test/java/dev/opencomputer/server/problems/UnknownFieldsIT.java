@@ -81,6 +81,7 @@ class UnknownFieldsIT extends ApiITBase {
     }
 
     @TestFactory
+    @SuppressWarnings("unchecked")
     Stream<DynamicTest> everyRequestBodyNamesEachUnknownFieldInOneProblem() {
         TestTenant tenant = newTenant("unknown-fields");
         putSecret(tenant, "anthropic-key", "sk-ant-test");
@@ -95,7 +96,7 @@ class UnknownFieldsIT extends ApiITBase {
                         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                         .expectBody(Map.class).returnResult().getResponseBody();
                 assertThat(answer).containsEntry("type", TYPE).containsEntry("status", 422);
-                assertThat((List<?>) answer.get("fields")).as("fields of %s", answer)
+                assertThat((List<Object>) answer.get("fields")).as("fields of %s", answer)
                         .containsExactlyInAnyOrderElementsOf(row.unknown());
                 assertThat((List<?>) answer.get("errors")).hasSize(row.unknown().size());
                 assertThat((String) answer.get("detail")).contains(row.unknown().getFirst());
