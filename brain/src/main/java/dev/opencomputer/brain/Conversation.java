@@ -81,7 +81,8 @@ final class Conversation {
     private List<ContentBlock.ToolUse> openCalls = List.of();
     private final Map<String, ToolCallStarted> started = new HashMap<>();
     private final Map<String, ToolCallFinished> finished = new HashMap<>();
-    private final List<String> deferredUserTexts = new ArrayList<>();
+    /** User messages waiting to follow the open calls' results, each with the seq it was stored at. */
+    private final List<UserText> deferredUserTexts = new ArrayList<>();
     private String modelOverride;
     private ThinkingLevel thinking = ThinkingLevel.OFF;
     private String mode;
@@ -124,7 +125,7 @@ final class Conversation {
                     if (openCalls.isEmpty()) {
                         add(Turn.user(message.text()));
                     } else {
-                        deferredUserTexts.add(message.text());
+                        deferredUserTexts.add(new UserText(message.text(), logged.seq()));
                     }
                 }
             }
@@ -132,11 +133,11 @@ final class Conversation {
                 lastAgentMessageSeq = logged.seq();
                 answerOpenCalls("no result was recorded for this tool call; its outcome is unknown");
                 // the user messages this response never saw go after it, also when a resumed run folds the log
-                List<String> late = takeMessagesAfter(message.inputSeq() == null ? -1 : message.inputSeq());
+                List<UserText> late = takeMessagesAfter(message.inputSeq() == null ? -1 : message.inputSeq());
                 add(assistant(message));
                 openCalls = message.toolUses();
                 if (openCalls.isEmpty()) {
-                    late.forEach(text -> add(Turn.user(text)));
+                    late.forEach(text -> add(Turn.user(text.text()), text.seq()));
                 } else {
                     deferredUserTexts.addAll(late);
                 }
@@ -210,8 +211,17 @@ final class Conversation {
     }
 
     private void add(Turn turn) {
+        add(turn, lastSeq);
+    }
+
+    /** Adds a turn that came from the event at {@code seq} (a user message moved after later events keeps its own). */
+    private void add(Turn turn, long seq) {
         turns.add(turn);
-        turnSeqs.add(lastSeq);
+        turnSeqs.add(seq);
+    }
+
+    /** A user message's text and the seq it was stored at. */
+    private record UserText(String text, long seq) {
     }
 
     /**
@@ -219,13 +229,13 @@ final class Conversation {
      * {@code inputSeq}) from the end of the conversation, so they can follow the response: the model
      * sees them at the next step, as it would have had they arrived a moment later.
      */
-    private List<String> takeMessagesAfter(long horizon) {
-        List<String> late = new ArrayList<>();
+    private List<UserText> takeMessagesAfter(long horizon) {
+        List<UserText> late = new ArrayList<>();
         if (horizon < 0) {
             return late;
         }
         while (!turns.isEmpty() && turns.getLast() instanceof Turn.User user && turnSeqs.getLast() > horizon) {
-            late.addFirst(user.text());
+            late.addFirst(new UserText(user.text(), turnSeqs.getLast()));
             turns.removeLast();
             turnSeqs.removeLast();
         }
@@ -263,8 +273,8 @@ final class Conversation {
         started.clear();
         finished.clear();
         cancelledCalls.clear();
-        for (String text : deferredUserTexts) {
-            add(Turn.user(text));
+        for (UserText text : deferredUserTexts) {
+            add(Turn.user(text.text()), text.seq());
         }
         deferredUserTexts.clear();
     }
@@ -304,14 +314,15 @@ final class Conversation {
         return texts;
     }
 
-    /** The seq of the last user turn of the conversation, 0 when none. */
+    /** The seq of the latest user message among the conversation's user turns, 0 when none. */
     long lastUserTurnSeq() {
-        for (int i = turns.size() - 1; i >= 0; i--) {
+        long last = 0;
+        for (int i = 0; i < turns.size(); i++) {
             if (turns.get(i) instanceof Turn.User) {
-                return turnSeqs.get(i);
+                last = Math.max(last, turnSeqs.get(i));
             }
         }
-        return 0;
+        return last;
     }
 
     /** Whether an ACP prompt was sent and its turn has not ended with an {@code agent.message}, nor been cancelled. */

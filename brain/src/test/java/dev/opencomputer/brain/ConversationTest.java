@@ -146,6 +146,19 @@ class ConversationTest {
     }
 
     @Test
+    void theAnswerToAMessageMovedAfterAResponseAnswersIt() {
+        fold(new UserMessage("hi"), new UserMessage("one more thing"), responseTo(1, "Hello."));
+        assertThat(conversation.lastUserTurnSeq()).as("the moved message keeps its own seq").isEqualTo(2);
+
+        fold(responseTo(2, "And the other thing."));
+
+        assertThat(conversation.turns()).containsExactly(Turn.user("hi"),
+                new Turn.Assistant("Hello.", List.of(), List.of()), Turn.user("one more thing"),
+                new Turn.Assistant("And the other thing.", List.of(), List.of()));
+        assertThat(conversation.needsModel()).isFalse();
+    }
+
+    @Test
     void aResponseThatSawEveryMessageAnswersThemAll() {
         fold(new UserMessage("hi"), new UserMessage("one more thing"), responseTo(2, "Hello to both."));
 
