@@ -1,10 +1,8 @@
 package dev.opencomputer.server.http;
 
 import dev.opencomputer.server.problems.UnknownFieldsException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.http.codec.CodecCustomizer;
@@ -18,7 +16,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.MimeType;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -48,6 +45,10 @@ public class RequestBodies {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .addHandler(new UnknownFieldCollector())
                 .build();
+    }
+
+    JsonMapper strictMapper() {
+        return strict;
     }
 
     /** The tree as {@code type}, refusing every field of it that {@code type} does not have. */
@@ -143,22 +144,41 @@ public class RequestBodies {
         }
 
         private static String path(JsonParser p, String property) {
-            TokenStreamContext holder = p.streamReadContext();
-            JsonToken token = p.currentToken();
-            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                holder = holder.getParent();
-            }
-            Deque<String> parts = new ArrayDeque<>();
-            parts.push(property);
-            for (TokenStreamContext c = holder == null ? null : holder.getParent(); c != null && !c.inRoot();
-                    c = c.getParent()) {
-                if (c.inArray()) {
-                    parts.push("[" + c.getCurrentIndex() + "]");
-                } else if (c.currentName() != null) {
-                    parts.push(c.currentName());
+            // Jackson's pointer to where the parser stands: on the field's value, or — for an object or
+            // array value — on its start, where parsers differ (the stream parser repeats the field's
+            // name or adds the array's first index, the tree parser leaves an empty segment before it).
+            boolean atStart = p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY;
+            String pointer = p.streamReadContext().pathAsPointer().toString();
+            List<String> segments = new ArrayList<>();
+            for (String segment : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
+                if (!segment.isEmpty()) {
+                    segments.add(segment.replace("~1", "/").replace("~0", "~"));
                 }
             }
-            return String.join(".", parts).replace(".[", "[");
+            if (p.currentToken() == JsonToken.START_ARRAY && !segments.isEmpty() && isIndex(segments.getLast())) {
+                segments.removeLast();
+            }
+            int size = segments.size();
+            if (atStart && size >= 2 && segments.get(size - 1).equals(property)
+                    && segments.get(size - 2).equals(property)) {
+                segments.removeLast();
+            }
+            if (segments.isEmpty() || !segments.getLast().equals(property)) {
+                segments.add(property);
+            }
+            StringBuilder path = new StringBuilder();
+            for (String segment : segments) {
+                if (isIndex(segment) && !path.isEmpty()) {
+                    path.append('[').append(segment).append(']');
+                } else {
+                    path.append(path.isEmpty() ? "" : ".").append(segment);
+                }
+            }
+            return path.toString();
+        }
+
+        private static boolean isIndex(String segment) {
+            return segment.matches("\\d{1,9}");
         }
     }
 }
