@@ -27,11 +27,15 @@ const SYSTEM = {
   'mcp.connected': e => `MCP server ${e.data.name ?? ''} connected: ${(e.data.tools ?? []).length} tools`,
   'mcp.server_failed': e => `MCP server ${e.data.name ?? ''} failed: ${e.data.reason ?? ''}`,
   'client_tool.called': e => `Waiting for the backend: ${e.data.name ?? ''} ${JSON.stringify(e.data.input ?? {})}`,
+  'network.request': e => e.data.allowed
+    ? `Network: ${e.data.method ?? ''} ${e.data.host ?? ''}:${e.data.port ?? ''} (${e.data.bytesOut ?? 0} B out, ${e.data.bytesIn ?? 0} B in, ${e.data.durationMs ?? 0} ms)${e.data.reason ? ` — ${e.data.reason}` : ''}`
+    : `Network refused: ${e.data.method ?? ''} ${e.data.host ?? ''}:${e.data.port ?? ''} — ${e.data.reason ?? ''}`,
 };
 
 const TONE = {
   'runtime.crashed': 'bad', 'session.failed': 'bad', 'mcp.server_failed': 'warn', 'run.stuck': 'bad', 'budget.exhausted': 'bad',
   'runtime.restarted': 'warn', 'run.cancelled': 'warn', 'budget.warning': 'warn',
+  'network.request': e => (e.data.allowed ? 'calm' : 'warn'),
   'session.hibernated': 'calm', 'session.woke': 'calm', 'session.idle': 'calm', 'session.closed': 'calm',
 };
 
@@ -72,7 +76,8 @@ export class Timeline {
       default: {
         const describe = SYSTEM[event.type];
         if (describe) {
-          return this.append(this.row(event, `system ${TONE[event.type] || ''}`, el('div', {class: 'text'}, describe(event))));
+          return this.append(this.row(event, `system ${(typeof TONE[event.type] === 'function'
+            ? TONE[event.type](event) : TONE[event.type]) || ''}`, el('div', {class: 'text'}, describe(event))));
         }
         return this.append(this.row(event, 'system unknown', el('div', {class: 'text'}, event.type),
           el('details', {}, el('summary', {}, 'data'), el('pre', {}, JSON.stringify(data, null, 2)))));

@@ -121,6 +121,30 @@ public final class BrainWorker implements AutoCloseable {
                 acp.kind(), brainTools, remoteUrls, prices));
     }
 
+    /**
+     * The whole worker, whose sessions also reach the network their policy allows through
+     * {@code egress} (the proxy on each sandbox's socket directory, {@code opencomputer.egress.*}).
+     */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock, BrainTools brainTools,
+            RemoteUrlCheck remoteUrls, PriceTable prices, AcpRuntimes acp,
+            dev.opencomputer.brain.egress.EgressProxy egress,
+            dev.opencomputer.brain.egress.EgressProperties egressProperties) {
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                new EgressRuns(acp.kind(), egress, egressProperties), brainTools, remoteUrls, prices));
+    }
+
+    /** A worker of {@code native} sessions only, whose sessions reach the network through {@code egress}. */
+    public BrainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog, SessionSetups setups,
+            SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
+            dev.opencomputer.brain.egress.EgressProxy egress,
+            dev.opencomputer.brain.egress.EgressProperties egressProperties) {
+        this(new RunContext(Objects.requireNonNull(properties, "properties").workerId(), properties, leases, eventLog,
+                setups, sandboxes, secrets, models, clock, System::nanoTime, ThreadLocalRandom.current(),
+                new EgressRuns(NativeRuntime::new, egress, egressProperties), BrainTools.NONE));
+    }
+
     /** A worker whose runs reach everything through {@code context}: the ports, time, and the runtime kind. */
     BrainWorker(RunContext context) {
         this.context = context;

@@ -8,6 +8,7 @@ import dev.opencomputer.session.McpConnected;
 import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.AgentPlan;
+import dev.opencomputer.session.NetworkRequest;
 import dev.opencomputer.session.RuntimePrompted;
 import dev.opencomputer.session.RuntimeReady;
 import dev.opencomputer.session.RuntimeTranscript;
@@ -199,6 +200,8 @@ final class Conversation {
             case RuntimeTranscript transcript -> {
             }
             case AgentPlan plan -> {
+            }
+            case NetworkRequest request -> {
             }
             case UnknownEvent unknown -> {
             }

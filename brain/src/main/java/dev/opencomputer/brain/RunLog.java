@@ -80,6 +80,15 @@ final class RunLog {
         return logged;
     }
 
+    /**
+     * Appends from another thread than the run's (the egress proxy's batches of
+     * {@code network.request}): under the lease's fencing token, but not folded here — the run's
+     * next read folds them in log order.
+     */
+    void appendAside(List<? extends SessionEvent> events) {
+        eventLog.append(session, events, token);
+    }
+
     /** Streams an ephemeral event (a delta, command output) to the session's subscribers; never stored. */
     void publish(EphemeralEvent event) {
         eventLog.publish(session, event);

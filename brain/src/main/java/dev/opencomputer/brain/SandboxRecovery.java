@@ -26,6 +26,7 @@ final class SandboxRecovery {
     private final SessionSetup setup;
     private final SandboxTools tools;
     private final RunLog runLog;
+    private final java.util.List<Runnable> afterRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SandboxRecovery(SandboxDriver driver, SessionSetup setup, SandboxTools tools, RunLog runLog) {
         this.driver = driver;
@@ -80,7 +81,13 @@ final class SandboxRecovery {
         runLog.append(new RuntimeCrashed(why, exitCode));
         driver.revive(setup.sandbox());
         runLog.append(new RuntimeRestarted(runLog.conversation().lastSeq()));
+        afterRestart.forEach(Runnable::run);
         return why;
+    }
+
+    /** Runs {@code action} each time the sandbox was brought back (what ran in it is gone: the egress forwarder). */
+    void afterRestart(Runnable action) {
+        afterRestart.add(action);
     }
 
     private SandboxState inspect() {

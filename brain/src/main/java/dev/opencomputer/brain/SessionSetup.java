@@ -1,5 +1,7 @@
 package dev.opencomputer.brain;
 
+import dev.opencomputer.brain.egress.EgressProxy;
+import dev.opencomputer.brain.egress.NetworkPolicy;
 import dev.opencomputer.sandbox.ExecRequest;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.session.TenantId;
@@ -22,6 +24,10 @@ import java.util.Objects;
  * @param additionalInstructions appended to the agent's prompt for this session; null or empty for none
  * @param mcpServers             the session's MCP servers: the agent version's, then the session's own;
  *                               names unique
+ * @param network                what the sandbox may reach through the egress proxy: the agent's
+ *                               policy (or the operator's default), narrowed by the session's; unless
+ *                               it is {@code none}, {@code env} also carries the proxy variables
+ *                               ({@link EgressProxy#environment()})
  */
 public record SessionSetup(
         TenantId tenant,
@@ -30,7 +36,14 @@ public record SessionSetup(
         Map<String, String> env,
         String cwd,
         String additionalInstructions,
-        List<McpServer> mcpServers) {
+        List<McpServer> mcpServers,
+        NetworkPolicy network) {
+
+    /** A setup without a network. */
+    public SessionSetup(TenantId tenant, AgentSetup agent, SandboxSpec sandbox, Map<String, String> env, String cwd,
+            String additionalInstructions, List<McpServer> mcpServers) {
+        this(tenant, agent, sandbox, env, cwd, additionalInstructions, mcpServers, NetworkPolicy.NONE);
+    }
 
     /** A setup without MCP servers. */
     public SessionSetup(TenantId tenant, AgentSetup agent, SandboxSpec sandbox, Map<String, String> env, String cwd,
@@ -44,6 +57,14 @@ public record SessionSetup(
         Objects.requireNonNull(sandbox, "sandbox");
         if (!sandbox.tenant().equals(tenant)) {
             throw new IllegalArgumentException("the sandbox of a session belongs to the session's tenant");
+        }
+        network = network == null ? NetworkPolicy.NONE : network;
+        if (network.mode() != NetworkPolicy.Mode.NONE) {
+            Map<String, String> withProxy = new java.util.HashMap<>(EgressProxy.environment());
+            if (env != null) {
+                withProxy.putAll(env);
+            }
+            env = withProxy;
         }
         env = env == null ? Map.of() : Map.copyOf(env);
         // the same checks commands get, so a bad variable fails here and not at the first command

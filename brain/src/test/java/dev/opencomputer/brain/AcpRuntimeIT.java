@@ -108,7 +108,7 @@ class AcpRuntimeIT {
             assertThat(r.model()).as("the agent's model, not Claude Code's default").isEqualTo("claude-opus-4-8");
         });
         assertThat(upstream.getLast().system()).contains("You triage inbound support tickets.",
-                "<environment version=\"1\">");
+                "<environment version=\"2\">");
         assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
                 + "' AND revoked_at IS NULL")).isEqualTo("0");
     }

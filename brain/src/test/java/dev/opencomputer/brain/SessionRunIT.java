@@ -108,7 +108,7 @@ class SessionRunIT {
             assertThat(requests.get(i).apiKey()).isEqualTo(bed.modelKey);
         }
         assertThat(requests.get(3).toolResults()).hasSize(5);
-        assertThat(requests.getFirst().system()).startsWith("You are a test agent.\n\n<environment version=\"1\">")
+        assertThat(requests.getFirst().system()).startsWith("You are a test agent.\n\n<environment version=\"2\">")
                 .contains("Working directory: /workspace");
     }
 

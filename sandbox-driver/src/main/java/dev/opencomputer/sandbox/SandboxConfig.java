@@ -16,8 +16,6 @@ import java.util.Objects;
  * @param defaultMemory      memory for sandboxes that do not ask (1GB)
  * @param maxMemory          the most memory a sandbox may ask for (8GB)
  * @param pidsLimit          processes + threads per sandbox (1024)
- * @param allowEgress        whether sandboxes may ask for outbound network at all (false)
- * @param egressNetwork      engine network joined by sandboxes with egress ({@code bridge})
  * @param imageMounts        operator-configured read-only bind mounts per image
  * @param stopTimeout        grace period between SIGTERM and SIGKILL on stop (5s)
  * @param engineTimeout      how long a single Engine API call may take before the engine counts as unavailable (60s)
@@ -31,11 +29,13 @@ import java.util.Objects;
  * @param reapInterval       how often expired and orphaned sandboxes are removed (30s)
  * @param socketDir          absolute directory on the engine's host under which each sandbox gets its own
  *                           subdirectory, mounted read-only at {@value #SOCKET_MOUNT}: the brain serves the
- *                           model gateway's Unix socket there (unset = no such mount, no gateway)
+ *                           model gateway's and the egress proxy's Unix sockets there (unset = no such
+ *                           mount, no gateway, no egress). Sandboxes never get a network interface of
+ *                           their own: they reach the network only through the egress proxy
  */
 public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
-                            ByteSize defaultMemory, ByteSize maxMemory, Integer pidsLimit, Boolean allowEgress,
-                            String egressNetwork, List<ImageMount> imageMounts, Duration stopTimeout,
+                            ByteSize defaultMemory, ByteSize maxMemory, Integer pidsLimit,
+                            List<ImageMount> imageMounts, Duration stopTimeout,
                             Duration engineTimeout, Duration connectTimeout, Duration defaultExecTimeout,
                             Duration maxExecTimeout, ByteSize outputTail, ByteSize maxFileSize, Duration defaultTtl,
                             Duration maxTtl, Duration reapInterval, String socketDir) {
@@ -58,8 +58,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         defaultMemory = or(defaultMemory, ByteSize.ofGigabytes(1));
         maxMemory = or(maxMemory, ByteSize.ofGigabytes(8));
         pidsLimit = or(pidsLimit, 1024);
-        allowEgress = or(allowEgress, false);
-        egressNetwork = or(egressNetwork, "bridge");
         imageMounts = imageMounts == null ? List.of() : List.copyOf(imageMounts);
         stopTimeout = or(stopTimeout, Duration.ofSeconds(5));
         engineTimeout = or(engineTimeout, Duration.ofSeconds(60));
@@ -146,8 +144,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private ByteSize defaultMemory;
         private ByteSize maxMemory;
         private Integer pidsLimit;
-        private Boolean allowEgress;
-        private String egressNetwork;
         private List<ImageMount> imageMounts;
         private Duration stopTimeout;
         private Duration engineTimeout;
@@ -173,8 +169,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
             defaultMemory = c.defaultMemory;
             maxMemory = c.maxMemory;
             pidsLimit = c.pidsLimit;
-            allowEgress = c.allowEgress;
-            egressNetwork = c.egressNetwork;
             imageMounts = c.imageMounts;
             stopTimeout = c.stopTimeout;
             engineTimeout = c.engineTimeout;
@@ -197,8 +191,6 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder defaultMemory(ByteSize v) { defaultMemory = v; return this; }
         public Builder maxMemory(ByteSize v) { maxMemory = v; return this; }
         public Builder pidsLimit(int v) { pidsLimit = v; return this; }
-        public Builder allowEgress(boolean v) { allowEgress = v; return this; }
-        public Builder egressNetwork(String v) { egressNetwork = v; return this; }
         public Builder imageMounts(List<ImageMount> v) { imageMounts = Objects.requireNonNull(v); return this; }
         public Builder stopTimeout(Duration v) { stopTimeout = v; return this; }
         public Builder engineTimeout(Duration v) { engineTimeout = v; return this; }
@@ -214,7 +206,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
 
         public SandboxConfig build() {
             return new SandboxConfig(dockerHost, instance, defaultImage, defaultCpu, maxCpu, defaultMemory, maxMemory,
-                    pidsLimit, allowEgress, egressNetwork, imageMounts, stopTimeout, engineTimeout, connectTimeout,
+                    pidsLimit, imageMounts, stopTimeout, engineTimeout, connectTimeout,
                     defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval, socketDir);
         }
     }

@@ -13,7 +13,7 @@ import java.util.List;
  * finds its sandboxes again through {@link #list()}.
  *
  * <p>Every sandbox runs with an init process, no privileges, every capability dropped, no network
- * unless egress was asked for and allowed, CPU/memory/pids limits, and never the engine's socket. The
+ * interface but loopback, CPU/memory/pids limits, and never the engine's socket. The
  * driver puts nothing of its own into a sandbox: no server configuration, environment or credentials.
  *
  * <p>All methods are thread-safe. Every method may throw {@link SandboxEngineUnavailableException}

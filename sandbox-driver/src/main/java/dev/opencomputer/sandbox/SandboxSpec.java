@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param tenant  the owning tenant, written into the container's labels
  * @param image   the image, or {@code null} for the configured default
  * @param limits  CPU / memory / pids limits, or {@code null} for the configured defaults
- * @param network {@link NetworkAccess#NONE} unless the sandbox needs egress (and the operator allows it)
+ * @param network always {@link NetworkAccess#NONE}: a sandbox has no network interface but loopback
  * @param env     plain environment variables for every process in the sandbox; never put a secret here
  * @param labels  extra engine labels (keys under {@code dev.opencomputer.} that the driver sets itself are refused)
  */

@@ -11,10 +11,9 @@ class SandboxConfigTest {
 
     @Test
     void unsetValuesTakeTheirDefaults() {
-        SandboxConfig config = new SandboxConfig(null, null, null, null, null, null, null, null, null, null, null,
+        SandboxConfig config = new SandboxConfig(null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null);
         assertThat(config.instance()).isEqualTo("default");
-        assertThat(config.allowEgress()).isFalse();
         assertThat(config.defaultLimits()).isEqualTo(new SandboxLimits(1.0, ByteSize.ofGigabytes(1).toBytes(), 1024));
         assertThat(config.outputTail()).isEqualTo(ByteSize.ofKilobytes(64));
     }

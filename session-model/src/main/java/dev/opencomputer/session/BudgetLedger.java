@@ -86,6 +86,7 @@ public final class BudgetLedger {
             case RuntimePrompted e -> { }
             case RuntimeTranscript e -> { }
             case AgentPlan e -> { }
+            case NetworkRequest e -> { }
             case SessionStarted e -> { }
             case UserMessage e -> { }
             case ToolCalled e -> { }

@@ -50,6 +50,7 @@ public final class EventCatalogue {
         STORED.put(RuntimePrompted.TYPE, RuntimePrompted.class);
         STORED.put(RuntimeTranscript.TYPE, RuntimeTranscript.class);
         STORED.put(AgentPlan.TYPE, AgentPlan.class);
+        STORED.put(NetworkRequest.TYPE, NetworkRequest.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

@@ -55,6 +55,7 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case RuntimePrompted e -> this;
             case RuntimeTranscript e -> this;
             case AgentPlan e -> this;
+            case NetworkRequest e -> this;
             case UnknownEvent e -> this;
         };
     }

@@ -91,6 +91,7 @@ public enum SessionStatus {
             case RuntimePrompted e -> this;
             case RuntimeTranscript e -> this;
             case AgentPlan e -> this;
+            case NetworkRequest e -> this;
             case SessionConfigChanged e -> this;
             case PermissionRequested e -> WAITING;
             case ClientToolCalled e -> WAITING;

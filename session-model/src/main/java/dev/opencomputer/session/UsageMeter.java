@@ -88,6 +88,7 @@ public final class UsageMeter {
             case RuntimePrompted e -> { }
             case RuntimeTranscript e -> { }
             case AgentPlan e -> { }
+            case NetworkRequest e -> { }
             case SessionConfigChanged e -> { }
             case BudgetChanged e -> { }
             case BudgetWarning e -> { }

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.agents;
 
+import dev.opencomputer.brain.egress.NetworkPolicy;
 import dev.opencomputer.server.problems.FieldViolation;
 import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.session.BudgetLimits;
@@ -23,13 +24,24 @@ import java.util.regex.Pattern;
  * @param clientTools tools the user's backend runs ({@link ClientTool}); default: none
  * @param budget      the most one session of this version may spend; null for no limit
  * @param skipOsInstructions true to leave the environment instructions out of the agent's system prompt
+ * @param network     what the agent's sandboxes may reach through the egress proxy ({@link Network});
+ *                    null: the operator's default ({@code opencomputer.egress.default-mode})
  */
 // Read-only fields of GET /v1/agents/{id}, ignored when a client sends them back.
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "version", "createdAt", "updatedAt"})
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
         List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
         List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget,
-        Boolean skipOsInstructions) {
+        Boolean skipOsInstructions, Network network) {
+
+    /** A spec without a network policy of its own. */
+    public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
+            List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
+            List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget,
+            Boolean skipOsInstructions) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, mcpServers,
+                permissions, clientTools, budget, skipOsInstructions, null);
+    }
 
     /** A spec without MCP servers, permission rules, client tools or budget. */
     public AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
@@ -71,7 +83,7 @@ public record AgentSpec(String name, String model, String provider, String promp
     /** This spec with {@code sandbox} instead of its own. */
     public AgentSpec withSandbox(Sandbox sandbox) {
         return new AgentSpec(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata,
-                mcpServers, permissions, clientTools, budget, skipOsInstructions);
+                mcpServers, permissions, clientTools, budget, skipOsInstructions, network);
     }
 
     /** The tools an agent may be allowed, by the names the model sees. */
@@ -141,6 +153,51 @@ public record AgentSpec(String name, String model, String provider, String promp
         }
     }
 
+    /**
+     * What the sandbox may reach: {@code mode} {@code none}, {@code allowlist} (the hosts of
+     * {@code allow}: {@code host}, {@code *.domain}, either with {@code :port}) or {@code open}
+     * (only where the operator allows it), always under the operator's deny-list. See
+     * {@code docs/network.md}.
+     */
+    public record Network(String mode, List<String> allow) {
+
+        /** The policy as the brain enforces it; throws {@link IllegalArgumentException} with the reason when malformed. */
+        public NetworkPolicy policy() {
+            return NetworkPolicy.parse(mode, allow);
+        }
+
+        /** The policy an agent's sessions get: {@code agent}'s own, else the operator's default. */
+        public static NetworkPolicy effective(Network agent, NetworkPolicy operatorDefault) {
+            return agent == null ? operatorDefault : agent.policy();
+        }
+
+        /** The wire form of {@code policy}. */
+        public static Network of(NetworkPolicy policy) {
+            return new Network(policy.mode().wire(), policy.mode() == NetworkPolicy.Mode.ALLOWLIST ? policy.allow() : null);
+        }
+
+        /**
+         * The policy of {@code network} sent as {@code field}, normalised, or null when it is null; a
+         * malformed one, or {@code open} where the operator does not allow it, is a violation.
+         */
+        public static NetworkPolicy check(String field, Network network, boolean allowOpen, List<FieldViolation> v) {
+            if (network == null) {
+                return null;
+            }
+            try {
+                NetworkPolicy policy = network.policy();
+                if (policy.mode() == NetworkPolicy.Mode.OPEN && !allowOpen) {
+                    v.add(new FieldViolation(field + ".mode", "this installation does not allow an open network "
+                            + "(opencomputer.egress.allow-open); use \"allowlist\""));
+                }
+                return policy;
+            } catch (IllegalArgumentException e) {
+                v.add(new FieldViolation(field, e.getMessage()));
+                return null;
+            }
+        }
+    }
+
     /** Applies defaults to what a client sent. */
     public static AgentSpec withDefaults(AgentSpec sent) {
         String model = sent.model() == null ? null : sent.model().strip();
@@ -163,7 +220,17 @@ public record AgentSpec(String name, String model, String provider, String promp
                 sent.permissions(),
                 sent.clientTools() == null ? List.of() : sent.clientTools(),
                 sent.budget() == null || Budget.limits(sent.budget()).isEmpty() ? null : sent.budget(),
-                Boolean.TRUE.equals(sent.skipOsInstructions()));
+                Boolean.TRUE.equals(sent.skipOsInstructions()),
+                sent.network() == null ? null : normalised(sent.network()));
+    }
+
+    /** A well-formed network as its policy writes it (names lower-case, entries unique); a malformed one as sent. */
+    private static Network normalised(Network network) {
+        try {
+            return Network.of(network.policy());
+        } catch (IllegalArgumentException e) {
+            return network;
+        }
     }
 
     /** OpenAI's model families by name; everything else defaults to Anthropic. */
@@ -234,6 +301,16 @@ public record AgentSpec(String name, String model, String provider, String promp
         });
         AgentPermissions.check(permissions, "permissions", true, v);
         ClientTools.check(clientTools, tools, v);
+        if (!v.isEmpty()) {
+            throw new RequestInvalidException(v);
+        }
+        return this;
+    }
+
+    /** This spec, or a validation problem when its network is malformed or {@code open} where that is not allowed. */
+    public AgentSpec networked(boolean allowOpen) {
+        List<FieldViolation> v = new ArrayList<>();
+        Network.check("network", network, allowOpen, v);
         if (!v.isEmpty()) {
             throw new RequestInvalidException(v);
         }

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.agents;
 
+import dev.opencomputer.brain.egress.EgressProperties;
 import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
 import dev.opencomputer.server.problems.ResourceConflictException;
@@ -43,10 +44,12 @@ public class Agents {
     private final McpServerRules mcpRules;
     private final ObjectProvider<RuntimeCheck> runtimeCheck;
     private final Clock clock;
+    private final EgressProperties egress;
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
             ObjectProvider<CredentialCheck> credentialCheck, ObjectProvider<RuntimeCheck> runtimeCheck,
-            McpServerRules mcpRules, Clock clock, PriceTable prices, RequestBodies bodies) {
+            McpServerRules mcpRules, Clock clock, PriceTable prices, EgressProperties egress, RequestBodies bodies) {
+        this.egress = egress;
         this.bodies = bodies;
         this.mcpRules = mcpRules;
         this.prices = prices;
@@ -60,7 +63,7 @@ public class Agents {
 
     private AgentSpec validated(AgentSpec spec) {
         RuntimeCheck check = runtimeCheck.getIfAvailable();
-        return check == null ? spec.validated() : spec.validated(check.names());
+        return (check == null ? spec.validated() : spec.validated(check.names())).networked(egress.allowOpen());
     }
 
     /** The spec with its runtime checked (installed) and the runtime's image filled in. */
@@ -192,7 +195,7 @@ public class Agents {
         return new AgentSpec(spec.name(), spec.model(), spec.provider(), spec.prompt(), spec.runtime(),
                 spec.credential(), spec.tools(), spec.sandbox(), spec.limits(), spec.metadata(),
                 mcpRules.checked("mcpServers", spec.mcpServers()), spec.permissions(), spec.clientTools(), spec.budget(),
-                spec.skipOsInstructions());
+                spec.skipOsInstructions(), spec.network());
     }
 
     private void checkCredential(TenantId tenant, AgentSpec spec) {

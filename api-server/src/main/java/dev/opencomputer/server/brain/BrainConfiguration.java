@@ -3,6 +3,10 @@ package dev.opencomputer.server.brain;
 import dev.opencomputer.brain.AcpRuntimes;
 import dev.opencomputer.brain.BrainProperties;
 import dev.opencomputer.brain.RuntimeCatalogue;
+import dev.opencomputer.brain.egress.AddressRules;
+import dev.opencomputer.brain.egress.EgressProperties;
+import dev.opencomputer.brain.egress.EgressProxy;
+import dev.opencomputer.brain.egress.HostResolver;
 import dev.opencomputer.brain.gateway.GatewayTokens;
 import dev.opencomputer.brain.gateway.GatewayUsage;
 import dev.opencomputer.brain.gateway.ModelGateway;
@@ -112,16 +116,50 @@ class BrainConfiguration {
         return new GatewayUsage();
     }
 
+    /**
+     * The operator's egress rules ({@code opencomputer.egress.*}), bound on every role: the API checks
+     * agents' and sessions' network policies against them.
+     */
+    @Bean
+    EgressProperties egressProperties(Environment environment) {
+        return Binder.get(environment).bind(EgressProperties.PREFIX, EgressProperties.class)
+                .orElseGet(EgressProperties::defaults);
+    }
+
+    /**
+     * The egress proxy, only where brain runs (sessions run there). The platform's own addresses are this
+     * host's interfaces; its own ports (the API's, the database's) stay refused on them even where the
+     * operator allows private addresses.
+     */
+    @Bean(destroyMethod = "close")
+    @Conditional(BrainRole.class)
+    EgressProxy egressProxy(SandboxConfig sandboxConfig, EgressProperties properties, Environment environment) {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        ports.add(environment.getProperty("server.port", Integer.class, 8080));
+        Integer management = environment.getProperty("management.server.port", Integer.class);
+        if (management != null) {
+            ports.add(management);
+        }
+        java.util.regex.Matcher db = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/")
+                .matcher(environment.getProperty("spring.datasource.url", ""));
+        if (db.find()) {
+            ports.add(Integer.parseInt(db.group(1)));
+        }
+        return new EgressProxy(sandboxConfig::socketDirOf, properties,
+                properties.rules(AddressRules.hostAddresses(), ports), HostResolver.system(properties.hosts()));
+    }
+
     /** Closed by {@link #brainWorkerLifecycle}, early in the shutdown; not again at bean destruction. */
     @Bean(destroyMethod = "")
     @Conditional(BrainRole.class)
     BrainWorker brainWorker(BrainProperties properties, SessionLeases leases, EventLog eventLog,
             SessionSetups setups, SandboxDriver sandboxes, SecretStore secrets, ModelClient models, Clock clock,
             GithubSessions github, McpServerRules mcpRules, PriceTable prices, RuntimeCatalogue runtimes,
-            ModelGateway gateway, GatewayTokens tokens, GatewayUsage usage) {
+            ModelGateway gateway, GatewayTokens tokens, GatewayUsage usage, EgressProxy egress,
+            EgressProperties egressProperties) {
         return new BrainWorker(properties, leases, eventLog, setups, sandboxes, secrets, models, clock,
                 new GithubTools(github, eventLog), mcpRules.remoteUrlCheck(), prices,
-                new AcpRuntimes(runtimes, gateway, tokens, usage, null));
+                new AcpRuntimes(runtimes, gateway, tokens, usage, null), egress, egressProperties);
     }
 
     /** Starts the worker once the application is up; stops it early in the shutdown. */

@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  * @param cpu     cores, e.g. {@code 0.5}
  * @param memory  {@code "512MB"}, {@code "2GB"}, or a number of bytes
  * @param ttl     lifetime: seconds as a number, or {@code "30m"}, {@code "2h"}, {@code "PT90M"}
- * @param network {@code "none"} (default) or {@code "egress"} (only where the operator allows it)
+ * @param network {@code "none"} (the default and the only value: the former {@code "egress"} is refused)
  */
 // Read-only fields of GET /v1/sandboxes/{id}, ignored when a client sends them back.
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "status", "exitCode", "expiresAt", "createdAt", "updatedAt"})
@@ -68,13 +68,10 @@ public record SandboxRequest(String image, Double cpu, JsonNode memory, JsonNode
         if (network != null) {
             switch (network.toLowerCase(Locale.ROOT)) {
                 case "none" -> resolvedNetwork = NetworkAccess.NONE;
-                case "egress" -> {
-                    resolvedNetwork = NetworkAccess.EGRESS;
-                    if (!config.allowEgress()) {
-                        violations.add(new FieldViolation("network", "this installation does not allow sandboxes network egress"));
-                    }
-                }
-                default -> violations.add(new FieldViolation("network", "must be \"none\" or \"egress\""));
+                case "egress" -> violations.add(new FieldViolation("network", "sandboxes no longer join a network: "
+                        + "a session's sandbox reaches what its agent's network policy allows through the egress "
+                        + "proxy (docs/network.md); API sandboxes have no network"));
+                default -> violations.add(new FieldViolation("network", "must be \"none\""));
             }
         }
         if (!violations.isEmpty()) {

@@ -19,6 +19,12 @@ class SandboxesConfiguration {
 
     @Bean
     SandboxConfig sandboxConfig(Environment environment) {
+        if (environment.getProperty("opencomputer.sandbox.allow-egress", Boolean.class, false)) {
+            // the setting that joined sandboxes to the engine's bridge network is gone: say so instead of ignoring it
+            throw new IllegalStateException("opencomputer.sandbox.allow-egress is no longer supported: sandboxes have "
+                    + "no network interface; allow what sessions may reach with agents' network policies and "
+                    + "opencomputer.egress.* (docs/network.md)");
+        }
         return Binder.get(environment).bind("opencomputer.sandbox", SandboxConfig.class)
                 .orElseGet(SandboxConfig::defaults);
     }

@@ -1,6 +1,8 @@
 package dev.opencomputer.server.sessions;
 
 import dev.opencomputer.brain.AgentSetup;
+import dev.opencomputer.brain.egress.EgressProperties;
+import dev.opencomputer.brain.egress.NetworkPolicy;
 import dev.opencomputer.brain.McpServer;
 import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.PermissionPolicy;
@@ -40,8 +42,11 @@ class PostgresSessionSetups implements SessionSetups {
     private final SetupTable setups;
     private final Agents agents;
     private final Sandboxes sandboxes;
+    private final EgressProperties egress;
 
-    PostgresSessionSetups(SessionDirectory directory, SetupTable setups, Agents agents, Sandboxes sandboxes) {
+    PostgresSessionSetups(SessionDirectory directory, SetupTable setups, Agents agents, Sandboxes sandboxes,
+            EgressProperties egress) {
+        this.egress = egress;
         this.directory = directory;
         this.setups = setups;
         this.agents = agents;
@@ -78,7 +83,13 @@ class PostgresSessionSetups implements SessionSetups {
         agent.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         started.mcpServers().forEach(server -> mcpServers.add(server.toServer()));
         return Optional.of(new SessionSetup(tenant, setup, sandbox.get(), started.env(), started.cwd(),
-                started.additionalInstructions(), mcpServers));
+                started.additionalInstructions(), mcpServers, network(agent, started)));
+    }
+
+    /** The session's own network policy, else its agent version's, else the operator's default. */
+    private NetworkPolicy network(Agent agent, SetupTable.Setup started) {
+        return started.network() != null ? started.network().policy()
+                : AgentSpec.Network.effective(agent.network(), egress.defaultPolicy());
     }
 
     /** The agent's permission policy, tightened by the session's own rules. */

@@ -20,6 +20,9 @@ import dev.opencomputer.server.http.Page;
 import dev.opencomputer.server.http.PageRequest;
 import dev.opencomputer.server.problems.FieldViolation;
 import dev.opencomputer.server.problems.RequestInvalidException;
+import dev.opencomputer.brain.egress.EgressProperties;
+import dev.opencomputer.brain.egress.NetworkPolicy;
+import dev.opencomputer.server.agents.AgentSpec;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.LoggedEvent;
@@ -66,11 +69,13 @@ public class Sessions {
     private final SessionMcpServers mcpStates;
     private final SessionBudgets budgets;
     private final ObjectProvider<GatewayTokens> gatewayTokens;
+    private final EgressProperties egress;
 
     Sessions(SetupTable setups, EventLog eventLog, SessionDirectory directory, Agents agents,
             SessionsProperties properties, Clock clock, Sandboxes sandboxes, ObjectProvider<BrainWorker> brain,
             McpServerRules mcpRules, SessionMcpServers mcpStates, TierLimits limits, SessionBudgets budgets,
-            ObjectProvider<GatewayTokens> gatewayTokens) {
+            ObjectProvider<GatewayTokens> gatewayTokens, EgressProperties egress) {
+        this.egress = egress;
         this.limits = limits;
         this.mcpRules = mcpRules;
         this.mcpStates = mcpStates;
@@ -124,6 +129,7 @@ public class Sessions {
                     "is longer than " + properties.maxMessageLength() + " characters"));
         }
         AgentPermissions.check(request.permissions(), "permissions", false, violations);
+        NetworkPolicy ownNetwork = AgentSpec.Network.check("network", request.network(), egress.allowOpen(), violations);
         SandboxId attached = null;
         if (request.sandbox() != null) {
             if (!SandboxId.isValid(request.sandbox())) {
@@ -140,6 +146,12 @@ public class Sessions {
             agent = agents.resolve(tenant, request.agent());
         } catch (ResourceNotFoundException e) {
             throw new RequestInvalidException("agent", "no agent with this id or name");
+        }
+        if (ownNetwork != null) {
+            AgentSpec.Network.effective(agent.network(), egress.defaultPolicy()).widenedBy(ownNetwork)
+                    .ifPresent(reason -> {
+                        throw new RequestInvalidException("network", reason);
+                    });
         }
         List<McpServerSpec> mcpServers = mcpServers(agent, request.mcpServers());
         Optional<BudgetChanged> ownBudget = budgets.atStart(agent, request.budget()); // refused: no sandbox made
@@ -159,7 +171,7 @@ public class Sessions {
         first.add(new UserMessage(request.input()));
         try {
             setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, mcpServers,
-                    request.permissions(), clock.instant());
+                    request.permissions(), ownNetwork == null ? null : AgentSpec.Network.of(ownNetwork), clock.instant());
             eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), first);
         } catch (RuntimeException e) {
             undoStart(tenant, id, attached == null ? sandbox : null, e);

@@ -19,7 +19,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The SQL of api-server's {@code session_setups} table (migration {@code V3_1}): what a session was
+ * The SQL of api-server's {@code session_setups} table (migrations {@code V3_1}, {@code V9_1}, {@code V13}): what a session was
  * started with besides its log. The session rows themselves belong to the event log
  * ({@link dev.opencomputer.eventlog.SessionDirectory}); callers join the two by session id.
  */
@@ -48,7 +48,7 @@ class SetupTable {
      * the session's own rules (null for none).
      */
     record Setup(SandboxId sandbox, Map<String, String> env, String cwd, String additionalInstructions,
-            List<McpServerSpec> mcpServers, AgentSpec.Permissions permissions) {
+            List<McpServerSpec> mcpServers, AgentSpec.Permissions permissions, AgentSpec.Network network) {
     }
 
     /** A session on a sandbox, and whether the sandbox was created for it. */
@@ -63,13 +63,21 @@ class SetupTable {
     void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
             String cwd, String additionalInstructions, List<McpServerSpec> mcpServers,
             AgentSpec.Permissions permissions, Instant at) {
+        insert(session, tenant, sandbox, ownsSandbox, env, cwd, additionalInstructions, mcpServers, permissions, null,
+                at);
+    }
+
+    void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
+            String cwd, String additionalInstructions, List<McpServerSpec> mcpServers,
+            AgentSpec.Permissions permissions, AgentSpec.Network network, Instant at) {
         jdbc.sql("""
                 insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
-                                            additional_instructions, mcp_servers, permissions, created_at)
-                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), cast(? as jsonb), ?)""")
+                                            additional_instructions, mcp_servers, permissions, network, created_at)
+                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), ?)""")
                 .params(session.value(), tenant.value(), sandbox.value(), ownsSandbox, json.writeValueAsString(env), cwd,
                         additionalInstructions, json.writeValueAsString(mcpServers),
-                        permissions == null ? null : json.writeValueAsString(permissions), Timestamp.from(at))
+                        permissions == null ? null : json.writeValueAsString(permissions),
+                        network == null ? null : json.writeValueAsString(network), Timestamp.from(at))
                 .update();
     }
 
@@ -96,7 +104,7 @@ class SetupTable {
     Optional<Setup> find(TenantId tenant, SessionId session) {
         return jdbc.sql("""
                 select sandbox_id, env::text as env, cwd, additional_instructions, mcp_servers::text as mcp_servers,
-                       permissions::text as permissions
+                       permissions::text as permissions, network::text as network
                   from session_setups
                  where session_id = ? and tenant_id = ?""")
                 .params(session.value(), tenant.value())
@@ -104,7 +112,9 @@ class SetupTable {
                         json.readValue(rs.getString("env"), ENV), rs.getString("cwd"),
                         rs.getString("additional_instructions"), json.readValue(rs.getString("mcp_servers"), MCP_SERVERS),
                         rs.getString("permissions") == null ? null
-                                : json.readValue(rs.getString("permissions"), AgentSpec.Permissions.class)))
+                                : json.readValue(rs.getString("permissions"), AgentSpec.Permissions.class),
+                        rs.getString("network") == null ? null
+                                : json.readValue(rs.getString("network"), AgentSpec.Network.class)))
                 .optional();
     }
 

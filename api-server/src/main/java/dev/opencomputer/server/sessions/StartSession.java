@@ -20,35 +20,45 @@ import java.util.Map;
  * @param permissions            rules on top of the agent's permission policy: they can only make
  *                               it stricter (the strictest rule of both wins); null for none
  * @param budget                 the session's own budget: may only lower the agent's limits
+ * @param network                the session's own network policy: may only narrow the agent's
+ *                               (a wider one is a 422); null: the agent's
  */
 public record StartSession(String agent, String input, Map<String, String> env, String cwd,
         String additionalInstructions, String sandbox, Map<String, String> metadata,
         java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers, AgentSpec.Permissions permissions,
-        AgentSpec.Budget budget) {
+        AgentSpec.Budget budget, AgentSpec.Network network) {
+
+    /** A start without a network policy of its own. */
+    public StartSession(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata,
+            java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers, AgentSpec.Permissions permissions,
+            AgentSpec.Budget budget) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, mcpServers, permissions, budget, null);
+    }
 
     /** A start with MCP servers only. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata,
             java.util.List<dev.opencomputer.server.agents.McpServerSpec> mcpServers) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, mcpServers, null, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, mcpServers, null, null, null);
     }
 
     /** A start with permission rules only. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata,
             AgentSpec.Permissions permissions) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, permissions, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, permissions, null, null);
     }
 
     /** A start with a budget only. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata, AgentSpec.Budget budget) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null, budget);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null, budget, null);
     }
 
     /** A start without MCP servers, permission rules or budget of its own. */
     public StartSession(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, null, null, null, null);
     }
 }

@@ -85,6 +85,16 @@ class ConsoleBrowserIT extends SessionApiITBase {
         return ((Number) session.get("lastSeq")).longValue();
     }
 
+    /** Writes the file the first command of the live test waits for, into the session's sandbox. */
+    @SuppressWarnings("unchecked")
+    private void letTheCommandEnd(Setup setup, String sessionId) {
+        Map<String, Object> session = as(setup.tenant().key()).get().uri("/v1/sessions/" + sessionId).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        as(setup.tenant().key()).put().uri("/v1/sandboxes/" + session.get("sandboxId") + "/files?path=/workspace/go")
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue("go".getBytes())
+                .exchange().expectStatus().isNoContent();
+    }
+
     /** The seqs of the rows on the page: each stored event exactly once, none missing (a duplicate never passes). */
     private void assertEveryEventShownOnce(Setup setup, String sessionId) {
         List<Long> shown = Await.value(LONG, "the page shows every stored event exactly once",
@@ -103,9 +113,10 @@ class ConsoleBrowserIT extends SessionApiITBase {
     @Test
     void signsInStartsASessionWatchesItLiveSteersItAndCancelsIt() throws Exception {
         MODELS.play(ModelScript.of(
-                // long enough that the output is seen while the command still runs, on a loaded 2-core machine
+                // runs until the test lets it end, so its output is seen while it runs however loaded the machine
                 ScriptedTurn.text("Let me look around first.").withToolCall("bash",
-                        "{\"command\":\"echo first-line; sleep 12; echo second-line\"}"),
+                        "{\"command\":\"echo first-line; for i in $(seq 1200); do [ -e /workspace/go ] && break;"
+                                + " sleep 0.1; done; echo second-line\"}"),
                 ScriptedTurn.text("Understood, switching to python.").withToolCall("bash",
                         "{\"command\":\"sleep 60; echo never\"}"),
                 ScriptedTurn.text("unused")));
@@ -133,6 +144,8 @@ class ConsoleBrowserIT extends SessionApiITBase {
         browser.click("#send");
         browser.awaitTexts("#timeline .row.user .text", texts -> texts.contains("use python instead"),
                 "the steering message is in the timeline");
+        assertThat(browser.text("#timeline .row.command .status")).isEqualTo("running");
+        letTheCommandEnd(setup, sessionId);
         browser.awaitText("#timeline .row.command .status", "exit 0");
         browser.awaitText("#timeline .row.command pre.output", "second-line");
         browser.awaitTexts("#timeline .row.agent .text", texts -> texts.contains("Understood, switching to python."),

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.sessions;
 
+import dev.opencomputer.testing.ThreadDumps;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,12 +49,24 @@ final class SseConnection implements AutoCloseable {
         this.reader = Thread.ofVirtual().start(this::read);
     }
 
-    /** Opens {@code url} with the given headers; returns once the response headers arrived. */
+    /** How long a server may take to answer with the response headers. */
+    static final Duration HEADERS = Duration.ofSeconds(30);
+
+    /**
+     * Opens {@code url} with the given headers; returns once the response headers arrived. A
+     * server that does not answer within {@link #HEADERS} fails the test, after writing a dump of
+     * every thread of this JVM (the server's included, virtual threads too) under {@code target/}.
+     */
     static SseConnection open(String url, Map<String, String> headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+                .timeout(HEADERS);
         headers.forEach(request::header);
-        HttpResponse<InputStream> response = CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        return new SseConnection(response);
+        try {
+            return new SseConnection(CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+        } catch (HttpTimeoutException e) {
+            throw new AssertionError("no response headers for " + url + " within " + HEADERS + "; threads: "
+                    + ThreadDumps.write("sse-open"), e);
+        }
     }
 
     int status() {

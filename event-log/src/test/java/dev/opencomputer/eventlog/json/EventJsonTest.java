@@ -16,6 +16,7 @@ import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.McpConnected;
 import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.AgentPlan;
+import dev.opencomputer.session.NetworkRequest;
 import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.RuntimePrompted;
 import dev.opencomputer.session.RuntimeReady;
@@ -106,7 +107,9 @@ class EventJsonTest {
                         Map.of("currentModeId", "default"), null, List.of(Map.of("id", "mode")), "a1b2", false),
                 new RuntimePrompted("a1b2", 2, false),
                 new RuntimeTranscript(List.of(Map.of("dir", "out", "message", Map.of("jsonrpc", "2.0", "id", 1)))),
-                new AgentPlan(List.of(new AgentPlan.Entry("read the ticket", "high", "in_progress"))));
+                new AgentPlan(List.of(new AgentPlan.Entry("read the ticket", "high", "in_progress"))),
+                new NetworkRequest("registry.npmjs.org", 443, false, 0, 0, 3, "CONNECT", "104.16.1.35",
+                        "registry.npmjs.org:443 is not on this session's allow-list"));
     }
 
     @Test

@@ -7,7 +7,6 @@ import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.opencomputer.sandbox.ImageMount;
-import dev.opencomputer.sandbox.NetworkAccess;
 import dev.opencomputer.sandbox.SandboxAlreadyExistsException;
 import dev.opencomputer.sandbox.SandboxConfig;
 import dev.opencomputer.sandbox.SandboxImageNotFoundException;
@@ -150,9 +149,6 @@ final class ContainerLifecycle {
         if (limits.pids() > config.pidsLimit()) {
             throw new SandboxSpecRejectedException("pids", "at most " + config.pidsLimit() + " processes are allowed");
         }
-        if (spec.network() == NetworkAccess.EGRESS && !config.allowEgress()) {
-            throw new SandboxSpecRejectedException("network", "this installation does not allow sandboxes network egress");
-        }
         SandboxLabels.checkUserLabels(spec.labels());
     }
 
@@ -165,8 +161,9 @@ final class ContainerLifecycle {
         config.socketDirOf(spec.id()).ifPresent(dir -> binds.add(Bind.parse(socketDir(dir) + ":"
                 + SandboxConfig.SOCKET_MOUNT + ":ro")));
         return HostConfig.newHostConfig()
-                // "none" rather than the network-disabled flag, which Podman ignores.
-                .withNetworkMode(spec.network() == NetworkAccess.EGRESS ? config.egressNetwork() : "none")
+                // "none" rather than the network-disabled flag, which Podman ignores; always: the network is
+                // reached only through the egress proxy on the socket directory.
+                .withNetworkMode("none")
                 // An init reaps orphans and forwards SIGTERM, so stop does not wait out its timeout.
                 .withInit(true)
                 .withPrivileged(false)

@@ -80,7 +80,7 @@ final class SandboxLabels {
     }
 
     static NetworkAccess network(Map<String, String> labels) {
-        return "EGRESS".equals(labels.get(NETWORK)) ? NetworkAccess.EGRESS : NetworkAccess.NONE;
+        return NetworkAccess.NONE; // the only mode; old containers labelled EGRESS were created before it went
     }
 
     /** The caller's labels among an engine object's labels. */

@@ -149,26 +149,19 @@ class DockerSandboxDriverIT {
     }
 
     @Test
-    void refusesLimitsBeyondTheMaximaAndEgressUnlessTheOperatorAllowsIt() {
+    void refusesLimitsBeyondTheMaxima() {
         assertThatThrownBy(() -> driver.create(spec().withLimits(new SandboxLimits(64, 1L << 30, 64))))
                 .isInstanceOf(SandboxSpecRejectedException.class).hasMessageContaining("cpu");
         assertThatThrownBy(() -> driver.create(spec().withLimits(new SandboxLimits(1, 1L << 40, 64))))
                 .isInstanceOf(SandboxSpecRejectedException.class).hasMessageContaining("memory");
-        assertThatThrownBy(() -> driver.create(spec().withNetwork(NetworkAccess.EGRESS)))
-                .isInstanceOf(SandboxSpecRejectedException.class).hasMessageContaining("network");
         assertThat(driver.list()).isEmpty();
     }
 
     @Test
-    void egressIsGrantedOnlyToSandboxesThatAskWhenTheOperatorAllowsIt() {
-        try (DockerSandboxDriver permissive = new DockerSandboxDriver(config.toBuilder().allowEgress(true).build(),
-                Clock.systemUTC())) {
-            SandboxId open = permissive.create(spec().withNetwork(NetworkAccess.EGRESS)).id();
-            SandboxId closed = permissive.create(spec()).id();
-            assertThat(sh(open, "ls /sys/class/net").split("\\s+")).contains("lo").hasSizeGreaterThan(1);
-            assertThat(sh(closed, "ls /sys/class/net").strip()).isEqualTo("lo");
-            assertThat(permissive.inspect(open).network()).isEqualTo(NetworkAccess.EGRESS);
-        }
+    void aSandboxHasNoNetworkInterfaceButLoopback() {
+        SandboxId sandbox = driver.create(spec()).id();
+        assertThat(sh(sandbox, "ls /sys/class/net").strip()).isEqualTo("lo");
+        assertThat(driver.inspect(sandbox).network()).isEqualTo(NetworkAccess.NONE);
     }
 
     @Test

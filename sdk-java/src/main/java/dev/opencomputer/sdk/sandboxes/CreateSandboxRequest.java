@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param cpu     cores, e.g. {@code 0.5}
  * @param memory  {@code "512MB"}, {@code "2GB"} or a number of bytes as text
  * @param ttl     the lifetime as an ISO-8601 duration, e.g. {@code PT30M}
- * @param network {@code none} or {@code egress} (only where the operator allows it)
+ * @param network {@code none} (the only mode; {@code egress} is refused)
  */
 public record CreateSandboxRequest(String image, Double cpu, String memory, String ttl, String network) {
 
@@ -60,7 +60,14 @@ public record CreateSandboxRequest(String image, Double cpu, String memory, Stri
             return this;
         }
 
-        /** {@code true}: network egress (where allowed); {@code false}: no network (the default). */
+        /**
+         * {@code false}: no network (the default and the only mode). {@code true} asks for the former
+         * {@code egress} mode, which the server now refuses with a 422: sandboxes have no network
+         * interface; sessions reach what their agent's network policy allows through the egress proxy.
+         *
+         * @deprecated sandboxes no longer join a network; use an agent's {@code network} policy
+         */
+        @Deprecated
         public Builder egress(boolean egress) {
             this.network = egress ? "egress" : "none";
             return this;

@@ -10,7 +10,7 @@ import java.time.Instant;
  *                 workspace) or {@code lost} (container and workspace are gone; delete it)
  * @param cpu      cores
  * @param memory   the memory limit, e.g. {@code 512MB}
- * @param network  {@code none} or {@code egress}
+ * @param network  {@code none}
  * @param exitCode the container's exit code when it {@code died} (137 = SIGKILL), else null
  * @param expiresAt when the server removes it unless it is deleted before
  */
