@@ -7,6 +7,7 @@ import dev.opencomputer.sdk.ConflictException;
 import dev.opencomputer.sdk.NotFoundException;
 import dev.opencomputer.sdk.OpenComputer;
 import dev.opencomputer.sdk.agents.Agent;
+import dev.opencomputer.sdk.agents.AgentNetwork;
 import dev.opencomputer.sdk.agents.AgentPermissions;
 import dev.opencomputer.sdk.agents.ClientTool;
 import dev.opencomputer.sdk.agents.CreateAgentRequest;
@@ -130,7 +131,7 @@ class SdkControlIT extends ApiITBase {
                 .runtime("native").permissions(AgentPermissions.ask("bash"))
                 .clientTool(new ClientTool("weather", "the weather in a city", schema))
                 .mcpServer(McpServer.stdio("files", "mcp-files", "--root", "/workspace").withEnv("LOG", "quiet"))
-                .skipOsInstructions(true).build());
+                .network(AgentNetwork.allowlist("github.com")).skipOsInstructions(true).build());
 
         Agent got = oc.agents().get(agent.id());
         assertThat(got.runtime()).isEqualTo("native");
@@ -143,6 +144,7 @@ class SdkControlIT extends ApiITBase {
             assertThat(server.env()).containsEntry("LOG", "quiet");
         });
         assertThat(got.skipOsInstructions()).isTrue();
+        assertThat(got.network()).isEqualTo(AgentNetwork.allowlist("github.com"));
 
         Agent updated = oc.agents().update(agent.id(), UpdateAgentRequest.builder().mcpServers(List.of())
                 .clientTools(null).skipOsInstructions(false).build());
@@ -153,7 +155,7 @@ class SdkControlIT extends ApiITBase {
 
         StartedSession session = oc.sessions().create(CreateSessionRequest.builder().agent("helper").input("hi")
                 .mcpServer(McpServer.stdio("notes", "mcp-notes"))
-                .permissions(AgentPermissions.ask("write_file")).build());
+                .permissions(AgentPermissions.ask("write_file")).network(AgentNetwork.none()).build());
         assertThat(session.id()).startsWith("ses_");
     }
 

@@ -18,12 +18,13 @@ import java.util.Map;
  * @param clientTools tools the caller's backend runs; empty for none
  * @param mcpServers  the agent's MCP servers; empty for none
  * @param skipOsInstructions whether the environment instructions are left out of the system prompt
+ * @param network     what its sandboxes may reach; null: the operator's default
  */
 public record Agent(String id, int version, String name, String model, String provider, String prompt,
         String runtime, String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
         Map<String, String> metadata, Instant createdAt, Instant updatedAt,
         dev.opencomputer.sdk.sessions.Budget budget, AgentPermissions permissions, List<ClientTool> clientTools,
-        List<McpServer> mcpServers, Boolean skipOsInstructions) {
+        List<McpServer> mcpServers, Boolean skipOsInstructions, AgentNetwork network) {
 
     public Agent {
         tools = tools == null ? List.of() : List.copyOf(tools);
@@ -38,6 +39,6 @@ public record Agent(String id, int version, String name, String model, String pr
             Map<String, String> metadata, Instant createdAt, Instant updatedAt,
             dev.opencomputer.sdk.sessions.Budget budget) {
         this(id, version, name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata,
-                createdAt, updatedAt, budget, null, null, null, null);
+                createdAt, updatedAt, budget, null, null, null, null, null);
     }
 }

@@ -24,18 +24,19 @@ import java.util.Objects;
  * @param budget      the most one session may spend (tokens, dollars, running time)
  * @param mcpServers  MCP servers whose tools the model may call; null: none
  * @param skipOsInstructions true to leave the environment instructions out of the system prompt
+ * @param network     what its sandboxes may reach through the egress proxy; null: the operator's default
  */
 public record CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
         String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
         Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools, Budget budget,
-        List<McpServer> mcpServers, Boolean skipOsInstructions) {
+        List<McpServer> mcpServers, Boolean skipOsInstructions, AgentNetwork network) {
 
     /** A request without MCP servers. */
     public CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
             String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
             Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools, Budget budget) {
         this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, permissions,
-                clientTools, budget, null, null);
+                clientTools, budget, null, null, null);
     }
 
     /** A request without permission rules, client tools or budget. */
@@ -76,6 +77,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
         private Budget budget;
         private List<McpServer> mcpServers;
         private Boolean skipOsInstructions;
+        private AgentNetwork network;
 
         private Builder() {
         }
@@ -86,6 +88,12 @@ public record CreateAgentRequest(String name, String model, String provider, Str
                 mcpServers = new java.util.ArrayList<>();
             }
             mcpServers.add(Objects.requireNonNull(server, "server"));
+            return this;
+        }
+
+        /** What the agent's sandboxes may reach, e.g. {@code AgentNetwork.allowlist("github.com")}. */
+        public Builder network(AgentNetwork network) {
+            this.network = network;
             return this;
         }
 
@@ -187,7 +195,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
             return new CreateAgentRequest(name, model, provider, prompt, runtime, credential, tools,
                     sandboxImage == null ? null : new AgentSandbox(sandboxImage),
                     maxRunTimeSeconds == null && maxSteps == null ? null : new AgentLimits(maxRunTimeSeconds, maxSteps),
-                    metadata, permissions, clientTools, budget, mcpServers, skipOsInstructions);
+                    metadata, permissions, clientTools, budget, mcpServers, skipOsInstructions, network);
         }
     }
 }

@@ -181,6 +181,11 @@ public final class UpdateAgentRequest {
             return value("skipOsInstructions", skip);
         }
 
+        /** What the new version's sandboxes may reach; null: the operator's default. */
+        public Builder network(AgentNetwork network) {
+            return value("network", network);
+        }
+
         private Builder value(String field, Object value) {
             if (value == null) {
                 patch.putNull(field);

@@ -21,16 +21,17 @@ import java.util.Objects;
  * @param mcpServers             MCP servers of this session on top of the agent's
  * @param permissions            rules on top of the agent's permission policy; they can only make it
  *                               stricter (the strictest rule of both wins)
+ * @param network                the session's own network policy; may only narrow the agent's
  */
 public record CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
         String additionalInstructions, String sandbox, Map<String, String> metadata, Budget budget,
         java.util.List<dev.opencomputer.sdk.agents.McpServer> mcpServers,
-        dev.opencomputer.sdk.agents.AgentPermissions permissions) {
+        dev.opencomputer.sdk.agents.AgentPermissions permissions, dev.opencomputer.sdk.agents.AgentNetwork network) {
 
     /** A request without MCP servers or permission rules of its own. */
     public CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
             String additionalInstructions, String sandbox, Map<String, String> metadata, Budget budget) {
-        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, budget, null, null);
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, budget, null, null, null);
     }
 
     /** A request without a budget of its own. */
@@ -68,6 +69,7 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
         private Budget budget;
         private java.util.List<dev.opencomputer.sdk.agents.McpServer> mcpServers;
         private dev.opencomputer.sdk.agents.AgentPermissions permissions;
+        private dev.opencomputer.sdk.agents.AgentNetwork network;
 
         private Builder() {
         }
@@ -78,6 +80,12 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
                 mcpServers = new java.util.ArrayList<>();
             }
             mcpServers.add(Objects.requireNonNull(server, "server"));
+            return this;
+        }
+
+        /** The session's own network policy (narrower than the agent's only). */
+        public Builder network(dev.opencomputer.sdk.agents.AgentNetwork network) {
+            this.network = network;
             return this;
         }
 
@@ -150,7 +158,7 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
 
         public CreateSessionRequest build() {
             return new CreateSessionRequest(agent, input, env, cwd, additionalInstructions, sandbox, metadata,
-                    budget, mcpServers, permissions);
+                    budget, mcpServers, permissions, network);
         }
     }
 }
