@@ -107,9 +107,9 @@ final class AcpRuntime implements AgentRuntime {
             text = AcpPriming.prime(conversation) + text;
             prime = false;
         }
-        long horizon = conversation.lastSeq();
+        long inputSeq = conversation.lastUserTurnSeq();
         AcpTurn turn = new AcpTurn(run.log(), run.setup(), transcript);
-        turn.append(new RuntimePrompted(agentSessionId, conversation.lastUserTurnSeq(), continuation));
+        turn.append(new RuntimePrompted(agentSessionId, inputSeq, continuation));
         inbox.clear();
         acp.usage().take(run.log().session()); // what was counted before this turn (a side call) is not its usage
         CompletableFuture<JsonNode> answer = process.connection().request("session/prompt", Map.of(
@@ -124,18 +124,17 @@ final class AcpRuntime implements AgentRuntime {
                     }
                 }
                 case Done done -> {
-                    return ended(conversation, turn, horizon, done);
+                    return ended(conversation, turn, inputSeq, done);
                 }
             }
         }
     }
 
-    private Optional<SessionEvent> ended(Conversation conversation, AcpTurn turn, long horizon, Done done) {
+    private Optional<SessionEvent> ended(Conversation conversation, AcpTurn turn, long inputSeq, Done done) {
         if (done.failure() == null) {
             String stopReason = done.result().path("stopReason").asString("end_turn");
-            conversation.respondingTo(horizon);
             turn.append(turn.message(conversation.model(run.setup().agent().model()), stopReason,
-                    acp.usage().take(run.log().session()).tokens()));
+                    acp.usage().take(run.log().session()).tokens(), inputSeq));
             starts = 0;
             return Optional.empty();
         }

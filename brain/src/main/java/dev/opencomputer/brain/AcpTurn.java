@@ -75,14 +75,17 @@ final class AcpTurn {
         }
     }
 
-    /** The turn's {@code agent.message}: its text, and the tokens the gateway counted for it. */
-    AgentMessage message(String model, String stopReason, TokenUsage usage) {
+    /**
+     * The turn's {@code agent.message}: its text, the tokens the gateway counted for it, and the
+     * last user message the prompt carried ({@code inputSeq}).
+     */
+    AgentMessage message(String model, String stopReason, TokenUsage usage, long inputSeq) {
         List<ContentBlock> content = new ArrayList<>();
         if (!thinking.isEmpty()) {
             content.add(new ContentBlock.Thinking(thinking.toString(), null));
         }
         content.add(new ContentBlock.Text(text.toString()));
-        return new AgentMessage(null, model, content, stopReason, usage);
+        return new AgentMessage(null, model, content, stopReason, usage, inputSeq);
     }
 
     /** Appends {@code events} with the transcript so far. */

@@ -77,14 +77,13 @@ final class Conversation {
     private final List<Turn> turns = new ArrayList<>();
     /** The seq of the event each turn came from, in step with {@link #turns}. */
     private final List<Long> turnSeqs = new ArrayList<>();
-    /** The seq of the last event the model call under way was sent, -1 when none is under way. */
-    private long requestHorizon = -1;
     private long lastSeq;
     /** The tool calls of the latest response while any of them has no result, in order; else empty. */
     private List<ContentBlock.ToolUse> openCalls = List.of();
     private final Map<String, ToolCallStarted> started = new HashMap<>();
     private final Map<String, ToolCallFinished> finished = new HashMap<>();
-    private final List<String> deferredUserTexts = new ArrayList<>();
+    /** User messages waiting to follow the open calls' results, each with the seq it was stored at. */
+    private final List<UserText> deferredUserTexts = new ArrayList<>();
     private String modelOverride;
     private ThinkingLevel thinking = ThinkingLevel.OFF;
     private String mode;
@@ -127,19 +126,19 @@ final class Conversation {
                     if (openCalls.isEmpty()) {
                         add(Turn.user(message.text()));
                     } else {
-                        deferredUserTexts.add(message.text());
+                        deferredUserTexts.add(new UserText(message.text(), logged.seq()));
                     }
                 }
             }
             case AgentMessage message -> {
                 lastAgentMessageSeq = logged.seq();
                 answerOpenCalls("no result was recorded for this tool call; its outcome is unknown");
-                List<String> late = takeMessagesAfter(requestHorizon);
-                requestHorizon = -1;
+                // the user messages this response never saw go after it, also when a resumed run folds the log
+                List<UserText> late = takeMessagesAfter(message.inputSeq() == null ? -1 : message.inputSeq());
                 add(assistant(message));
                 openCalls = message.toolUses();
                 if (openCalls.isEmpty()) {
-                    late.forEach(text -> add(Turn.user(text)));
+                    late.forEach(text -> add(Turn.user(text.text()), text.seq()));
                 } else {
                     deferredUserTexts.addAll(late);
                 }
@@ -215,36 +214,35 @@ final class Conversation {
     }
 
     private void add(Turn turn) {
+        add(turn, lastSeq);
+    }
+
+    /** Adds a turn that came from the event at {@code seq} (a user message moved after later events keeps its own). */
+    private void add(Turn turn, long seq) {
         turns.add(turn);
-        turnSeqs.add(lastSeq);
+        turnSeqs.add(seq);
+    }
+
+    /** A user message's text and the seq it was stored at. */
+    private record UserText(String text, long seq) {
     }
 
     /**
-     * Removes the user messages the model call under way was not sent (they arrived after
-     * {@code horizon}) from the end of the conversation, so they can follow its response: the
-     * model sees them at the next step, as it would have had they arrived a moment later.
+     * Removes the user messages a response was not sent (they arrived after {@code horizon}, its
+     * {@code inputSeq}) from the end of the conversation, so they can follow the response: the model
+     * sees them at the next step, as it would have had they arrived a moment later.
      */
-    private List<String> takeMessagesAfter(long horizon) {
-        List<String> late = new ArrayList<>();
+    private List<UserText> takeMessagesAfter(long horizon) {
+        List<UserText> late = new ArrayList<>();
         if (horizon < 0) {
             return late;
         }
         while (!turns.isEmpty() && turns.getLast() instanceof Turn.User user && turnSeqs.getLast() > horizon) {
-            late.addFirst(user.text());
+            late.addFirst(new UserText(user.text(), turnSeqs.getLast()));
             turns.removeLast();
             turnSeqs.removeLast();
         }
         return late;
-    }
-
-    /**
-     * Says that the next response folded answers a request built from the events up to
-     * {@code horizon}: user messages after it that are folded before the response are placed
-     * after the response, not before it. Only the run that made the call knows this; a run that
-     * resumes from the log alone folds in log order.
-     */
-    void respondingTo(long horizon) {
-        requestHorizon = horizon;
     }
 
     private void finish(ToolCallFinished end) {
@@ -278,8 +276,8 @@ final class Conversation {
         started.clear();
         finished.clear();
         cancelledCalls.clear();
-        for (String text : deferredUserTexts) {
-            add(Turn.user(text));
+        for (UserText text : deferredUserTexts) {
+            add(Turn.user(text.text()), text.seq());
         }
         deferredUserTexts.clear();
     }
@@ -319,14 +317,15 @@ final class Conversation {
         return texts;
     }
 
-    /** The seq of the last user turn of the conversation, 0 when none. */
+    /** The seq of the latest user message among the conversation's user turns, 0 when none. */
     long lastUserTurnSeq() {
-        for (int i = turns.size() - 1; i >= 0; i--) {
+        long last = 0;
+        for (int i = 0; i < turns.size(); i++) {
             if (turns.get(i) instanceof Turn.User) {
-                return turnSeqs.get(i);
+                last = Math.max(last, turnSeqs.get(i));
             }
         }
-        return 0;
+        return last;
     }
 
     /** Whether an ACP prompt was sent and its turn has not ended with an {@code agent.message}, nor been cancelled. */
@@ -439,8 +438,11 @@ final class Conversation {
         return new Turn.Assistant(message.text(), calls, thoughts);
     }
 
-    /** A model response as the {@code agent.message} that stores it: thinking, text, then tool uses. */
-    static AgentMessage message(ModelResponse response) {
+    /**
+     * A model response as the {@code agent.message} that stores it: thinking, text, then tool uses;
+     * {@code inputSeq} is the last user turn its request carried ({@link #lastUserTurnSeq()} then).
+     */
+    static AgentMessage message(ModelResponse response, long inputSeq) {
         List<ContentBlock> content = new ArrayList<>();
         for (Thinking t : response.thinking()) {
             content.add(t.redacted() ? new ContentBlock.RedactedThinking(t.text())
@@ -454,7 +456,7 @@ final class Conversation {
         }
         return new AgentMessage(response.id().isEmpty() ? null : response.id(), response.model(), content,
                 response.stopReason().name().toLowerCase(Locale.ROOT),
-                response.usage().stored());
+                response.usage().stored(), inputSeq);
     }
 
     /** A tool input as a JSON object; input that is not one is kept as {@code {"invalid_input": text}}. */

@@ -53,7 +53,7 @@ final class ModelStep {
     /** Calls the model and stores its response; or answers the event that ends the run. */
     Optional<SessionEvent> take() {
         Conversation conversation = runLog.conversation();
-        long horizon = conversation.lastSeq();
+        long inputSeq = conversation.lastUserTurnSeq();
         ModelRequest request;
         try {
             request = request(conversation);
@@ -71,8 +71,7 @@ final class ModelStep {
         for (int attempt = 1; ; attempt++) {
             try {
                 ModelResponse response = callOnce(request);
-                conversation.respondingTo(horizon);
-                runLog.append(Conversation.message(response));
+                runLog.append(Conversation.message(response, inputSeq));
                 return Optional.empty();
             } catch (ModelCredentials.Problem problem) {
                 return Optional.of(new SessionFailed(problem.reason(), problem.getMessage()));

@@ -47,6 +47,12 @@ class ConversationTest {
         return new AgentMessage("msg_1", "test-model", content, calls.length > 0 ? "tool_use" : "end_turn", null);
     }
 
+    /** A stored response whose request carried the user messages up to {@code inputSeq}. */
+    private static AgentMessage responseTo(long inputSeq, String text, ContentBlock.ToolUse... calls) {
+        AgentMessage m = response(text, calls);
+        return new AgentMessage(m.messageId(), m.model(), m.content(), m.stopReason(), m.usage(), inputSeq);
+    }
+
     private static ContentBlock.ToolUse bash(String id, String command) {
         return new ContentBlock.ToolUse(id, "bash", Map.of("command", command));
     }
@@ -123,9 +129,7 @@ class ConversationTest {
 
     @Test
     void aMessageThatArrivedWhileTheModelWasAnsweringFollowsTheAnswer() {
-        fold(new UserMessage("hi"));
-        conversation.respondingTo(conversation.lastSeq());
-        fold(new UserMessage("one more thing"), response("Hello."));
+        fold(new UserMessage("hi"), new UserMessage("one more thing"), responseTo(1, "Hello."));
 
         assertThat(conversation.turns()).containsExactly(Turn.user("hi"),
                 new Turn.Assistant("Hello.", List.of(), List.of()), Turn.user("one more thing"));
@@ -134,9 +138,7 @@ class ConversationTest {
 
     @Test
     void aMessageThatArrivedWhileTheModelAskedForToolsWaitsForTheirResults() {
-        fold(new UserMessage("hi"));
-        conversation.respondingTo(conversation.lastSeq());
-        fold(new UserMessage("use blue"), response("Checking.", bash("t1", "ls")));
+        fold(new UserMessage("hi"), new UserMessage("use blue"), responseTo(1, "Checking.", bash("t1", "ls")));
 
         assertThat(conversation.turns()).hasSize(2);
         fold(new CommandRun("t1", "ls", null), new CommandExited("t1", 0, "", false, 1));
@@ -144,7 +146,29 @@ class ConversationTest {
     }
 
     @Test
-    void withoutKnowingTheRequestAResumedRunFoldsInLogOrder() {
+    void theAnswerToAMessageMovedAfterAResponseAnswersIt() {
+        fold(new UserMessage("hi"), new UserMessage("one more thing"), responseTo(1, "Hello."));
+        assertThat(conversation.lastUserTurnSeq()).as("the moved message keeps its own seq").isEqualTo(2);
+
+        fold(responseTo(2, "And the other thing."));
+
+        assertThat(conversation.turns()).containsExactly(Turn.user("hi"),
+                new Turn.Assistant("Hello.", List.of(), List.of()), Turn.user("one more thing"),
+                new Turn.Assistant("And the other thing.", List.of(), List.of()));
+        assertThat(conversation.needsModel()).isFalse();
+    }
+
+    @Test
+    void aResponseThatSawEveryMessageAnswersThemAll() {
+        fold(new UserMessage("hi"), new UserMessage("one more thing"), responseTo(2, "Hello to both."));
+
+        assertThat(conversation.turns()).containsExactly(Turn.user("hi"), Turn.user("one more thing"),
+                new Turn.Assistant("Hello to both.", List.of(), List.of()));
+        assertThat(conversation.needsModel()).isFalse();
+    }
+
+    @Test
+    void aResponseStoredWithoutItsInputSeqFoldsInLogOrder() {
         fold(new UserMessage("hi"), new UserMessage("one more thing"), response("Hello."));
 
         assertThat(conversation.turns()).extracting(Object::getClass).containsExactly(Turn.User.class,
@@ -200,7 +224,9 @@ class ConversationTest {
                 List.of(new Thinking("hmm", "sig", false), new Thinking("opaque", "", true)), StopReason.TOOL_USE,
                 new TokenUsage(120, 30));
 
-        AgentMessage stored = Conversation.message(response);
+        AgentMessage stored = Conversation.message(response, 7);
+
+        assertThat(stored.inputSeq()).isEqualTo(7);
 
         assertThat(stored.stopReason()).isEqualTo("tool_use");
         assertThat(stored.usage().inputTokens()).isEqualTo(120);

@@ -13,6 +13,7 @@ import dev.opencomputer.brain.modelserver.ScriptedTurn;
 import dev.opencomputer.eventlog.StaleFencingTokenException;
 import dev.opencomputer.sandbox.SandboxFileNotFoundException;
 import dev.opencomputer.sandbox.SandboxStatus;
+import dev.opencomputer.session.AgentMessage;
 import dev.opencomputer.session.CommandExited;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.RunStarted;
@@ -21,6 +22,7 @@ import dev.opencomputer.session.RuntimeRestarted;
 import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.ToolResult;
+import dev.opencomputer.session.UserMessage;
 import dev.opencomputer.testing.TestEngine;
 import java.net.URI;
 import java.time.Duration;
@@ -88,6 +90,37 @@ class CrashRecoveryIT {
                 "run.started", "agent.message", "command.run", "command.exited", "runtime.restarted",
                 "agent.message", "session.idle");
         assertThat(((RuntimeRestarted) events.get(6).event()).resumedFromSeq()).isEqualTo(6);
+    }
+
+    @Test
+    void aMessageTheStoredResponseNeverSawIsStillAnsweredAfterTheWorkerDies() {
+        bed = new Testbed(ModelScript.of(
+                ScriptedTurn.text("Hello.").withDelay(Duration.ofMillis(1500)),
+                ScriptedTurn.hanging(),
+                ScriptedTurn.text("Now the late one too.")).onExhausted(ModelScript.Exhaustion.ERROR));
+        KillSwitch kill = new KillSwitch();
+        mortalWorker(kill, "doomed");
+        SessionId id = bed.start("Say hello", ModelProvider.ANTHROPIC);
+
+        bed.models.awaitRequests(1, Testbed.PATIENCE);
+        bed.eventLog.append(id, new UserMessage("One more thing"));
+        // the doomed worker stores the answer it never sent the late message, asks again, and dies
+        bed.models.awaitRequests(2, Testbed.PATIENCE);
+        kill.pull();
+        bed.worker(bed.properties().workerId("successor").build());
+        bed.awaitIdle(id);
+
+        List<LoggedEvent> events = bed.events(id);
+        assertGapless(events);
+        assertThat(events).extracting(LoggedEvent::type).containsExactly("session.started", "user.message",
+                "run.started", "user.message", "agent.message", "runtime.restarted", "agent.message", "session.idle");
+        assertThat(((AgentMessage) events.get(4).event()).inputSeq()).as("the first answer saw only seq 2")
+                .isEqualTo(2L);
+        assertThat(((AgentMessage) events.get(6).event()).inputSeq()).isEqualTo(4L);
+        List<RecordedRequest> requests = bed.models.requests();
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(2).assistantTexts()).containsExactly("Hello.");
+        assertThat(requests.get(2).lastUserText()).isEqualTo("One more thing");
     }
 
     @Test

@@ -57,6 +57,9 @@ public final class OpenComputer implements AutoCloseable {
     private final Sessions sessions;
     private final Sandboxes sandboxes;
     private final dev.opencomputer.sdk.webhooks.Webhooks webhooks;
+    private final dev.opencomputer.sdk.usage.Usage usage;
+    private final dev.opencomputer.sdk.runtimes.Runtimes runtimes;
+    private final dev.opencomputer.sdk.github.GithubTriggers githubTriggers;
 
     private OpenComputer(Transport transport) {
         this.transport = transport;
@@ -67,6 +70,9 @@ public final class OpenComputer implements AutoCloseable {
         this.webhooks = new dev.opencomputer.sdk.webhooks.Webhooks(transport);
         this.sessions = new Sessions(transport);
         this.sandboxes = new Sandboxes(transport);
+        this.usage = new dev.opencomputer.sdk.usage.Usage(transport);
+        this.runtimes = new dev.opencomputer.sdk.runtimes.Runtimes(transport);
+        this.githubTriggers = new dev.opencomputer.sdk.github.GithubTriggers(transport);
     }
 
     /**
@@ -123,6 +129,21 @@ public final class OpenComputer implements AutoCloseable {
     /** The calling tenant's sandboxes: containers with a persistent workspace, commands and files. */
     public Sandboxes sandboxes() {
         return sandboxes;
+    }
+
+    /** The calling tenant's usage: running time, model calls, tokens and cost per session. */
+    public dev.opencomputer.sdk.usage.Usage usage() {
+        return usage;
+    }
+
+    /** The runtimes an agent may use: the native loop and the installed ACP agents. */
+    public dev.opencomputer.sdk.runtimes.Runtimes runtimes() {
+        return runtimes;
+    }
+
+    /** The calling tenant's GitHub triggers: a labelled issue starts a session that opens a pull request. */
+    public dev.opencomputer.sdk.github.GithubTriggers githubTriggers() {
+        return githubTriggers;
     }
 
     public URI baseUrl() {

@@ -9,13 +9,19 @@ import java.util.List;
  * agent message is never requested from the model again; its {@link ContentBlock.ToolUse} blocks
  * are the tool calls the brain still has to run (see {@link ToolCallStarted}).
  * Wire name {@value #TYPE}.
+ *
+ * @param inputSeq the seq of the last {@code user.message} the model was sent for this response
+ *                 (the last input folded when the call started), 0 for none; null in logs written
+ *                 before it existed. A user message with a higher seq was not seen by this response,
+ *                 even when it is stored before it, so it still has to be answered.
  */
 public record AgentMessage(
         String messageId,
         String model,
         List<ContentBlock> content,
         String stopReason,
-        TokenUsage usage)
+        TokenUsage usage,
+        Long inputSeq)
         implements SessionEvent {
 
     public static final String TYPE = "agent.message";
@@ -23,6 +29,12 @@ public record AgentMessage(
     public AgentMessage {
         content = content == null ? List.of() : List.copyOf(content);
         usage = usage == null ? TokenUsage.NONE : usage;
+    }
+
+    /** A response without the seq of the input it answered (as logs written before it stored them). */
+    public AgentMessage(String messageId, String model, List<ContentBlock> content, String stopReason,
+            TokenUsage usage) {
+        this(messageId, model, content, stopReason, usage, null);
     }
 
     /** The text blocks joined, without thinking or tool uses. */

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param network     what the agent's sandboxes may reach through the egress proxy ({@link Network});
  *                    null: the operator's default ({@code opencomputer.egress.default-mode})
  */
+// Read-only fields of GET /v1/agents/{id}, ignored when a client sends them back.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "version", "createdAt", "updatedAt"})
 public record AgentSpec(String name, String model, String provider, String prompt, String runtime, String credential,
         List<String> tools, Sandbox sandbox, Limits limits, Map<String, String> metadata,
         List<McpServerSpec> mcpServers, Permissions permissions, List<ClientTool> clientTools, Budget budget,

@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import dev.opencomputer.session.PriceTable;
+import dev.opencomputer.server.http.RequestBodies;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,10 +33,11 @@ import tools.jackson.databind.node.ObjectNode;
 public class Agents {
 
     /** Fields of an agent that a client can never set: they come from the server. */
-    private static final List<String> SERVER_OWNED = List.of("id", "tenantId", "version", "createdAt", "updatedAt");
+    private static final List<String> SERVER_OWNED = List.of("id", "version", "createdAt", "updatedAt");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final RequestBodies bodies;
     private final PriceTable prices;
     private final TransactionTemplate transactions;
     private final ObjectProvider<CredentialCheck> credentialCheck;
@@ -46,8 +48,9 @@ public class Agents {
 
     Agents(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions,
             ObjectProvider<CredentialCheck> credentialCheck, ObjectProvider<RuntimeCheck> runtimeCheck,
-            McpServerRules mcpRules, Clock clock, PriceTable prices, EgressProperties egress) {
+            McpServerRules mcpRules, Clock clock, PriceTable prices, EgressProperties egress, RequestBodies bodies) {
         this.egress = egress;
+        this.bodies = bodies;
         this.mcpRules = mcpRules;
         this.prices = prices;
         this.jdbc = jdbc;
@@ -105,7 +108,7 @@ public class Agents {
                         .orElseThrow(() -> notFound(id.value()));
                 ObjectNode merged = json.valueToTree(current.spec());
                 mergePatch(merged, patch);
-                AgentSpec spec = checkRuntime(withMcpServers(validated(AgentSpec.withDefaults(json.treeToValue(merged,
+                AgentSpec spec = checkRuntime(withMcpServers(validated(AgentSpec.withDefaults(bodies.read(merged,
                         AgentSpec.class))))).priced(prices);
                 if (spec.credential() != null && !spec.credential().equals(current.credential())) {
                     checkCredential(tenant, spec);

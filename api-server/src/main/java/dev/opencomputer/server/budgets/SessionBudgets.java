@@ -1,5 +1,6 @@
 package dev.opencomputer.server.budgets;
 
+import dev.opencomputer.server.http.RequestBodies;
 import dev.opencomputer.eventlog.EventLog;
 import dev.opencomputer.eventlog.SessionDirectory;
 import dev.opencomputer.server.agents.Agent;
@@ -128,6 +129,7 @@ public class SessionBudgets {
      * an exhaustion; a running session's run applies the new limits from its next step.
      */
     public BudgetView change(TenantId tenant, SessionId id, JsonNode patch) {
+        RequestBodies.requireOnly(patch, "", List.of("maxTokens", "maxCostUsd", "maxRunTime"), List.of());
         Session session = session(tenant, id);
         if (session.status().isTerminal()) {
             throw new SessionClosedException(id.value());
@@ -139,11 +141,6 @@ public class SessionBudgets {
         eventLog.readOfTypes(id, EXHAUSTION).forEach(ledger::apply);
         BudgetLimits own = ledger.own();
         List<FieldViolation> violations = new ArrayList<>();
-        for (String name : patch.propertyNames()) {
-            if (!Set.of("maxTokens", "maxCostUsd", "maxRunTime").contains(name)) {
-                violations.add(new FieldViolation("budget." + name, "is not a budget field (maxTokens, maxCostUsd, maxRunTime)"));
-            }
-        }
         Long maxTokens = whole(patch, "maxTokens", own.maxTokens(), violations);
         Long maxRunTime = whole(patch, "maxRunTime", own.maxRunTime(), violations);
         BigDecimal maxCostUsd = own.maxCostUsd();

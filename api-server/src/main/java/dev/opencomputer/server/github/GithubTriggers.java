@@ -1,5 +1,6 @@
 package dev.opencomputer.server.github;
 
+import dev.opencomputer.server.http.RequestBodies;
 import dev.opencomputer.secrets.SecretName;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.secrets.SecretValue;
@@ -46,6 +47,9 @@ class GithubTriggers {
     /** A trigger with the tenant it belongs to, as the inbound hook finds it by id alone. */
     record Found(TenantId tenant, GithubTrigger trigger) {
     }
+
+    private static final List<String> PATCHABLE = List.of("repository", "label", "agent", "credential",
+            "inputTemplate", "branchPrefix", "ref", "steeringAssociations", "disabled");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -139,18 +143,15 @@ class GithubTriggers {
         if (patch == null || !patch.isObject()) {
             throw new MalformedRequestBodyException("the request body must be a JSON object");
         }
+        // server-owned fields a client may send back after a GET are ignored; anything else unknown is refused
+        RequestBodies.requireOnly(patch, "", PATCHABLE, List.of("id", "agentId", "webhookUrl", "createdAt",
+                "updatedAt"));
         return transactions.execute(tx -> {
             GithubTrigger current = find(tenant, id);
             JsonNode merged = json.valueToTree(current.spec());
             for (var field : patch.properties()) {
-                switch (field.getKey()) {
-                    case "repository", "label", "agent", "credential", "inputTemplate", "branchPrefix", "ref",
-                         "steeringAssociations", "disabled" -> ((tools.jackson.databind.node.ObjectNode) merged)
-                            .set(field.getKey(), field.getValue());
-                    case "id", "agentId", "webhookUrl", "createdAt", "updatedAt" -> {
-                        // server-owned fields a client may send back after a GET
-                    }
-                    default -> throw new RequestInvalidException(field.getKey(), "is not a field of a GitHub trigger");
+                if (PATCHABLE.contains(field.getKey())) {
+                    ((tools.jackson.databind.node.ObjectNode) merged).set(field.getKey(), field.getValue());
                 }
             }
             TriggerSpec spec;

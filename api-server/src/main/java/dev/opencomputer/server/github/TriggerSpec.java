@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param steeringAssociations  which {@code author_association}s may steer a session by commenting
  * @param disabled              a disabled trigger ignores every delivery
  */
+// Read-only fields of GET /v1/github/triggers/{id}, ignored when a client sends them back.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "agentId", "webhookUrl", "createdAt", "updatedAt"})
 public record TriggerSpec(String repository, String label, String agent, String credential, String inputTemplate,
         String branchPrefix, String ref, List<String> steeringAssociations, Boolean disabled) {
 

@@ -18,6 +18,7 @@ public enum ProblemType {
     MALFORMED_REQUEST_BODY("malformed-request-body", HttpStatus.BAD_REQUEST, "Malformed request body"),
     INVALID_PARAMETER("invalid-parameter", HttpStatus.BAD_REQUEST, "Invalid parameter"),
     VALIDATION_FAILED("validation-failed", HttpStatus.UNPROCESSABLE_CONTENT, "Validation failed"),
+    UNKNOWN_FIELD("unknown-field", HttpStatus.UNPROCESSABLE_CONTENT, "Unknown field"),
     UNKNOWN_SECRET("unknown-secret", HttpStatus.UNPROCESSABLE_CONTENT, "Unknown secret"),
     CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
     IN_USE("in-use", HttpStatus.CONFLICT, "Resource in use"),

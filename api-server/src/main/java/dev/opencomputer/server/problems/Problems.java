@@ -80,6 +80,11 @@ public final class Problems {
             case RequestInvalidException e -> new Problem(ProblemType.VALIDATION_FAILED,
                     "the request has " + e.violations().size() + " invalid field(s)",
                     Map.of("errors", e.violations()), new HttpHeaders());
+            case UnknownFieldsException e -> new Problem(ProblemType.UNKNOWN_FIELD, "the request has "
+                    + e.fields().size() + " unknown field(s): " + String.join(", ", e.fields()),
+                    Map.of("fields", e.fields(), "errors", e.fields().stream()
+                            .map(field -> new FieldViolation(field, "is not a known field")).toList()),
+                    new HttpHeaders());
             case UnknownSecretException e -> new Problem(ProblemType.UNKNOWN_SECRET, e.getMessage(),
                     Map.of("secret", e.secretName(),
                             "errors", List.of(new FieldViolation("credential", "names no secret of this tenant"))),

@@ -22,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  * @param ttl     lifetime: seconds as a number, or {@code "30m"}, {@code "2h"}, {@code "PT90M"}
  * @param network {@code "none"} (the default and the only value: the former {@code "egress"} is refused)
  */
+// Read-only fields of GET /v1/sandboxes/{id}, ignored when a client sends them back.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "status", "exitCode", "expiresAt", "createdAt", "updatedAt"})
 public record SandboxRequest(String image, Double cpu, JsonNode memory, JsonNode ttl, String network) {
 
     static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}");

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.secrets;
 
+import dev.opencomputer.server.http.RequestBodies;
 import dev.opencomputer.secrets.InvalidSecretNameException;
 import dev.opencomputer.secrets.InvalidSecretValueException;
 import dev.opencomputer.secrets.SecretName;
@@ -129,6 +130,8 @@ class SecretsController {
         if (tree == null || !tree.isObject()) {
             throw new RequestInvalidException("", "the body must be a JSON object {\"value\": \"...\"}");
         }
+        // the read-only fields of GET /v1/secrets/{name} may come back; anything else is refused
+        RequestBodies.requireOnly(tree, "", List.of("value"), List.of("name", "version", "createdAt", "updatedAt"));
         JsonNode value = tree.get("value");
         if (value == null || value.isNull()) {
             throw new RequestInvalidException("value", "is required");

@@ -22,10 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 class TenantsController {
 
     /** Body of {@code POST /v1/tenants}. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "limits", "createdAt", "updatedAt"})
     record CreateTenant(String name, String tier) {
     }
 
     /** Body of {@code PATCH /v1/tenants/{id}}: absent fields stay as they are. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "limits", "createdAt", "updatedAt"})
     record UpdateTenant(String name, String tier) {
     }
 

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.webhooks;
 
+import dev.opencomputer.server.http.RequestBodies;
 import dev.opencomputer.server.problems.RequestInvalidException;
 import dev.opencomputer.webhooks.EndpointChange;
 import dev.opencomputer.webhooks.EventFilter;
@@ -13,6 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The body of {@code POST /v1/webhook-endpoints}: {@code {url, events?, description?, metadata?}}. */
+// Read-only fields of GET /v1/webhooks/endpoints/{id}, ignored when a client sends them back.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "disabledReason", "disabledAt", "createdAt", "updatedAt"})
 record EndpointRequest(String url, List<String> events, String description, Map<String, Object> metadata) {
 
     static final int MAX_DESCRIPTION = 1024;
@@ -35,6 +38,8 @@ record EndpointRequest(String url, List<String> events, String description, Map<
         if (patch == null || !patch.isObject()) {
             throw new RequestInvalidException("", "the body must be a JSON object");
         }
+        RequestBodies.requireOnly(patch, "", List.of("url", "events", "description", "metadata", "disabled"),
+                List.of("id", "disabledReason", "disabledAt", "createdAt", "updatedAt"));
         Optional<String> url = Optional.empty();
         Optional<EventFilter> events = Optional.empty();
         Optional<String> description = Optional.empty();

@@ -1,5 +1,6 @@
 package dev.opencomputer.server.webhooks;
 
+import dev.opencomputer.server.http.RequestBodies;
 import dev.opencomputer.server.auth.Caller;
 import dev.opencomputer.server.http.Idempotency;
 import dev.opencomputer.server.http.Page;
@@ -16,6 +17,7 @@ import dev.opencomputer.webhooks.WebhookMessages;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -136,6 +138,7 @@ class WebhookEndpointsController {
     ResponseEntity<Map<String, Object>> recover(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         var tenant = caller.requireTenant();
         String endpoint = endpointId(id);
+        RequestBodies.requireOnly(body, "", List.of("since"), List.of());
         if (body == null || !body.isObject() || !body.has("since") || !body.get("since").isString()) {
             throw new RequestInvalidException("since", "is required: an RFC 3339 time");
         }

@@ -32,8 +32,8 @@ class AgentsIT extends ApiITBase {
     void createsAnAgentWithDefaultsAndIgnoresServerOwnedFieldsInTheBody() {
         var tenant = tenant("agents-defaults");
         Map<String, Object> body = new java.util.HashMap<>(CODER);
-        body.putAll(Map.of("tenantId", "ten_000000000000000000000000", "id", "agt_000000000000000000000000",
-                "version", 42, "createdAt", "2000-01-01T00:00:00Z"));
+        body.putAll(Map.of("id", "agt_000000000000000000000000", "version", 42,
+                "createdAt", "2000-01-01T00:00:00Z", "updatedAt", "2000-01-01T00:00:00Z"));
         var agent = create(tenant.key(), body);
 
         assertThat((String) agent.get("id")).matches("agt_[0-9a-f]{24}").isNotEqualTo("agt_000000000000000000000000");
@@ -54,7 +54,7 @@ class AgentsIT extends ApiITBase {
 
         as(tenant.key()).patch().uri("/v1/agents/" + id).contentType(MediaType.valueOf("application/merge-patch+json"))
                 .bodyValue(Map.of("prompt", "You fix bugs carefully.", "limits", Map.of("maxSteps", 7),
-                        "version", 99, "tenantId", "ten_000000000000000000000000"))
+                        "version", 99))
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody()

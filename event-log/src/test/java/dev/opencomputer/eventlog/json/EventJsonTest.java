@@ -72,7 +72,7 @@ class EventJsonTest {
                         new ContentBlock.RedactedThinking("opaque"),
                         new ContentBlock.Text("I'll read the file."),
                         new ContentBlock.ToolUse("toolu_1", "read_file", input)),
-                        "tool_use", new TokenUsage(100, 20, 5, 1)),
+                        "tool_use", new TokenUsage(100, 20, 5, 1), 2L),
                 new ToolCalled("toolu_1", "read_file", input),
                 new ToolResult("toolu_1", "read_file", "class Main {}", false),
                 new CommandRun("toolu_2", "mvn -q verify", "/workspace"),

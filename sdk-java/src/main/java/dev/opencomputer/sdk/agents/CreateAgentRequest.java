@@ -22,10 +22,22 @@ import java.util.Objects;
  * @param permissions which tool calls need a person's yes; null: none
  * @param clientTools tools your backend runs; null: none
  * @param budget      the most one session may spend (tokens, dollars, running time)
+ * @param mcpServers  MCP servers whose tools the model may call; null: none
+ * @param skipOsInstructions true to leave the environment instructions out of the system prompt
+ * @param network     what its sandboxes may reach through the egress proxy; null: the operator's default
  */
 public record CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
         String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
-        Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools, Budget budget) {
+        Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools, Budget budget,
+        List<McpServer> mcpServers, Boolean skipOsInstructions, AgentNetwork network) {
+
+    /** A request without MCP servers. */
+    public CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
+            String credential, List<String> tools, AgentSandbox sandbox, AgentLimits limits,
+            Map<String, String> metadata, AgentPermissions permissions, List<ClientTool> clientTools, Budget budget) {
+        this(name, model, provider, prompt, runtime, credential, tools, sandbox, limits, metadata, permissions,
+                clientTools, budget, null, null, null);
+    }
 
     /** A request without permission rules, client tools or budget. */
     public CreateAgentRequest(String name, String model, String provider, String prompt, String runtime,
@@ -40,6 +52,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
         tools = tools == null ? null : List.copyOf(tools);
         metadata = metadata == null ? null : Map.copyOf(metadata);
         clientTools = clientTools == null ? null : List.copyOf(clientTools);
+        mcpServers = mcpServers == null ? null : List.copyOf(mcpServers);
     }
 
     public static Builder builder() {
@@ -62,8 +75,32 @@ public record CreateAgentRequest(String name, String model, String provider, Str
         private AgentPermissions permissions;
         private List<ClientTool> clientTools;
         private Budget budget;
+        private List<McpServer> mcpServers;
+        private Boolean skipOsInstructions;
+        private AgentNetwork network;
 
         private Builder() {
+        }
+
+        /** Adds an MCP server whose tools the model may call. */
+        public Builder mcpServer(McpServer server) {
+            if (mcpServers == null) {
+                mcpServers = new java.util.ArrayList<>();
+            }
+            mcpServers.add(Objects.requireNonNull(server, "server"));
+            return this;
+        }
+
+        /** What the agent's sandboxes may reach, e.g. {@code AgentNetwork.allowlist("github.com")}. */
+        public Builder network(AgentNetwork network) {
+            this.network = network;
+            return this;
+        }
+
+        /** Whether to leave the environment instructions out of the agent's system prompt. */
+        public Builder skipOsInstructions(boolean skip) {
+            this.skipOsInstructions = skip;
+            return this;
         }
 
         public Builder permissions(AgentPermissions permissions) {
@@ -158,7 +195,7 @@ public record CreateAgentRequest(String name, String model, String provider, Str
             return new CreateAgentRequest(name, model, provider, prompt, runtime, credential, tools,
                     sandboxImage == null ? null : new AgentSandbox(sandboxImage),
                     maxRunTimeSeconds == null && maxSteps == null ? null : new AgentLimits(maxRunTimeSeconds, maxSteps),
-                    metadata, permissions, clientTools, budget);
+                    metadata, permissions, clientTools, budget, mcpServers, skipOsInstructions, network);
         }
     }
 }

@@ -158,6 +158,43 @@ public final class UpdateAgentRequest {
             return this;
         }
 
+        /**
+         * The permission rules of the new version, merged into the current ones (a rule of
+         * {@code tools} is added or replaced, the others stay); null removes them (no approvals).
+         */
+        public Builder permissions(AgentPermissions permissions) {
+            return value("permissions", permissions);
+        }
+
+        /** Replaces the client tools (null or empty: none). */
+        public Builder clientTools(List<ClientTool> clientTools) {
+            return value("clientTools", clientTools);
+        }
+
+        /** Replaces the MCP servers (null or empty: none). */
+        public Builder mcpServers(List<McpServer> mcpServers) {
+            return value("mcpServers", mcpServers);
+        }
+
+        /** Whether to leave the environment instructions out of the system prompt; null: the default (false). */
+        public Builder skipOsInstructions(Boolean skip) {
+            return value("skipOsInstructions", skip);
+        }
+
+        /** What the new version's sandboxes may reach; null: the operator's default. */
+        public Builder network(AgentNetwork network) {
+            return value("network", network);
+        }
+
+        private Builder value(String field, Object value) {
+            if (value == null) {
+                patch.putNull(field);
+            } else {
+                patch.set(field, dev.opencomputer.sdk.internal.Transport.mapper().valueToTree(value));
+            }
+            return this;
+        }
+
         /** Adds or replaces one metadata entry; the others stay. */
         public Builder putMetadata(String key, String value) {
             object("metadata").put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));

@@ -14,15 +14,24 @@ import java.util.List;
  * @param content the response block by block, in order
  * @param stopReason why the model stopped
  * @param usage the tokens the response cost
+ * @param inputSeq the seq of the last {@code user.message} the model was sent for this response (a
+ *                 message with a higher seq was not seen by it and gets an answer of its own); null
+ *                 from servers and logs before it existed
  */
 public record AgentMessage(long seq, String sessionId, Instant time, String messageId, String model,
-        List<ContentBlock> content, String stopReason, TokenUsage usage)
+        List<ContentBlock> content, String stopReason, TokenUsage usage, Long inputSeq)
         implements StoredEvent {
 
     public static final String TYPE = "agent.message";
 
     public AgentMessage {
         content = content == null ? List.of() : List.copyOf(content);
+    }
+
+    /** A response as servers before {@code inputSeq} sent it. */
+    public AgentMessage(long seq, String sessionId, Instant time, String messageId, String model,
+            List<ContentBlock> content, String stopReason, TokenUsage usage) {
+        this(seq, sessionId, time, messageId, model, content, stopReason, usage, null);
     }
 
     @Override

@@ -18,9 +18,21 @@ import java.util.Objects;
  * @param metadata               the caller's labels, up to 50 string entries
  * @param budget                 the session's own budget; may only lower the agent's (else a
  *                               {@link dev.opencomputer.sdk.ValidationException})
+ * @param mcpServers             MCP servers of this session on top of the agent's
+ * @param permissions            rules on top of the agent's permission policy; they can only make it
+ *                               stricter (the strictest rule of both wins)
+ * @param network                the session's own network policy; may only narrow the agent's
  */
 public record CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
-        String additionalInstructions, String sandbox, Map<String, String> metadata, Budget budget) {
+        String additionalInstructions, String sandbox, Map<String, String> metadata, Budget budget,
+        java.util.List<dev.opencomputer.sdk.agents.McpServer> mcpServers,
+        dev.opencomputer.sdk.agents.AgentPermissions permissions, dev.opencomputer.sdk.agents.AgentNetwork network) {
+
+    /** A request without MCP servers or permission rules of its own. */
+    public CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
+            String additionalInstructions, String sandbox, Map<String, String> metadata, Budget budget) {
+        this(agent, input, env, cwd, additionalInstructions, sandbox, metadata, budget, null, null, null);
+    }
 
     /** A request without a budget of its own. */
     public CreateSessionRequest(String agent, String input, Map<String, String> env, String cwd,
@@ -33,6 +45,7 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
         Objects.requireNonNull(input, "input");
         env = env == null ? null : Map.copyOf(env);
         metadata = metadata == null ? null : Map.copyOf(metadata);
+        mcpServers = mcpServers == null ? null : java.util.List.copyOf(mcpServers);
     }
 
     /** A request with just the agent and the first message. */
@@ -54,8 +67,32 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
         private String sandbox;
         private Map<String, String> metadata;
         private Budget budget;
+        private java.util.List<dev.opencomputer.sdk.agents.McpServer> mcpServers;
+        private dev.opencomputer.sdk.agents.AgentPermissions permissions;
+        private dev.opencomputer.sdk.agents.AgentNetwork network;
 
         private Builder() {
+        }
+
+        /** Adds an MCP server for this session only. */
+        public Builder mcpServer(dev.opencomputer.sdk.agents.McpServer server) {
+            if (mcpServers == null) {
+                mcpServers = new java.util.ArrayList<>();
+            }
+            mcpServers.add(Objects.requireNonNull(server, "server"));
+            return this;
+        }
+
+        /** The session's own network policy (narrower than the agent's only). */
+        public Builder network(dev.opencomputer.sdk.agents.AgentNetwork network) {
+            this.network = network;
+            return this;
+        }
+
+        /** Permission rules on top of the agent's (stricter only). */
+        public Builder permissions(dev.opencomputer.sdk.agents.AgentPermissions permissions) {
+            this.permissions = permissions;
+            return this;
         }
 
         /** The agent's id or name. */
@@ -121,7 +158,7 @@ public record CreateSessionRequest(String agent, String input, Map<String, Strin
 
         public CreateSessionRequest build() {
             return new CreateSessionRequest(agent, input, env, cwd, additionalInstructions, sandbox, metadata,
-                    budget);
+                    budget, mcpServers, permissions, network);
         }
     }
 }

@@ -88,8 +88,28 @@ public final class Sessions {
      * @throws dev.opencomputer.sdk.ConflictException when the session is closed ({@code session-closed})
      */
     public long sendMessage(String id, String text, RequestOptions options) {
-        JsonNode event = transport.post(path(id) + "/messages", Map.of("text", Objects.requireNonNull(text, "text")),
-                JsonNode.class, options);
+        return sendMessage(id, text, MessageMode.QUEUE, options);
+    }
+
+    /**
+     * Cancels the step under way and sends {@code text} in its place: {@code run.cancelled} and the
+     * {@code user.message} are appended together, and the session runs again with the message.
+     * Returns the message's seq.
+     *
+     * @throws dev.opencomputer.sdk.ConflictException when the session is closed ({@code session-closed})
+     */
+    public long interrupt(String id, String text) {
+        return sendMessage(id, text, MessageMode.INTERRUPT, RequestOptions.DEFAULT);
+    }
+
+    /** Like {@link #sendMessage(String, String, RequestOptions)}, with the {@code mode} of your choosing. */
+    public long sendMessage(String id, String text, MessageMode mode, RequestOptions options) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", Objects.requireNonNull(text, "text"));
+        if (mode != null && mode != MessageMode.QUEUE) {
+            body.put("mode", mode.wireName());
+        }
+        JsonNode event = transport.post(path(id) + "/messages", body, JsonNode.class, options);
         JsonNode seq = event == null ? null : event.get("seq");
         if (seq == null || !seq.isIntegralNumber()) {
             throw new OpenComputerException("the server answered a message without its seq", null);
@@ -273,6 +293,61 @@ public final class Sessions {
     public SessionBudget changeBudget(String id, Budget budget) {
         return transport.patch(path(id) + "/budget", Objects.requireNonNull(budget, "budget"), "application/json",
                 SessionBudget.class);
+    }
+
+    /**
+     * Cancels the run under way, if any: the step in progress is stopped, its open calls are
+     * answered as cancelled ({@code run.cancelled}) and the session goes idle until the next
+     * message. A session without a run is answered unchanged. An API key or the session's client token.
+     */
+    public Session cancel(String id) {
+        return transport.post(path(id) + "/cancel", null, Session.class, RequestOptions.DEFAULT);
+    }
+
+    /**
+     * Closes the session ({@code session.closed}): it takes no more messages, its sandbox is removed
+     * unless another live session shares it, and its log stays readable. API key only.
+     */
+    public Session close(String id) {
+        return transport.post(path(id) + "/close", null, Session.class, RequestOptions.DEFAULT);
+    }
+
+    /**
+     * Destroys the session with its events and (unless shared) its sandbox and workspace; afterwards
+     * it is {@link dev.opencomputer.sdk.NotFoundException}. API key only.
+     */
+    public void destroy(String id) {
+        transport.delete(path(id));
+    }
+
+    /**
+     * Wakes a hibernated session now (its sandbox is started again on the same workspace,
+     * {@code session.woke}); a session that is not hibernated is answered as it is. API key only.
+     */
+    public Session wake(String id) {
+        return transport.post(path(id) + "/wake", null, Session.class, RequestOptions.DEFAULT);
+    }
+
+    /** The permission requests and client tool calls the session waits for, oldest first. */
+    public Session.Pending pending(String id) {
+        return transport.get(path(id) + "/pending", Session.Pending.class);
+    }
+
+    /** The models, modes and thinking levels the session may switch to, and the current ones. */
+    public SessionConfigOptions configOptions(String id) {
+        return transport.get(path(id) + "/config-options", SessionConfigOptions.class);
+    }
+
+    /**
+     * Changes the live configuration from the next model call ({@code session.config_changed});
+     * answers the configuration that then applies.
+     *
+     * @throws dev.opencomputer.sdk.ValidationException for a value outside {@link #configOptions}
+     * @throws dev.opencomputer.sdk.ConflictException   when the session is closed
+     */
+    public SessionConfig changeConfig(String id, ConfigChange change) {
+        return transport.patch(path(id) + "/config", Objects.requireNonNull(change, "change"), "application/json",
+                SessionConfig.class);
     }
 
     /**

@@ -42,7 +42,7 @@ class SessionEventDecodingTest {
     @Test
     void agentMessagesKeepTheirBlocksInOrderAndUnknownBlocksRaw() {
         var message = (AgentMessage) read("agent.message", 7L, """
-                {"model":"m","stopReason":"tool_use","usage":{"inputTokens":10,"outputTokens":5},
+                {"model":"m","stopReason":"tool_use","usage":{"inputTokens":10,"outputTokens":5},"inputSeq":5,
                  "content":[{"type":"thinking","thinking":"hmm","signature":"sig"},{"type":"text","text":"Hello "},
                  {"type":"text","text":"there"},{"type":"tool_use","id":"tu_1","name":"bash","input":{"command":"ls"}},
                  {"type":"hologram","depth":3}]}""");
@@ -53,6 +53,7 @@ class SessionEventDecodingTest {
         assertThat(message.content().getLast()).isInstanceOfSatisfying(ContentBlock.Other.class,
                 other -> assertThat(other.json().get("depth").asInt()).isEqualTo(3));
         assertThat(message.usage()).isEqualTo(new TokenUsage(10, 5, 0, 0));
+        assertThat(message.inputSeq()).isEqualTo(5L);
     }
 
     @Test
