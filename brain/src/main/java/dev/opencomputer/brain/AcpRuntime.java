@@ -4,6 +4,8 @@ import dev.opencomputer.brain.acp.AcpConnection;
 import dev.opencomputer.brain.acp.AcpException;
 import dev.opencomputer.sandbox.SandboxException;
 import dev.opencomputer.sandbox.SandboxState;
+import dev.opencomputer.session.PermissionRequested;
+import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RuntimeCrashed;
 import dev.opencomputer.session.RuntimePrompted;
 import dev.opencomputer.session.RuntimeRestarted;
@@ -49,12 +51,25 @@ final class AcpRuntime implements AgentRuntime {
     private record Done(JsonNode result, Throwable failure) implements Inbox {
     }
 
+    /** The agent asks whether it may run a tool call. */
+    private record Asked(AcpPermissions.Ask ask) implements Inbox {
+    }
+
+    /** The log may hold an answer to a waiting permission request. */
+    private record LogMoved() implements Inbox {
+    }
+
+    /** How often a run waiting for a person reads the log even when no answer was signalled. */
+    private static final Duration ANSWER_POLL = Duration.ofSeconds(10);
+
     private final RunScope run;
     private final AcpRuntimes acp;
     private final RuntimeDefinition runtime;
     private final BrainToolStep brainTools;
     private final AcpTranscript transcript = new AcpTranscript();
     private final LinkedBlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
+    private final AcpPermissions permissions;
+    private AnswerWatch answers;
     private Optional<SessionEvent> unprepared;
     private AcpProcess process;
     private String agentSessionId;
@@ -67,6 +82,8 @@ final class AcpRuntime implements AgentRuntime {
         this.acp = acp;
         this.runtime = runtime;
         this.brainTools = new BrainToolStep(run);
+        this.permissions = new AcpPermissions(new PermissionGate(run.setup().agent().permissions(),
+                () -> run.log().conversation().waits(), run.context().clock(), run.context().random()));
     }
 
     @Override
@@ -88,6 +105,8 @@ final class AcpRuntime implements AgentRuntime {
 
     @Override
     public void close() {
+        backInside();
+        permissions.cancelAll();
         if (process != null) {
             process.close();
             process = null;
@@ -116,17 +135,76 @@ final class AcpRuntime implements AgentRuntime {
                 "sessionId", agentSessionId, "prompt", List.of(Map.of("type", "text", "text", text))));
         answer.whenComplete((result, failure) -> inbox.add(new Done(result, failure)));
         while (true) {
-            Inbox item = run.signals().await(inbox::take, this::abandon);
+            Inbox item = run.signals().await(this::next, this::abandon);
             switch (item) {
                 case Update update -> {
                     if (agentSessionId.equals(update.params().path("sessionId").asString(agentSessionId))) {
                         turn.update(update.params().path("update"));
                     }
                 }
+                case Asked asked -> asked(asked.ask(), turn);
+                case LogMoved moved -> answered(turn);
                 case Done done -> {
+                    backInside();
+                    permissions.cancelAll();
                     return ended(conversation, turn, horizon, done);
                 }
             }
+        }
+    }
+
+    private Inbox next() throws InterruptedException {
+        if (!permissions.waiting()) {
+            return inbox.take();
+        }
+        Inbox item = inbox.poll(ANSWER_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        return item == null ? new LogMoved() : item;
+    }
+
+    /**
+     * The agent asks to run a tool call: the gate answers at once, or the request is appended
+     * ({@code permission.requested}, the session is {@code waiting}) and the run waits for the answer
+     * with its lease and the agent's process kept, its limits suspended.
+     */
+    private void asked(AcpPermissions.Ask ask, AcpTurn turn) {
+        String tool = Optional.ofNullable(turn.toolName(ask.callId())).orElse(ask.title());
+        Optional<PermissionRequested> request = permissions.decide(ask, tool);
+        if (request.isEmpty()) {
+            return;
+        }
+        if (run.log().conversation().waits().approvalOf(ask.callId()).isEmpty()) {
+            turn.append(request.get());
+        }
+        if (answers == null) {
+            run.log().watchdog().waitingOutside(true);
+            answers = AnswerWatch.start(run.context().eventLog(), run.log().session(), run.log().conversation()
+                    .lastSeq(), () -> inbox.add(new LogMoved()));
+            log.info("agent of {} waits for a person to answer {} ({})", run.log().session(),
+                    request.get().requestId(), tool);
+        }
+    }
+
+    /** The log may hold answers: each answered request is decided; when none waits any more, the run goes on. */
+    private void answered(AcpTurn turn) {
+        run.log().catchUp();
+        if (answers == null || !permissions.recheck()) {
+            return;
+        }
+        backInside();
+        turn.append(new RunStarted()); // as a native run does after an answer: running time counts again
+        Watchdog watchdog = run.log().watchdog();
+        watchdog.runBegan(run.log().conversation().runStartedAt());
+        java.time.Instant now = run.context().clock().instant();
+        watchdog.budgetDeadline(run.budget().runTimeDeadline(now).orElse(null),
+                run.budget().limits().limit(dev.opencomputer.session.BudgetKind.RUN_TIME).orElse(null));
+    }
+
+    /** No request waits for a person (any more): the answer watch ends and the limits apply again. */
+    private void backInside() {
+        if (answers != null) {
+            answers.close();
+            answers = null;
+            run.log().watchdog().waitingOutside(false);
         }
     }
 
@@ -182,6 +260,8 @@ final class AcpRuntime implements AgentRuntime {
         if (current == null) {
             return;
         }
+        backInside();
+        permissions.cancelAll(); // ACP: a cancelled turn's open permission requests are answered "cancelled"
         RunSignals.Stop reason = run.signals().reason();
         boolean gentle = reason == RunSignals.Stop.CANCELLED || reason == RunSignals.Stop.STUCK;
         if (gentle && agentSessionId != null) {
@@ -196,6 +276,9 @@ final class AcpRuntime implements AgentRuntime {
                 }
                 if (item instanceof Done) {
                     return; // the agent stopped its turn: it stays up for the next prompt
+                }
+                if (item instanceof Asked asked) {
+                    asked.ask().reply().complete(AcpPermissions.outcome(null));
                 }
             }
             log.info("agent of {} did not stop within {} after session/cancel; killing it", run.log().session(),
@@ -312,7 +395,17 @@ final class AcpRuntime implements AgentRuntime {
         @Override
         public JsonNode requested(String method, JsonNode params) {
             if (method.equals("session/request_permission")) {
-                return AcpPermissions.decide(params);
+                AcpPermissions.Ask ask = AcpPermissions.Ask.of(params);
+                permissions.register(ask);
+                inbox.add(new Asked(ask));
+                try {
+                    return ask.reply().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return AcpPermissions.outcome(null);
+                } catch (ExecutionException e) {
+                    return AcpPermissions.outcome(null);
+                }
             }
             throw new AcpException(-32601, "the client does not offer " + method);
         }

@@ -75,6 +75,12 @@ final class AcpTurn {
         }
     }
 
+    /** The tool name the agent gave the call {@code id} in its updates so far, null when none. */
+    String toolName(String id) {
+        Call call = calls.get(id);
+        return call == null ? null : call.name;
+    }
+
     /** The turn's {@code agent.message}: its text, and the tokens the gateway counted for it. */
     AgentMessage message(String model, String stopReason, TokenUsage usage) {
         List<ContentBlock> content = new ArrayList<>();
