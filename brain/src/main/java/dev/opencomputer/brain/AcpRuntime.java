@@ -4,6 +4,8 @@ import dev.opencomputer.brain.acp.AcpConnection;
 import dev.opencomputer.brain.acp.AcpException;
 import dev.opencomputer.sandbox.SandboxException;
 import dev.opencomputer.sandbox.SandboxState;
+import dev.opencomputer.session.BudgetExhausted;
+import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.PermissionRequested;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RuntimeCrashed;
@@ -59,6 +61,10 @@ final class AcpRuntime implements AgentRuntime {
     private record LogMoved() implements Inbox {
     }
 
+    /** The gateway refused a model call of the turn: the session's budget is exhausted. */
+    private record OverBudget() implements Inbox {
+    }
+
     /** How often a run waiting for a person reads the log even when no answer was signalled. */
     private static final Duration ANSWER_POLL = Duration.ofSeconds(10);
 
@@ -70,6 +76,9 @@ final class AcpRuntime implements AgentRuntime {
     private final LinkedBlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final AcpPermissions permissions;
     private AnswerWatch answers;
+    private final java.util.concurrent.atomic.AtomicReference<BudgetExhausted> refused =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private AutoCloseable budgetGuard;
     private Optional<SessionEvent> unprepared;
     private AcpProcess process;
     private String agentSessionId;
@@ -107,6 +116,7 @@ final class AcpRuntime implements AgentRuntime {
     public void close() {
         backInside();
         permissions.cancelAll();
+        unguard();
         if (process != null) {
             process.close();
             process = null;
@@ -131,6 +141,7 @@ final class AcpRuntime implements AgentRuntime {
         turn.append(new RuntimePrompted(agentSessionId, conversation.lastUserTurnSeq(), continuation));
         inbox.clear();
         acp.usage().take(run.log().session()); // what was counted before this turn (a side call) is not its usage
+        guardBudget();
         CompletableFuture<JsonNode> answer = process.connection().request("session/prompt", Map.of(
                 "sessionId", agentSessionId, "prompt", List.of(Map.of("type", "text", "text", text))));
         answer.whenComplete((result, failure) -> inbox.add(new Done(result, failure)));
@@ -144,12 +155,63 @@ final class AcpRuntime implements AgentRuntime {
                 }
                 case Asked asked -> asked(asked.ask(), turn);
                 case LogMoved moved -> answered(turn);
+                case OverBudget over -> {
+                    log.info("the gateway refused a model call of {}: budget exhausted; cancelling the turn",
+                            run.log().session());
+                    process.connection().notify("session/cancel", Map.of("sessionId", agentSessionId));
+                }
                 case Done done -> {
                     backInside();
                     permissions.cancelAll();
-                    return ended(conversation, turn, horizon, done);
+                    Optional<SessionEvent> end = ended(conversation, turn, horizon, done);
+                    BudgetExhausted over = refused.getAndSet(null);
+                    if (over != null && (end.isEmpty() || end.get() instanceof SessionFailed)) {
+                        return Optional.of(over); // the turn's usage is in its agent.message; the run ends exhausted
+                    }
+                    return end;
                 }
             }
+        }
+    }
+
+    /**
+     * Has the gateway check this turn's model calls against the session's budget (folded from the log
+     * now, plus what the gateway counts during the turn): a call past a limit is refused, and the turn
+     * is cancelled and the run ends with {@code budget.exhausted}, as a native run stops before a model
+     * call.
+     */
+    private void guardBudget() {
+        unguard();
+        refused.set(null);
+        Budget budget = Budget.load(run.context().eventLog(), run.log().session(), run.setup().agent().budget(),
+                run.context().prices());
+        if (budget.limits().equals(dev.opencomputer.session.BudgetLimits.NONE)) {
+            return;
+        }
+        java.time.Clock clock = run.context().clock();
+        budgetGuard = acp.gateway().budgets().guard(run.log().session(), (model, uncounted) -> {
+            Optional<BudgetExhausted> over;
+            synchronized (budget) {
+                over = budget.refuses(model, 0, uncounted, clock.instant());
+            }
+            over.ifPresent(exhausted -> {
+                if (refused.compareAndSet(null, exhausted)) {
+                    inbox.add(new OverBudget());
+                }
+            });
+            return over.map(e -> "the session's " + e.kind() + " budget is exhausted (" + e.used() + " of "
+                    + e.limit() + ")");
+        });
+    }
+
+    private void unguard() {
+        if (budgetGuard != null) {
+            try {
+                budgetGuard.close();
+            } catch (Exception e) {
+                log.debug("removing the budget guard of {} failed: {}", run.log().session(), e.toString());
+            }
+            budgetGuard = null;
         }
     }
 
@@ -297,6 +359,13 @@ final class AcpRuntime implements AgentRuntime {
                     + " times in a row without finishing a turn"));
         }
         log.info("starting agent {} of {} (start {})", runtime.name(), run.log().session(), starts);
+        if (starts == 1) {
+            for (McpServer.Http remote : AcpSessionParams.remoteServers(run.setup())) {
+                run.log().append(new McpServerFailed(remote.name(), "remote MCP servers are not offered to ACP "
+                        + "agents: their headers are secrets, which never enter the sandbox, and the sandbox has no "
+                        + "network; use a stdio server, or the native runtime"));
+            }
+        }
         try {
             process = AcpProcess.start(run, acp, runtime, new Peer());
         } catch (SandboxException | IllegalStateException e) {

@@ -80,7 +80,7 @@ class AcpPermissionIT {
 
     @Test
     void anAskedToolWaitsForThePersonsYesWithTheAgentKeptAndThenRuns() {
-        bed.worker(bed.properties().noProgressTimeout(Duration.ofSeconds(3)).build(), acp);
+        bed.worker(bed.properties().noProgressTimeout(Duration.ofSeconds(8)).build(), acp);
         SessionId id = start("Write note.txt, then record the approval.");
 
         PermissionRequested request = awaitRequest(id);
@@ -89,7 +89,7 @@ class AcpPermissionIT {
         assertThat(bed.readFile(sandbox.id(), "note.txt")).as("Write was allowed at once").isEqualTo("noted\n");
         int upstream = bed.models.requests().size();
         long asked = System.nanoTime();
-        bed.await(() -> System.nanoTime() - asked > Duration.ofSeconds(5).toNanos(),
+        bed.await(() -> System.nanoTime() - asked > Duration.ofSeconds(10).toNanos(),
                 "longer than the no-progress timeout: waiting for a person is not a stuck run");
         assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
                 + "' AND revoked_at IS NULL")).as("the agent's token is live: its process runs").isEqualTo("1");

@@ -112,4 +112,76 @@ class AcpRuntimeIT {
         assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
                 + "' AND revoked_at IS NULL")).isEqualTo("0");
     }
+
+    @Test
+    void theSessionsStdioMcpServerIsStartedByTheAgentInsideTheSandboxAndItsRemoteOneIsRefused() {
+        TestEngine.mcpServersDir(); // fails clearly when not run through bin/test
+        bed.models.play(ModelScript.parse("""
+                {"cursor": "per-conversation", "onExhausted": "echo", "turns": [
+                  {"text": "Writing through MCP.", "toolCalls": [{"name": "mcp__fs__write_file",
+                    "input": {"path": "/workspace/mcp.txt", "content": "via mcp"}}]},
+                  {"text": "Written."}
+                ]}"""));
+        bed.worker(bed.properties().build(), acp);
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        SessionId id = bed.start("Write mcp.txt through MCP.", new SessionSetup(bed.tenant, claudeAgent(), sandbox,
+                Map.of(), null, null, List.of(
+                        new McpServer.Stdio("fs", "/opt/mcp/node_modules/.bin/mcp-server-filesystem",
+                                List.of("/workspace"), Map.of()),
+                        new McpServer.Http("tracker", java.net.URI.create("https://mcp.tracker.example/mcp"),
+                                Map.of()))));
+        bed.awaitIdle(id);
+
+        assertThat(bed.readFile(sandbox.id(), "mcp.txt")).isEqualTo("via mcp");
+        List<LoggedEvent> events = bed.events(id);
+        assertThat(events).anySatisfy(e -> assertThat(e.event()).isInstanceOfSatisfying(
+                dev.opencomputer.session.ToolCalled.class, c -> assertThat(c.name()).isEqualTo("mcp__fs__write_file")));
+        assertThat(events).anySatisfy(e -> assertThat(e.event()).isInstanceOfSatisfying(
+                dev.opencomputer.session.McpServerFailed.class, f -> assertThat(f.name()).isEqualTo("tracker")));
+        assertThat(bed.models.requests().getFirst().toolNames()).contains("mcp__fs__write_file");
+    }
+
+    @Test
+    void aSessionOverItsBudgetHasItsModelCallsRefusedByTheGatewayAndEndsExhausted() {
+        bed.models.play(ModelScript.parse("""
+                {"cursor": "per-conversation", "onExhausted": "echo", "turns": [
+                  {"text": "I will write the file.", "usage": {"inputTokens": 2000, "outputTokens": 50},
+                   "toolCalls": [{"name": "Write",
+                    "input": {"file_path": "/workspace/first.txt", "content": "first\\n"}}]},
+                  {"text": "Now the second.", "toolCalls": [{"name": "Bash",
+                    "input": {"command": "echo second > /workspace/second.txt", "description": "second"}}]},
+                  {"text": "Done."}
+                ]}"""));
+        bed.worker(bed.properties().build(), acp);
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        AgentSetup agent = new AgentSetup(dev.opencomputer.session.AgentId.next(Instant.now()), 1,
+                ModelProvider.ANTHROPIC, "claude-opus-4-8", null, "You are a test agent.", Testbed.CREDENTIAL,
+                EnumSet.allOf(AgentTool.class), Duration.ofMinutes(10), 50, PermissionPolicy.ALLOW_ALL, List.of(),
+                new dev.opencomputer.session.BudgetLimits(1000L, null, null), "claude-agent-sdk", false);
+        SessionId id = bed.start("Write two files.", new SessionSetup(bed.tenant, agent, sandbox, Map.of(), null,
+                null));
+        bed.await(() -> bed.status(id) == dev.opencomputer.session.SessionStatus.EXHAUSTED, "the session to be exhausted");
+
+        List<LoggedEvent> events = bed.events(id);
+        dev.opencomputer.session.BudgetExhausted exhausted = (dev.opencomputer.session.BudgetExhausted) events.stream()
+                .filter(e -> e.event() instanceof dev.opencomputer.session.BudgetExhausted).findFirst().orElseThrow()
+                .event();
+        assertThat(exhausted.kind()).isEqualTo("tokens");
+        assertThat(exhausted.used().longValue()).isGreaterThanOrEqualTo(1000);
+        AgentMessage message = (AgentMessage) events.stream().filter(e -> e.event() instanceof AgentMessage)
+                .reduce((a, b) -> b).orElseThrow().event();
+        assertThat(dev.opencomputer.session.Spend.tokens(message.usage())).as("the gateway's count is the usage")
+                .isGreaterThanOrEqualTo(2050);
+        assertThat(bed.types(id)).containsSubsequence("runtime.prompted", "agent.message", "budget.exhausted")
+                .doesNotContain("session.failed", "session.idle");
+        assertThat(bed.sh(sandbox.id(), "test -e /workspace/second.txt && echo yes || echo no").strip())
+                .as("no model call was made past the budget").isEqualTo("no");
+        assertThat(bed.models.requests().stream().filter(r -> r.body().contains("Now the second."))).isEmpty();
+        assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
+                + "' AND revoked_at IS NULL")).isEqualTo("0");
+    }
 }

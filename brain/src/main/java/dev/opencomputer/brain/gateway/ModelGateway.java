@@ -39,6 +39,7 @@ public final class ModelGateway implements AutoCloseable {
     private final GatewayExchange exchange;
     private final HttpClient upstream;
     private final Map<SandboxId, Served> served = new HashMap<>();
+    private final GatewayBudgets budgets = new GatewayBudgets();
 
     /**
      * @param socketDirs the host directory of a sandbox's sockets, empty when none is configured
@@ -50,7 +51,12 @@ public final class ModelGateway implements AutoCloseable {
         this.socketDirs = socketDirs;
         this.upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        this.exchange = new GatewayExchange(tokens, secrets, endpoints, usage, upstream, who);
+        this.exchange = new GatewayExchange(tokens, secrets, endpoints, usage, budgets, upstream, who);
+    }
+
+    /** The sessions' budget checks, made before each counted upstream call. */
+    public GatewayBudgets budgets() {
+        return budgets;
     }
 
     /** Whether sandboxes have socket directories here (else ACP runtimes cannot reach a model). */
