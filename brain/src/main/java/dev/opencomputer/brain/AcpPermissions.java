@@ -97,6 +97,11 @@ final class AcpPermissions {
         return waiting.isEmpty();
     }
 
+    /** Answers {@code ask} with the agent's reject option, whatever the policy says. */
+    void reject(Ask ask) {
+        answer(ask, new PermissionGate.Verdict.Deny("rejected"));
+    }
+
     /** Answers every open request {@code cancelled} (a stop, the process going away). */
     void cancelAll() {
         waiting.clear();

@@ -42,6 +42,8 @@ final class AcpRuntime implements AgentRuntime {
     static final String CONTINUE = "[OpenComputer] Your previous turn was interrupted by a runtime restart before "
             + "it finished; its outcome is unknown. Check the state of the workspace, then continue the task.";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    /** The Claude agent's tool that asks to leave its plan mode. */
+    private static final String EXIT_PLAN_MODE = "ExitPlanMode";
 
     /** What the run thread waits for while a prompt runs. */
     private sealed interface Inbox {
@@ -79,6 +81,7 @@ final class AcpRuntime implements AgentRuntime {
     private final java.util.concurrent.atomic.AtomicReference<BudgetExhausted> refused =
             new java.util.concurrent.atomic.AtomicReference<>();
     private AutoCloseable budgetGuard;
+    private AcpModes modes = new AcpModes();
     private Optional<SessionEvent> unprepared;
     private AcpProcess process;
     private String agentSessionId;
@@ -102,6 +105,14 @@ final class AcpRuntime implements AgentRuntime {
         }
         if (unprepared.isPresent()) {
             return unprepared;
+        }
+        if (process != null && process.running()
+                && !process.model().equals(conversation.model(run.setup().agent().model()))) {
+            // the live config names another model: a new process gets a token that allows it, then loads its session
+            log.info("agent of {} restarts for the model {}", run.log().session(),
+                    conversation.model(run.setup().agent().model()));
+            process.close();
+            process = null;
         }
         if (process == null || !process.running()) {
             Optional<SessionEvent> failed = startAgent(conversation);
@@ -137,6 +148,7 @@ final class AcpRuntime implements AgentRuntime {
             prime = false;
         }
         long horizon = conversation.lastSeq();
+        applyMode(conversation);
         AcpTurn turn = new AcpTurn(run.log(), run.setup(), transcript);
         turn.append(new RuntimePrompted(agentSessionId, conversation.lastUserTurnSeq(), continuation));
         inbox.clear();
@@ -150,7 +162,11 @@ final class AcpRuntime implements AgentRuntime {
             switch (item) {
                 case Update update -> {
                     if (agentSessionId.equals(update.params().path("sessionId").asString(agentSessionId))) {
-                        turn.update(update.params().path("update"));
+                        JsonNode body = update.params().path("update");
+                        if ("current_mode_update".equals(body.path("sessionUpdate").asString(""))) {
+                            modes.switched(body.path("currentModeId").asString(null));
+                        }
+                        turn.update(body);
                     }
                 }
                 case Asked asked -> asked(asked.ask(), turn);
@@ -171,6 +187,25 @@ final class AcpRuntime implements AgentRuntime {
                     return end;
                 }
             }
+        }
+    }
+
+    /**
+     * Puts the agent's session in the mode the live config names ({@code session/set_mode}), when the
+     * agent offers a match and is not in it yet; an agent that refuses keeps its mode.
+     */
+    private void applyMode(Conversation conversation) {
+        String target = modes.switchTo(conversation.mode());
+        if (target == null) {
+            return;
+        }
+        try {
+            await(process.connection().request("session/set_mode", Map.of("sessionId", agentSessionId,
+                    "modeId", target)));
+            modes.switched(target);
+            log.info("agent of {} switched to its mode {}", run.log().session(), target);
+        } catch (AcpException | TimeoutException e) {
+            log.info("agent of {} cannot switch to its mode {}: {}", run.log().session(), target, e.getMessage());
         }
     }
 
@@ -230,6 +265,11 @@ final class AcpRuntime implements AgentRuntime {
      */
     private void asked(AcpPermissions.Ask ask, AcpTurn turn) {
         String tool = Optional.ofNullable(turn.toolName(ask.callId())).orElse(ask.title());
+        if (EXIT_PLAN_MODE.equals(tool) && PlanMode.NAME.equals(run.log().conversation().mode())) {
+            // the session is in plan mode (its live config): the agent may not leave it on its own
+            permissions.reject(ask);
+            return;
+        }
         Optional<PermissionRequested> request = permissions.decide(ask, tool);
         if (request.isEmpty()) {
             return;
@@ -401,6 +441,8 @@ final class AcpRuntime implements AgentRuntime {
                 agentSessionId = session.path("sessionId").asString();
                 prime = previous != null || conversation.runSteps() > 0 || AcpPriming.hasHistory(conversation);
             }
+            modes = new AcpModes();
+            modes.opened(session.path("modes"));
             selectModel(connection, conversation);
             log.info("agent {} of {} ready in its session {} ({})", runtime.name(), run.log().session(), agentSessionId,
                     resumed ? "loaded" : "new");

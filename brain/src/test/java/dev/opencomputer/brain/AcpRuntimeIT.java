@@ -184,4 +184,49 @@ class AcpRuntimeIT {
         assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
                 + "' AND revoked_at IS NULL")).isEqualTo("0");
     }
+
+    @Test
+    void theLiveConfigsPlanModeIsTheAgentsOwnPlanModeUntilTheSessionGoesBackToAuto() {
+        bed.models.play(ModelScript.parse("""
+                {"cursor": "global", "onExhausted": "echo", "turns": [
+                  {"text": "Planning.", "toolCalls": [{"name": "ExitPlanMode", "input": {"plan": "1. write plan.txt"}}]},
+                  {"text": "Here is my plan: write plan.txt."},
+                  {"text": "Writing it.", "toolCalls": [{"name": "Write",
+                    "input": {"file_path": "/workspace/plan.txt", "content": "planned\\n"}}]},
+                  {"text": "Done."}
+                ]}"""));
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        SessionId id = bed.start("Plan the plan file.", new SessionSetup(bed.tenant, claudeAgent(), sandbox, Map.of(),
+                null, null));
+        bed.eventLog.append(id, List.of(new dev.opencomputer.session.SessionConfigChanged(null, "plan", null)));
+        bed.worker(bed.properties().build(), acp);
+        bed.awaitIdle(id);
+
+        assertThat(setMode(id, "plan")).as("session/set_mode plan").isTrue();
+        assertThat(bed.models.requests().stream().anyMatch(r -> r.body().contains("rejected request to exit plan mode")))
+                .as("the agent may not leave plan mode on its own").isTrue();
+        assertThat(bed.sh(sandbox.id(), "test -e /workspace/plan.txt && echo yes || echo no").strip()).isEqualTo("no");
+
+        long before = bed.events(id).getLast().seq();
+        bed.eventLog.append(id, List.of(new dev.opencomputer.session.SessionConfigChanged(null, "auto", null),
+                new dev.opencomputer.session.UserMessage("Go ahead.")));
+        bed.awaitEvent(id, e -> e.seq() > before && e.event() instanceof AgentMessage m && m.text().contains("Done."),
+                "the second turn's answer");
+        bed.awaitIdle(id);
+        List<RuntimeReady> readies = bed.events(id).stream().filter(e -> e.event() instanceof RuntimeReady)
+                .map(e -> (RuntimeReady) e.event()).toList();
+        assertThat(setMode(id, "default") || "default".equals(readies.getLast().modes().get("currentModeId")))
+                .as("back in the agent's own first mode (a loaded session opens in it)").isTrue();
+        assertThat(bed.readFile(sandbox.id(), "plan.txt")).isEqualTo("planned\n");
+    }
+
+    /** Whether the agent was sent {@code session/set_mode} to {@code modeId} (in the stored transcript). */
+    private boolean setMode(SessionId id, String modeId) {
+        return bed.events(id).stream().filter(e -> e.event() instanceof dev.opencomputer.session.RuntimeTranscript)
+                .flatMap(e -> ((dev.opencomputer.session.RuntimeTranscript) e.event()).lines().stream())
+                .map(String::valueOf)
+                .anyMatch(line -> line.contains("session/set_mode") && line.contains("modeId=" + modeId));
+    }
 }
