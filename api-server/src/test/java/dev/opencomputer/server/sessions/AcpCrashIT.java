@@ -153,6 +153,54 @@ class AcpCrashIT extends SessionApiITBase {
         assertThat((Map<String, Object>) view.get("capabilities")).containsEntry("loadSession", true);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPermissionTheAgentAsksForIsAnsweredThroughTheApiAndTheTurnGoesOn() throws Exception {
+        MODELS.play(ModelScript.parse("""
+                {"cursor": "global", "onExhausted": "echo", "turns": [
+                  {"text": "Recording.", "toolCalls": [{"name": "Bash",
+                    "input": {"command": "echo approved > /workspace/approved.txt", "description": "record"}}]},
+                  {"text": "Recorded after your yes."}
+                ]}"""));
+        TestTenant tenant = newTenant("acp-hitl");
+        putSecret(tenant, "model-key", "sk-test-acp-hitl");
+        String key = tenant.key();
+        as(key).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "guarded", "model", "claude-opus-4-8", "provider", "anthropic",
+                        "credential", "model-key", "runtime", "claude-agent-sdk",
+                        "permissions", Map.of("tools", Map.of("Bash", "ask"))))
+                .exchange().expectStatus().isCreated();
+        Map<String, Object> session = as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("agent", "guarded", "input", "Record the approval")).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        String id = (String) session.get("id");
+        String sandbox = (String) session.get("sandboxId");
+        brain("acp-hitl");
+
+        Await.value(LONG, "the agent's request (logs in target/server-crash-acp-hitl.log)", () -> status(key, id),
+                "waiting"::equals);
+        Map<String, Object> view = as(key).get().uri("/v1/sessions/" + id).exchange().expectBody(Map.class)
+                .returnResult().getResponseBody();
+        List<Map<String, Object>> pending = (List<Map<String, Object>>) ((Map<String, Object>) view.get("pending"))
+                .get("permissions");
+        assertThat(pending).hasSize(1);
+        assertThat(pending.getFirst()).containsEntry("tool", "Bash");
+        assertThat((Map<String, Object>) pending.getFirst().get("input"))
+                .containsEntry("command", "echo approved > /workspace/approved.txt");
+        assertThat(file(key, sandbox, "approved.txt")).isNull();
+        as(key).post().uri("/v1/sessions/" + id + "/permissions/" + pending.getFirst().get("requestId"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("decision", "allow")).exchange()
+                .expectStatus().isCreated();
+
+        Await.value(LONG, "the turn to go on and end", () -> status(key, id), "idle"::equals);
+        assertThat(file(key, sandbox, "approved.txt")).isEqualTo("approved\n");
+        List<String> types = types(key, id);
+        assertThat(types).containsSubsequence("runtime.ready", "permission.requested", "permission.answered",
+                "run.started", "command.exited", "agent.message", "session.idle");
+        assertThat(types.stream().filter("runtime.ready"::equals)).as("the agent kept across the wait").hasSize(1);
+        assertThat(agentTexts(key, id)).anySatisfy(t -> assertThat(t).contains("Recorded after your yes."));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> data(Map<String, Object> event) {
         return (Map<String, Object>) event.get("data");
