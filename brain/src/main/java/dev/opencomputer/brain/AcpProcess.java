@@ -35,6 +35,7 @@ final class AcpProcess implements AutoCloseable {
     private final String token;
     private final AutoCloseable served;
     private final Execution execution;
+    private final String model;
     private volatile Integer exitCode;
 
     private AcpProcess(RunScope run, AcpRuntimes acp, RuntimeDefinition runtime, AcpConnection.Peer peer) {
@@ -42,6 +43,7 @@ final class AcpProcess implements AutoCloseable {
         this.acp = acp;
         SessionSetup setup = run.setup();
         String marker = marker(run);
+        this.model = run.log().conversation().model(setup.agent().model());
         run.tools().killLeftovers(marker); // a process left by a crashed brain must not answer twice
         this.token = acp.tokens().issue(new GatewayGrant(run.log().session(), setup.tenant(), setup.sandbox().id(),
                 runtime.provider(), setup.agent().credential(), models(run)));
@@ -122,6 +124,11 @@ final class AcpProcess implements AutoCloseable {
     /** The marker every process of the session's agent carries, so a leftover one can be found and killed. */
     static String marker(RunScope run) {
         return "acp-" + run.log().session().value();
+    }
+
+    /** The model this process was started for (its token allows it, its variables name it). */
+    String model() {
+        return model;
     }
 
     AcpConnection connection() {

@@ -75,6 +75,12 @@ final class AcpTurn {
         }
     }
 
+    /** The tool name the agent gave the call {@code id} in its updates so far, null when none. */
+    String toolName(String id) {
+        Call call = calls.get(id);
+        return call == null ? null : call.name;
+    }
+
     /**
      * The turn's {@code agent.message}: its text, the tokens the gateway counted for it, and the
      * last user message the prompt carried ({@code inputSeq}).

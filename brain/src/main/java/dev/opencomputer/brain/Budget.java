@@ -91,10 +91,23 @@ public final class Budget {
      * {@code used} including the estimate; empty when the call may go ahead.
      */
     public Optional<BudgetExhausted> refuses(String model, long estimatedInputTokens, Instant now) {
+        return refuses(model, estimatedInputTokens, dev.opencomputer.session.TokenUsage.NONE, now);
+    }
+
+    /**
+     * {@link #refuses(String, long, Instant)} with {@code uncounted} usage of {@code model} on top of
+     * the log's: what a model gateway counted for the session's turn under way, which reaches the log
+     * only with the turn's {@code agent.message}.
+     */
+    public Optional<BudgetExhausted> refuses(String model, long estimatedInputTokens,
+            dev.opencomputer.session.TokenUsage uncounted, Instant now) {
         BudgetLimits limits = limits();
-        Spend spend = ledger.spend(now);
-        BigDecimal estimateCost = prices.price(model).map(p -> inputCost(p, estimatedInputTokens))
-                .orElse(BigDecimal.ZERO);
+        Spend logged = ledger.spend(now);
+        Optional<ModelPrice> price = prices.price(model);
+        Spend spend = new Spend(logged.tokens() + Spend.tokens(uncounted),
+                logged.costUsd().add(price.map(p -> p.cost(uncounted)).orElse(BigDecimal.ZERO)),
+                logged.runTimeMillis(), logged.unpricedCalls());
+        BigDecimal estimateCost = price.map(p -> inputCost(p, estimatedInputTokens)).orElse(BigDecimal.ZERO);
         for (BudgetKind kind : BudgetKind.values()) {
             Optional<BigDecimal> limit = limits.limit(kind);
             if (limit.isEmpty()) {

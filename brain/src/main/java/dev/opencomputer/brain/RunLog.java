@@ -44,6 +44,11 @@ final class RunLog {
         return conversation;
     }
 
+    /** The run's limits: a runtime that waits for a person with its lease held suspends them meanwhile. */
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
     /** From now on, what is folded into the conversation is folded into {@code budget} as well. */
     void folding(Budget budget) {
         this.budget = budget;

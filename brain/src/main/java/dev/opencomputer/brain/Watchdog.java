@@ -29,6 +29,8 @@ final class Watchdog {
     private volatile long progressAtNanos;
     /** Set while the run ends as stuck, so that it is not stopped a second time. */
     private volatile boolean windingDown;
+    /** Set while the run waits for a person (an ACP agent's permission request): waiting is not running time. */
+    private volatile boolean outside;
     /** When the session's run-time budget runs out, if it has one and a run is in progress ({@link Budget}). */
     private volatile Instant budgetDeadline;
     private volatile BigDecimal runTimeLimit;
@@ -69,7 +71,7 @@ final class Watchdog {
         Instant deadline = budgetDeadline;
         BigDecimal limit = runTimeLimit;
         Instant now = clock.instant();
-        if (windingDown || deadline == null || limit == null || now.isBefore(deadline)) {
+        if (windingDown || outside || deadline == null || limit == null || now.isBefore(deadline)) {
             return Optional.empty();
         }
         BigDecimal used = limit.add(BigDecimal.valueOf(Duration.between(deadline, now).toMillis(), 3));
@@ -79,6 +81,18 @@ final class Watchdog {
     /** The run appended something. */
     void progressed() {
         progressAtNanos = ticker.getAsLong();
+    }
+
+    /**
+     * The run waits for an answer from outside with its lease held (an ACP agent's permission request,
+     * {@code true}), or no longer does: while it waits, no limit applies; when it stops waiting, its
+     * progress counts from then.
+     */
+    void waitingOutside(boolean waiting) {
+        if (!waiting) {
+            progressAtNanos = ticker.getAsLong();
+        }
+        outside = waiting;
     }
 
     /** The run is ending as stuck: no second stop. */
@@ -98,7 +112,7 @@ final class Watchdog {
 
     /** While the run waits (the heartbeat asks): {@code max_duration}, else {@code no_progress}. */
     Optional<RunStuck> whileWaiting() {
-        if (windingDown) {
+        if (windingDown || outside) {
             return Optional.empty();
         }
         Optional<RunStuck> late = overTime();

@@ -112,4 +112,121 @@ class AcpRuntimeIT {
         assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
                 + "' AND revoked_at IS NULL")).isEqualTo("0");
     }
+
+    @Test
+    void theSessionsStdioMcpServerIsStartedByTheAgentInsideTheSandboxAndItsRemoteOneIsRefused() {
+        TestEngine.mcpServersDir(); // fails clearly when not run through bin/test
+        bed.models.play(ModelScript.parse("""
+                {"cursor": "per-conversation", "onExhausted": "echo", "turns": [
+                  {"text": "Writing through MCP.", "toolCalls": [{"name": "mcp__fs__write_file",
+                    "input": {"path": "/workspace/mcp.txt", "content": "via mcp"}}]},
+                  {"text": "Written."}
+                ]}"""));
+        bed.worker(bed.properties().build(), acp);
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        SessionId id = bed.start("Write mcp.txt through MCP.", new SessionSetup(bed.tenant, claudeAgent(), sandbox,
+                Map.of(), null, null, List.of(
+                        new McpServer.Stdio("fs", "/opt/mcp/node_modules/.bin/mcp-server-filesystem",
+                                List.of("/workspace"), Map.of()),
+                        new McpServer.Http("tracker", java.net.URI.create("https://mcp.tracker.example/mcp"),
+                                Map.of()))));
+        bed.awaitIdle(id);
+
+        assertThat(bed.readFile(sandbox.id(), "mcp.txt")).isEqualTo("via mcp");
+        List<LoggedEvent> events = bed.events(id);
+        assertThat(events).anySatisfy(e -> assertThat(e.event()).isInstanceOfSatisfying(
+                dev.opencomputer.session.ToolCalled.class, c -> assertThat(c.name()).isEqualTo("mcp__fs__write_file")));
+        assertThat(events).anySatisfy(e -> assertThat(e.event()).isInstanceOfSatisfying(
+                dev.opencomputer.session.McpServerFailed.class, f -> assertThat(f.name()).isEqualTo("tracker")));
+        assertThat(bed.models.requests().getFirst().toolNames()).contains("mcp__fs__write_file");
+    }
+
+    @Test
+    void aSessionOverItsBudgetHasItsModelCallsRefusedByTheGatewayAndEndsExhausted() {
+        bed.models.play(ModelScript.parse("""
+                {"cursor": "per-conversation", "onExhausted": "echo", "turns": [
+                  {"text": "I will write the file.", "usage": {"inputTokens": 2000, "outputTokens": 50},
+                   "toolCalls": [{"name": "Write",
+                    "input": {"file_path": "/workspace/first.txt", "content": "first\\n"}}]},
+                  {"text": "Now the second.", "toolCalls": [{"name": "Bash",
+                    "input": {"command": "echo second > /workspace/second.txt", "description": "second"}}]},
+                  {"text": "Done."}
+                ]}"""));
+        bed.worker(bed.properties().build(), acp);
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        AgentSetup agent = new AgentSetup(dev.opencomputer.session.AgentId.next(Instant.now()), 1,
+                ModelProvider.ANTHROPIC, "claude-opus-4-8", null, "You are a test agent.", Testbed.CREDENTIAL,
+                EnumSet.allOf(AgentTool.class), Duration.ofMinutes(10), 50, PermissionPolicy.ALLOW_ALL, List.of(),
+                new dev.opencomputer.session.BudgetLimits(1000L, null, null), "claude-agent-sdk", false);
+        SessionId id = bed.start("Write two files.", new SessionSetup(bed.tenant, agent, sandbox, Map.of(), null,
+                null));
+        bed.await(() -> bed.status(id) == dev.opencomputer.session.SessionStatus.EXHAUSTED, "the session to be exhausted");
+
+        List<LoggedEvent> events = bed.events(id);
+        dev.opencomputer.session.BudgetExhausted exhausted = (dev.opencomputer.session.BudgetExhausted) events.stream()
+                .filter(e -> e.event() instanceof dev.opencomputer.session.BudgetExhausted).findFirst().orElseThrow()
+                .event();
+        assertThat(exhausted.kind()).isEqualTo("tokens");
+        assertThat(exhausted.used().longValue()).isGreaterThanOrEqualTo(1000);
+        AgentMessage message = (AgentMessage) events.stream().filter(e -> e.event() instanceof AgentMessage)
+                .reduce((a, b) -> b).orElseThrow().event();
+        assertThat(dev.opencomputer.session.Spend.tokens(message.usage())).as("the gateway's count is the usage")
+                .isGreaterThanOrEqualTo(2050);
+        assertThat(bed.types(id)).containsSubsequence("runtime.prompted", "agent.message", "budget.exhausted")
+                .doesNotContain("session.failed", "session.idle");
+        assertThat(bed.sh(sandbox.id(), "test -e /workspace/second.txt && echo yes || echo no").strip())
+                .as("no model call was made past the budget").isEqualTo("no");
+        assertThat(bed.models.requests().stream().filter(r -> r.body().contains("Now the second."))).isEmpty();
+        assertThat(bed.query("SELECT count(*) FROM gateway_tokens WHERE session_id = '" + id
+                + "' AND revoked_at IS NULL")).isEqualTo("0");
+    }
+
+    @Test
+    void theLiveConfigsPlanModeIsTheAgentsOwnPlanModeUntilTheSessionGoesBackToAuto() {
+        bed.models.play(ModelScript.parse("""
+                {"cursor": "global", "onExhausted": "echo", "turns": [
+                  {"text": "Planning.", "toolCalls": [{"name": "ExitPlanMode", "input": {"plan": "1. write plan.txt"}}]},
+                  {"text": "Here is my plan: write plan.txt."},
+                  {"text": "Writing it.", "toolCalls": [{"name": "Write",
+                    "input": {"file_path": "/workspace/plan.txt", "content": "planned\\n"}}]},
+                  {"text": "Done."}
+                ]}"""));
+        sandbox = SandboxSpec.of(dev.opencomputer.session.SandboxId.next(Instant.now()), bed.tenant)
+                .withImage(TestEngine.acpImage());
+        bed.sandboxes.create(sandbox);
+        SessionId id = bed.start("Plan the plan file.", new SessionSetup(bed.tenant, claudeAgent(), sandbox, Map.of(),
+                null, null));
+        bed.eventLog.append(id, List.of(new dev.opencomputer.session.SessionConfigChanged(null, "plan", null)));
+        bed.worker(bed.properties().build(), acp);
+        bed.awaitIdle(id);
+
+        assertThat(setMode(id, "plan")).as("session/set_mode plan").isTrue();
+        assertThat(bed.models.requests().stream().anyMatch(r -> r.body().contains("rejected request to exit plan mode")))
+                .as("the agent may not leave plan mode on its own").isTrue();
+        assertThat(bed.sh(sandbox.id(), "test -e /workspace/plan.txt && echo yes || echo no").strip()).isEqualTo("no");
+
+        long before = bed.events(id).getLast().seq();
+        bed.eventLog.append(id, List.of(new dev.opencomputer.session.SessionConfigChanged(null, "auto", null),
+                new dev.opencomputer.session.UserMessage("Go ahead.")));
+        bed.awaitEvent(id, e -> e.seq() > before && e.event() instanceof AgentMessage m && m.text().contains("Done."),
+                "the second turn's answer");
+        bed.awaitIdle(id);
+        List<RuntimeReady> readies = bed.events(id).stream().filter(e -> e.event() instanceof RuntimeReady)
+                .map(e -> (RuntimeReady) e.event()).toList();
+        assertThat(setMode(id, "default") || "default".equals(readies.getLast().modes().get("currentModeId")))
+                .as("back in the agent's own first mode (a loaded session opens in it)").isTrue();
+        assertThat(bed.readFile(sandbox.id(), "plan.txt")).isEqualTo("planned\n");
+    }
+
+    /** Whether the agent was sent {@code session/set_mode} to {@code modeId} (in the stored transcript). */
+    private boolean setMode(SessionId id, String modeId) {
+        return bed.events(id).stream().filter(e -> e.event() instanceof dev.opencomputer.session.RuntimeTranscript)
+                .flatMap(e -> ((dev.opencomputer.session.RuntimeTranscript) e.event()).lines().stream())
+                .map(String::valueOf)
+                .anyMatch(line -> line.contains("session/set_mode") && line.contains("modeId=" + modeId));
+    }
 }

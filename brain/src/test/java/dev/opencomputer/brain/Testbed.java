@@ -146,6 +146,7 @@ final class Testbed implements AutoCloseable {
         String mcp = System.getenv("OC_TEST_MCP_DIR");
         if (mcp != null && !mcp.isBlank()) {
             mounts.add(new ImageMount(TestEngine.hostUsrImage(), mcp, "/opt/mcp"));
+            mounts.add(new ImageMount(TestEngine.acpImage(), mcp, "/opt/mcp"));
         }
         return mounts;
     }

@@ -81,4 +81,23 @@ class WatchdogTest {
         watchdog.runBegan(START);
         assertThat(watchdog.whileWaiting()).map(RunStuck::reason).contains("no_progress");
     }
+
+    @Test
+    void waitingForAPersonWithTheLeaseHeldIsNeitherStuckNorOverTimeAndProgressCountsFromItsEnd() {
+        watchdog.limits(agent(Duration.ofMinutes(10), 50));
+        watchdog.runBegan(START);
+        watchdog.budgetDeadline(START.plusSeconds(30), java.math.BigDecimal.valueOf(30));
+        watchdog.waitingOutside(true);
+        clock.advance(Duration.ofHours(2));
+        ticker.set(Duration.ofHours(2).toNanos());
+        assertThat(watchdog.whileWaiting()).isEmpty();
+        assertThat(watchdog.pastBudget()).isEmpty();
+
+        watchdog.waitingOutside(false);
+        watchdog.runBegan(clock.instant());
+        watchdog.budgetDeadline(null, null);
+        assertThat(watchdog.whileWaiting()).as("progress counts from the answer").isEmpty();
+        ticker.addAndGet(Duration.ofMinutes(71).toNanos());
+        assertThat(watchdog.whileWaiting()).map(RunStuck::reason).contains("no_progress");
+    }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -53,7 +54,7 @@ public class SessionConfig {
     public Options options(TenantId tenant, SessionId id) {
         sessions.find(tenant, id);
         SessionSetup setup = setup(id);
-        return new Options(models(setup), properties.modes(), thinkingLevels(), current(id, setup));
+        return new Options(models(setup), modes(id), thinkingLevels(), current(id, setup));
     }
 
     /** Validates and records a change; answers the configuration that applies from the next model call. */
@@ -69,8 +70,9 @@ public class SessionConfig {
         if (change.model() != null && !models.contains(change.model())) {
             violations.add(new FieldViolation("model", "must be one of " + models));
         }
-        if (change.mode() != null && !properties.modes().contains(change.mode())) {
-            violations.add(new FieldViolation("mode", "must be one of " + properties.modes()));
+        List<String> modes = modes(id);
+        if (change.mode() != null && !modes.contains(change.mode())) {
+            violations.add(new FieldViolation("mode", "must be one of " + modes));
         }
         if (change.thinking() != null && !thinkingLevels().contains(change.thinking())) {
             violations.add(new FieldViolation("thinking", "must be one of " + thinkingLevels()));
@@ -94,6 +96,28 @@ public class SessionConfig {
         models.add(setup.agent().model());
         models.addAll(properties.models().getOrDefault(setup.agent().provider().wireName(), List.of()));
         return List.copyOf(models);
+    }
+
+    /**
+     * Our modes, then those an ACP agent offers of its own (the {@code availableModes} of its last
+     * {@code runtime.ready}): the brain switches the agent's session to the chosen one
+     * ({@code session/set_mode}) before its next prompt.
+     */
+    private List<String> modes(SessionId id) {
+        Set<String> modes = new LinkedHashSet<>(properties.modes());
+        List<dev.opencomputer.session.LoggedEvent> ready = eventLog.readOfTypes(id,
+                Set.of(dev.opencomputer.session.RuntimeReady.class));
+        if (!ready.isEmpty()) {
+            Map<String, Object> agentModes = ((dev.opencomputer.session.RuntimeReady) ready.getLast().event()).modes();
+            if (agentModes != null && agentModes.get("availableModes") instanceof List<?> available) {
+                for (Object mode : available) {
+                    if (mode instanceof Map<?, ?> m && m.get("id") instanceof String modeId) {
+                        modes.add(modeId);
+                    }
+                }
+            }
+        }
+        return List.copyOf(modes);
     }
 
     private static List<String> thinkingLevels() {

@@ -183,8 +183,14 @@ public class Sessions {
 
     /** The session with its budget (limits, spend, exhaustion), as {@code GET /v1/sessions/{id}} shows it. */
     public SessionView show(TenantId tenant, SessionId id) {
-        SessionView session = find(tenant, id);
-        return session.with(budgets.view(tenant, id));
+        SessionView session = find(tenant, id).with(budgets.view(tenant, id));
+        List<dev.opencomputer.session.LoggedEvent> ready = eventLog.readOfTypes(id,
+                java.util.Set.of(dev.opencomputer.session.RuntimeReady.class));
+        if (ready.isEmpty()) {
+            return session;
+        }
+        var last = (dev.opencomputer.session.RuntimeReady) ready.getLast().event();
+        return session.withAgent(last.agentInfo(), last.capabilities());
     }
 
     /** The session's own MCP servers, checked, none named like one of the agent's. */

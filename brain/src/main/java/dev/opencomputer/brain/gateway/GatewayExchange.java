@@ -51,15 +51,17 @@ final class GatewayExchange {
     private final SecretStore secrets;
     private final Function<ModelProvider, ModelEndpoint> endpoints;
     private final GatewayUsage usage;
+    private final GatewayBudgets budgets;
     private final HttpClient upstream;
     private final String who;
 
     GatewayExchange(GatewayTokens tokens, SecretStore secrets, Function<ModelProvider, ModelEndpoint> endpoints,
-            GatewayUsage usage, HttpClient upstream, String who) {
+            GatewayUsage usage, GatewayBudgets budgets, HttpClient upstream, String who) {
         this.tokens = tokens;
         this.secrets = secrets;
         this.endpoints = endpoints;
         this.usage = usage;
+        this.budgets = budgets;
         this.upstream = upstream;
         this.who = who;
     }
@@ -129,7 +131,20 @@ final class GatewayExchange {
             respond(out, 401, format, "authentication_error", "the agent names no credential", keepAlive);
             return;
         }
-        forward(grant, request, out, keepAlive, !request.path().endsWith("/count_tokens"));
+        boolean counted = !request.path().endsWith("/count_tokens");
+        if (counted) {
+            Optional<String> refusal = budgets.refusal(grant.session(), model, usage.peek(grant.session()).tokens());
+            if (refusal.isPresent()) {
+                // Anthropic's own answer for spend that ran out (not retried by its SDKs); OpenAI's is its quota error
+                if (format == ModelProvider.ANTHROPIC) {
+                    respond(out, 402, format, "billing_error", refusal.get(), keepAlive);
+                } else {
+                    respond(out, 429, format, "insufficient_quota", refusal.get(), keepAlive);
+                }
+                return;
+            }
+        }
+        forward(grant, request, out, keepAlive, counted);
     }
 
     private void forward(GatewayGrant grant, GatewayRequest request, OutputStream out, boolean keepAlive,
@@ -266,6 +281,7 @@ final class GatewayExchange {
             case 200 -> "OK";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 402 -> "Payment Required";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 429 -> "Too Many Requests";

@@ -25,6 +25,7 @@ public final class ModelGateway implements AutoCloseable {
 
     private final SandboxSockets sockets;
     private final HttpClient upstream;
+    private final GatewayBudgets budgets = new GatewayBudgets();
 
     /**
      * @param socketDirs the host directory of a sandbox's sockets, empty when none is configured
@@ -35,8 +36,13 @@ public final class ModelGateway implements AutoCloseable {
             Function<ModelProvider, ModelEndpoint> endpoints, GatewayUsage usage, String who) {
         this.upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        GatewayExchange exchange = new GatewayExchange(tokens, secrets, endpoints, usage, upstream, who);
+        GatewayExchange exchange = new GatewayExchange(tokens, secrets, endpoints, usage, budgets, upstream, who);
         this.sockets = new SandboxSockets(SOCKET, socketDirs, exchange::serve, "oc-gateway");
+    }
+
+    /** The sessions' budget checks, made before each counted upstream call. */
+    public GatewayBudgets budgets() {
+        return budgets;
     }
 
     /** Whether sandboxes have socket directories here (else ACP runtimes cannot reach a model). */

@@ -64,6 +64,7 @@ public final class ModelServer implements AutoCloseable {
     private final Consumer<String> log;
     private final AnthropicWire anthropic = new AnthropicWire();
     private final OpenAiWire openAi;
+    private final ResponsesWire responses;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
@@ -81,6 +82,7 @@ public final class ModelServer implements AutoCloseable {
         this.log = builder.log;
         this.script = builder.script;
         this.openAi = new OpenAiWire(clock.instant().getEpochSecond());
+        this.responses = new ResponsesWire(clock.instant().getEpochSecond());
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("model-server-", 0).factory());
         this.http = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
         http.setExecutor(executor);
@@ -238,6 +240,11 @@ public final class ModelServer implements AutoCloseable {
                 case "/v1/chat/completions", "/chat/completions" -> {
                     if (requirePost(exchange, method)) {
                         model(exchange, openAi, path);
+                    }
+                }
+                case "/v1/responses", "/responses" -> {
+                    if (requirePost(exchange, method)) {
+                        model(exchange, responses, path);
                     }
                 }
                 case "/_requests" -> requestLog(exchange, method);

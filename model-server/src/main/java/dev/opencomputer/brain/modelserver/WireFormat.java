@@ -10,7 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import tools.jackson.databind.JsonNode;
 
 /** One provider's wire format: how its requests read and how its answers and errors are written. */
-sealed interface WireFormat permits AnthropicWire, OpenAiWire {
+sealed interface WireFormat permits AnthropicWire, OpenAiWire, ResponsesWire {
 
     /** {@code anthropic} or {@code openai}. */
     String provider();

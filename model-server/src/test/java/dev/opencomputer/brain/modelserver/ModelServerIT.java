@@ -67,6 +67,48 @@ class ModelServerIT {
     }
 
     @Test
+    void speaksTheResponsesApiStreamedAndPlainWithFunctionCallsAndTheirOutputs() throws Exception {
+        server = ModelServer.start(ModelScript.of(
+                ScriptedTurn.text("Running it").withToolCall("shell", "{\"command\":[\"echo\",\"hi\"]}"),
+                ScriptedTurn.text("It said hi.")));
+
+        HttpResponse<String> streamed = post("/v1/responses", """
+                {"model": "gpt-test", "stream": true, "instructions": "You are codex.",
+                 "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "say hi"}]}],
+                 "tools": [{"type": "function", "name": "shell", "parameters": {"type": "object"}}]}
+                """, "authorization", "Bearer sk-openai");
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        List<String> events = streamed.body().lines().filter(line -> line.startsWith("event: "))
+                .map(line -> line.substring(7)).distinct().toList();
+        assertThat(events).containsExactly("response.created", "response.in_progress", "response.output_item.added",
+                "response.content_part.added", "response.output_text.delta", "response.output_text.done",
+                "response.content_part.done", "response.output_item.done", "response.function_call_arguments.delta",
+                "response.function_call_arguments.done", "response.completed");
+        String completed = streamed.body().lines().filter(line -> line.contains("\"type\":\"response.completed\""))
+                .findFirst().orElseThrow();
+        assertThat(completed).contains("\"usage\":{\"input_tokens\"", "\"type\":\"function_call\"",
+                "\"name\":\"shell\"");
+        RecordedRequest first = server.requests().getFirst();
+        assertThat(first.system()).isEqualTo("You are codex.");
+        assertThat(first.toolNames()).containsExactly("shell");
+        assertThat(first.lastUserText()).isEqualTo("say hi");
+        String callId = first.messages().isEmpty() ? null : Json.parse(completed.substring(6)).path("response")
+                .path("output").get(1).path("call_id").asString();
+
+        HttpResponse<String> plain = post("/v1/responses", """
+                {"model": "gpt-test", "instructions": "You are codex.", "input": [
+                  {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "say hi"}]},
+                  {"type": "function_call", "call_id": "%s", "name": "shell", "arguments": "{}"},
+                  {"type": "function_call_output", "call_id": "%s", "output": "hi"}]}
+                """.formatted(callId, callId), "authorization", "Bearer sk-openai");
+        JsonNode response = Json.parse(plain.body());
+        assertThat(response.path("object").asString()).isEqualTo("response");
+        assertThat(response.path("output").get(0).path("content").get(0).path("text").asString())
+                .isEqualTo("It said hi.");
+        assertThat(server.requests().get(1).lastToolResult()).isEqualTo("hi");
+    }
+
+    @Test
     void answersAScriptedErrorWithRetryAfter() throws Exception {
         server = ModelServer.start(ModelScript.of(
                 ScriptedTurn.failing(ScriptedError.of(429).withRetryAfter(Duration.ofMillis(1500))),
