@@ -132,8 +132,11 @@ public class EgressBench {
                     }
                     System.out.printf(Locale.ROOT, "diagnostics: a client on the proxy's socket %.1f MB/s%n",
                             median(viaSocket) / 1e6);
-                    Process node = new ProcessBuilder("node", sockets.resolve(sandbox.value()).resolve("oc-forward.js")
-                            .toString(), "14481", sock.toString()).inheritIO().start();
+                    java.nio.file.Path dir = sockets.resolve(sandbox.value());
+                    Process node = (properties.relay() != null
+                            ? new ProcessBuilder(dir.resolve(EgressForwarder.RELAY).toString(), "14481", sock.toString())
+                            : new ProcessBuilder("node", dir.resolve(EgressForwarder.SCRIPT).toString(), "14481",
+                                    sock.toString())).inheritIO().start();
                     Thread.sleep(500);
                     List<Double> viaNode = new ArrayList<>();
                     for (int i = 0; i < rounds; i++) {
