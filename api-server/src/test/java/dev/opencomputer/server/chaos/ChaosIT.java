@@ -1,0 +1,29 @@
+package dev.opencomputer.server.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short chaos loop inside {@code bin/test}: {@link ChaosLoop} with 10 faults of every kind (or
+ * {@code OC_CHAOS_FAULTS}, {@code OC_CHAOS_SEED}) on two server processes of the built jar, a
+ * PostgreSQL cluster and a Podman API service of its own. bench/chaos/run.sh runs the long one.
+ */
+class ChaosIT {
+
+    @Test
+    void faultsLoseDuplicateReRunAndStrandNothing() throws Exception {
+        ChaosLoop.Options given = ChaosLoop.parse(new String[0]);
+        int faults = System.getenv("OC_CHAOS_FAULTS") == null ? 10 : given.faults();
+        ChaosLoop.Options options = new ChaosLoop.Options(faults, given.seed(), given.sessions(), given.lease(),
+                given.pgPort(), given.portA(), given.portB(),
+                System.getenv("OC_CHAOS_KINDS") == null ? EnumSet.allOf(ChaosLoop.Fault.class) : given.kinds(),
+                given.workDir(), given.repoRoot(), given.jar());
+        ChaosLoop.Summary summary = ChaosLoop.run(options);
+        assertThat(summary.faults()).isGreaterThanOrEqualTo(10);
+        assertThat(summary.sessions()).as("sessions checked").isGreaterThan(0);
+        assertThat(summary.problems()).as(summary.line() + " (seed " + options.seed() + ")").isEmpty();
+        assertThat(summary.ok()).as(summary.line()).isTrue();
+    }
+}
