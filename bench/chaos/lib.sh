@@ -8,9 +8,11 @@ source "$OC_ROOT/bin/lib/postgres.sh"
 
 _chaos_pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-# chaos_pg_start DIR PORT: a fresh cluster (fsync off) in DIR on 127.0.0.1:PORT; prints its JDBC URL.
+# chaos_pg_start DIR PORT: a cluster in DIR on 127.0.0.1:PORT; prints its JDBC URL. Durable (fsync,
+# synchronous commit: PostgreSQL's defaults), unlike bin/test's: a restart -m immediate is a crash,
+# and with synchronous_commit=off a crash loses commits already acknowledged to the servers.
 chaos_pg_start() {
-  OC_PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" ensure_postgres "$1" "$2" | tail -1
+  OC_PG_EXTRA_OPTS="" ensure_postgres "$1" "$2" | tail -1
 }
 
 # chaos_pg_restart DIR MODE: pg_ctl restart -m MODE (fast or immediate, a crash and recovery).
