@@ -58,7 +58,7 @@ CONF
   if ! engine_ping "unix://$sock"; then
     local old
     old=$(cat "$OC_PODMAN_BASE/service.pid" 2>/dev/null || true)
-    if [ -n "$old" ] && grep -q "system.service" "/proc/$old/cmdline" 2>/dev/null; then kill "$old"; sleep 1; fi
+    if [ -n "$old" ] && tr "\\0" " " <"/proc/$old/cmdline" 2>/dev/null | grep -q "system service" 2>/dev/null; then kill "$old"; sleep 1; fi
     rm -f "$sock"
     say "starting Podman's Docker-compatible API on unix://$sock"
     # Run it from its own directory: conmon (the per-container monitor it starts) creates an empty

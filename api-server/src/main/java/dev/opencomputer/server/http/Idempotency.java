@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -25,17 +27,33 @@ import tools.jackson.databind.json.JsonMapper;
  * retry while the first is still running is a 409. Keys are scoped to the caller's tenant. A
  * response that carries a credential shown once (an API key, a signing secret) is stored and
  * replayed without it; {@link IdempotencyPurge} deletes keys after their 24 hours.
+ *
+ * <p>A key being run is a claim (a row without a status) that its process keeps alive: every
+ * {@link #CLAIM_HEARTBEAT} {@link IdempotencyClaimHeartbeat} refreshes its {@code created_at}. A
+ * claim not refreshed for {@link #CLAIM_ABANDONED} lost its process ({@code kill -9}, a crash, a
+ * database outage while it ended): a retry takes it over and runs the request, where it used to
+ * answer 409 {@code idempotency-key-in-use} for the key's whole 24 hours (found by the chaos loop,
+ * docs/chaos.md). What the abandoned request had done before its process died stays done.
  */
 @Component
 public class Idempotency {
 
     public static final String HEADER = "Idempotency-Key";
     static final Duration RETENTION = Duration.ofHours(24);
+    /** How often the claims of the requests this process runs are refreshed. */
+    static final Duration CLAIM_HEARTBEAT = Duration.ofSeconds(5);
+    /** A claim not refreshed this long is abandoned: a retry takes it over. */
+    static final Duration CLAIM_ABANDONED = Duration.ofSeconds(30);
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    /** The claims of the requests running in this process, refreshed by the heartbeat. */
+    private final Set<Claim> running = ConcurrentHashMap.newKeySet();
+
+    private record Claim(String scope, String key) {
+    }
 
     Idempotency(JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
@@ -78,22 +96,49 @@ public class Idempotency {
                 insert into idempotency_keys (scope, key, fingerprint, created_at) values (?, ?, ?, ?)
                 on conflict do nothing""")
                 .params(scope, key, fingerprint, java.sql.Timestamp.from(now)).update();
-        if (claimed == 0) {
+        if (claimed == 0 && !takeOverAbandoned(scope, key, fingerprint)) {
             return replay(scope, key, fingerprint);
         }
+        Claim claim = new Claim(scope, key);
+        running.add(claim);
         ResponseEntity<?> response;
         try {
             response = action.get();
         } catch (RuntimeException e) {
+            running.remove(claim);
             jdbc.sql("delete from idempotency_keys where scope = ? and key = ?").params(scope, key).update();
             throw e;
         }
+        running.remove(claim);
         jdbc.sql("update idempotency_keys set status = ?, body = ? where scope = ? and key = ?")
                 .params(response.getStatusCode().value(),
                         response.getBody() == null ? null : json.writeValueAsString(storedForm.apply(response.getBody())),
                         scope, key)
                 .update();
         return response;
+    }
+
+    /**
+     * Takes over a claim with the same fingerprint whose process stopped refreshing it; true when
+     * this request now owns the key.
+     */
+    private boolean takeOverAbandoned(String scope, String key, String fingerprint) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                update idempotency_keys set created_at = ? where scope = ? and key = ? and fingerprint = ?
+                  and status is null and created_at < ?""")
+                .params(java.sql.Timestamp.from(now), scope, key, fingerprint,
+                        java.sql.Timestamp.from(now.minus(CLAIM_ABANDONED)))
+                .update() == 1;
+    }
+
+    /** Refreshes the claims of the requests running in this process (so no retry takes them over). */
+    void refreshClaims() {
+        java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
+        for (Claim claim : running) {
+            jdbc.sql("update idempotency_keys set created_at = ? where scope = ? and key = ? and status is null")
+                    .params(now, claim.scope(), claim.key()).update();
+        }
     }
 
     /** Deletes the keys older than their 24 hours, at most {@code batch} at a time; returns how many. */
