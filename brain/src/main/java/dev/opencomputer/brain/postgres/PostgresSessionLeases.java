@@ -97,7 +97,7 @@ public final class PostgresSessionLeases implements SessionLeases {
      * The tenants with runnable sessions, by a skip scan of sessions_tenant_runnable_idx: one index
      * probe per tenant (the first runnable row after the previous tenant), not one row per session.
      */
-    private static final String RUNNABLE_TENANTS = """
+    static final String RUNNABLE_TENANTS = """
             WITH RECURSIVE t(tenant_id) AS (
                 (SELECT tenant_id FROM sessions
                   WHERE status IN ('pending', 'running')

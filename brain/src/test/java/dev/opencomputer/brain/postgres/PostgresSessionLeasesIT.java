@@ -216,7 +216,7 @@ class PostgresSessionLeasesIT {
         log.create(new NewSession(wanted, other, AGENT, 1, Map.of()),
                 List.of(new SessionStarted(AGENT, 1, "m", null, Map.of()), new UserMessage("hi")));
         String plan = String.join("\n", new org.springframework.jdbc.core.JdbcTemplate(pool).queryForList(
-                "EXPLAIN (ANALYZE, BUFFERS) " + RUNNABLE_TENANTS_FOR_PLAN, String.class));
+                "EXPLAIN (ANALYZE, BUFFERS) " + PostgresSessionLeases.RUNNABLE_TENANTS, String.class));
         long start = System.nanoTime();
         List<Lease> claimed = capped.claim("w", 10, LONG);
         long micros = (System.nanoTime() - start) / 1000;
@@ -227,20 +227,6 @@ class PostgresSessionLeasesIT {
         assertThat(micros).as("claim time in microseconds").isLessThan(500_000);
     }
 
-    /** The runnable-tenants skip scan, for the plan printed above (same text as the claim's). */
-    private static final String RUNNABLE_TENANTS_FOR_PLAN = """
-            WITH RECURSIVE t(tenant_id) AS (
-                (SELECT tenant_id FROM sessions
-                  WHERE status IN ('pending', 'running')
-                    AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp())
-                  ORDER BY tenant_id LIMIT 1)
-                UNION ALL
-                SELECT (SELECT n.tenant_id FROM sessions n
-                         WHERE n.tenant_id > t.tenant_id AND n.status IN ('pending', 'running')
-                           AND (n.lease_expires_at IS NULL OR n.lease_expires_at < clock_timestamp())
-                         ORDER BY n.tenant_id LIMIT 1)
-                  FROM t WHERE t.tenant_id IS NOT NULL)
-            SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL""";
 
     @Test
     void aReleasedSessionIsClaimableAtOnceWhileItIsRunnable() {
