@@ -171,12 +171,14 @@ class AcpRuntimeIT {
                 .filter(e -> e.event() instanceof dev.opencomputer.session.BudgetExhausted).findFirst().orElseThrow()
                 .event();
         assertThat(exhausted.kind()).isEqualTo("tokens");
-        assertThat(exhausted.used().longValue()).isGreaterThanOrEqualTo(1000);
-        AgentMessage message = (AgentMessage) events.stream().filter(e -> e.event() instanceof AgentMessage)
-                .reduce((a, b) -> b).orElseThrow().event();
-        assertThat(dev.opencomputer.session.Spend.tokens(message.usage())).as("the gateway's count is the usage")
-                .isGreaterThanOrEqualTo(2050);
-        assertThat(bed.types(id)).containsSubsequence("runtime.prompted", "agent.message", "budget.exhausted")
+        // the gateway's count of the first call (2,050 tokens) is what crossed the budget
+        assertThat(exhausted.used().longValue()).as("the gateway's count is the spend").isGreaterThanOrEqualTo(2050);
+        // the run ends either when the cancelled turn ends (its agent.message carries the usage) or, a moment
+        // earlier, when the run's own budget check sees the counted spend: both end exhausted, not failed
+        events.stream().filter(e -> e.event() instanceof AgentMessage).reduce((a, b) -> b)
+                .ifPresent(m -> assertThat(dev.opencomputer.session.Spend.tokens(((AgentMessage) m.event()).usage()))
+                        .isGreaterThanOrEqualTo(2050));
+        assertThat(bed.types(id)).containsSubsequence("runtime.prompted", "budget.exhausted")
                 .doesNotContain("session.failed", "session.idle");
         assertThat(bed.sh(sandbox.id(), "test -e /workspace/second.txt && echo yes || echo no").strip())
                 .as("no model call was made past the budget").isEqualTo("no");

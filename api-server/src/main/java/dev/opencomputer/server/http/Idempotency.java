@@ -9,8 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -43,7 +46,7 @@ public class Idempotency {
     /** How often the claims of the requests this process runs are refreshed. */
     static final Duration CLAIM_HEARTBEAT = Duration.ofSeconds(5);
     /** A claim not refreshed this long is abandoned: a retry takes it over. */
-    static final Duration CLAIM_ABANDONED = Duration.ofSeconds(30);
+    public static final Duration CLAIM_ABANDONED = Duration.ofSeconds(30);
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final JdbcClient jdbc;
@@ -81,8 +84,29 @@ public class Idempotency {
      */
     public ResponseEntity<?> run(Caller caller, String key, String operation, Object request,
             Supplier<ResponseEntity<?>> action, UnaryOperator<Object> storedForm) {
+        return run(caller, key, operation, request, (earlier, remember) -> action.get(), storedForm);
+    }
+
+    /**
+     * An action that creates something and can say so before it commits: it calls {@code remember}
+     * with the id of what it is about to create; run again by a retry that took over the claim of a
+     * process that died, it gets that id as {@code earlier} and answers with what exists under it
+     * instead of creating it a second time.
+     */
+    @FunctionalInterface
+    public interface Recoverable {
+        ResponseEntity<?> run(Optional<String> earlier, Consumer<String> remember);
+    }
+
+    /** Like {@link #run(Caller, String, String, Object, Supplier)}, for an action that remembers its effect. */
+    public ResponseEntity<?> run(Caller caller, String key, String operation, Object request, Recoverable action) {
+        return run(caller, key, operation, request, action, UnaryOperator.identity());
+    }
+
+    private ResponseEntity<?> run(Caller caller, String key, String operation, Object request, Recoverable action,
+            UnaryOperator<Object> storedForm) {
         if (key == null) {
-            return action.get();
+            return action.run(Optional.empty(), effect -> { });
         }
         if (!KEY.matcher(key).matches()) {
             throw new ParameterInvalidException(HEADER, "Idempotency-Key must be 1 to 255 visible ASCII characters");
@@ -99,11 +123,17 @@ public class Idempotency {
         if (claimed == 0 && !takeOverAbandoned(scope, key, fingerprint)) {
             return replay(scope, key, fingerprint);
         }
+        Optional<String> earlier = claimed == 0
+                ? jdbc.sql("select effect from idempotency_keys where scope = ? and key = ?").params(scope, key)
+                        .query(String.class).list().stream().filter(Objects::nonNull).findFirst()
+                : Optional.empty();
         Claim claim = new Claim(scope, key);
         running.add(claim);
         ResponseEntity<?> response;
         try {
-            response = action.get();
+            response = action.run(earlier, effect -> jdbc.sql(
+                    "update idempotency_keys set effect = ? where scope = ? and key = ?").params(effect, scope, key)
+                    .update());
         } catch (RuntimeException e) {
             running.remove(claim);
             jdbc.sql("delete from idempotency_keys where scope = ? and key = ?").params(scope, key).update();

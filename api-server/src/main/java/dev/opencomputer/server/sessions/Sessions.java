@@ -113,6 +113,14 @@ public class Sessions {
      * leaves nothing behind: no session exists without its sandbox and setup.
      */
     public SessionView start(TenantId tenant, StartSession request) {
+        return start(tenant, request, id -> { });
+    }
+
+    /**
+     * Like {@link #start(TenantId, StartSession)}, telling {@code remember} the new session's id
+     * before anything is created (the idempotency layer keeps it, see {@link #started}).
+     */
+    public SessionView start(TenantId tenant, StartSession request, java.util.function.Consumer<SessionId> remember) {
         List<FieldViolation> violations = new ArrayList<>();
         if (request.agent() == null || request.agent().isBlank()) {
             violations.add(new FieldViolation("agent", "is required (an agent id or name)"));
@@ -159,12 +167,13 @@ public class Sessions {
             throw new RequestInvalidException("sandbox", "no sandbox with this id");
         }
         refuseBeyondPendingCap(tenant);
+        SessionId id = SessionId.next(clock.instant());
+        remember.accept(id);
         SandboxId sandbox = attached != null ? attached
                 : SandboxId.parse(sandboxes.create(tenant,
                         new SandboxRequest(agent.sandbox() == null ? null : agent.sandbox().image(), null, null, null,
                                 null)).id());
         AgentId agentId = AgentId.parse(agent.id());
-        SessionId id = SessionId.next(clock.instant());
         List<SessionEvent> first = new ArrayList<>();
         first.add(new SessionStarted(agentId, agent.version(), agent.model(), null, metadata));
         ownBudget.ifPresent(first::add);
@@ -179,6 +188,21 @@ public class Sessions {
         }
         wakeBrain();
         return show(tenant, id);
+    }
+
+    /**
+     * The session {@code id} of the tenant when a start under an idempotency key created it before its
+     * process died (the retry answers with it instead of starting another); empty when it does not exist.
+     */
+    public Optional<SessionView> started(TenantId tenant, String id) {
+        if (!SessionId.isValid(id)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(show(tenant, SessionId.parse(id)));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /** The session with its budget (limits, spend, exhaustion), as {@code GET /v1/sessions/{id}} shows it. */

@@ -62,8 +62,11 @@ class SessionsController {
     ResponseEntity<?> start(Caller caller, @RequestBody StartSession body,
             @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey) {
         TenantId tenant = caller.requireTenant();
+        // a retry that takes over the claim of a process that died after the session committed answers with it
         ResponseEntity<?> response = idempotency.run(caller, idempotencyKey, "sessions.start", body,
-                () -> ResponseEntity.status(HttpStatus.CREATED).body(sessions.start(tenant, body)));
+                (earlier, remember) -> ResponseEntity.status(HttpStatus.CREATED).body(
+                        earlier.flatMap(id -> sessions.started(tenant, id)).orElseGet(
+                                () -> sessions.start(tenant, body, id -> remember.accept(id.value())))));
         Object stored = response.getBody();
         ObjectNode session = stored instanceof String text ? (ObjectNode) json.readTree(text) : json.valueToTree(stored);
         String id = session.path("id").asString();
