@@ -31,6 +31,9 @@ final class BrainProcess {
         registry.add("opencomputer.sandbox.image-mounts[0].image", TestEngine::hostUsrImage);
         registry.add("opencomputer.sandbox.image-mounts[0].source", () -> "/usr");
         registry.add("opencomputer.sandbox.image-mounts[0].target", () -> "/usr");
+        // these tests poll the session while the brain processes crash and resume: no request-rate limit
+        registry.add("opencomputer.api.tiers.standard.requests-per-minute", () -> "100000000");
+        registry.add("opencomputer.api.tiers.standard.requests-per-minute-per-key", () -> "100000000");
     }
 
     static Process start(String name, String databaseUrl, ModelServer models, Duration lease, List<String> extra)
