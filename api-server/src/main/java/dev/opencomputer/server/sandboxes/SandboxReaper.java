@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Every {@code reap-interval}: removes API sandboxes whose TTL has passed, then orphans (API sandboxes
- * on the engine without a live row, e.g. after a crash mid-delete). The first pass runs right after
+ * Every {@code reap-interval}: removes API sandboxes whose TTL has passed, then the sandboxes of session
+ * starts that failed half-way (no session refers to them), then orphans (API sandboxes on the engine
+ * without a live row, e.g. after a crash mid-delete). The first pass runs right after
  * start-up, so a restarted server cleans up what it left behind.
  */
 @Component
@@ -33,7 +34,9 @@ class SandboxReaper extends PeriodicTask {
     /** One reaping pass; returns how many sandboxes were removed. */
     int reap() {
         try {
-            int removed = sandboxes.reapExpired() + sandboxes.reapOrphans();
+            // each kind on its own: one that keeps failing (a removal the engine refuses) stops no other
+            int removed = phase("expired", sandboxes::reapExpired) + phase("stray", sandboxes::reapStray)
+                    + phase("orphaned", sandboxes::reapOrphans);
             if (engineWasDown) {
                 log.info("the container engine is reachable again; sandbox reaping resumed");
                 engineWasDown = false;
@@ -47,6 +50,17 @@ class SandboxReaper extends PeriodicTask {
             return 0;
         } catch (RuntimeException e) {
             log.warn("a sandbox reaping pass failed", e);
+            return 0;
+        }
+    }
+
+    private int phase(String kind, java.util.function.IntSupplier pass) {
+        try {
+            return pass.getAsInt();
+        } catch (SandboxEngineUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("reaping {} sandboxes failed", kind, e);
             return 0;
         }
     }

@@ -83,6 +83,18 @@ public class Sandboxes {
      * tenant's row, so concurrent creates cannot exceed the tier's {@code max-live-sandboxes}.
      */
     public Sandbox create(TenantId tenant, SandboxRequest request) {
+        return create(tenant, request, false);
+    }
+
+    /**
+     * Creates a session's own sandbox (as {@link #create(TenantId, SandboxRequest)}): should the session
+     * never be recorded, the reaper removes it ({@link #reapStray()}).
+     */
+    public Sandbox createForSession(TenantId tenant, SandboxRequest request) {
+        return create(tenant, request, true);
+    }
+
+    private Sandbox create(TenantId tenant, SandboxRequest request, boolean forSession) {
         long started = System.nanoTime();
         SandboxRequest.Resolved wanted = (request == null ? SandboxRequest.empty() : request).resolve(config);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -101,12 +113,12 @@ public class Sandboxes {
             diskQuota[0] = limits.diskQuota().toBytes();
             int inserted = jdbc.sql("""
                     insert into sandboxes (id, tenant_id, image, cpu, memory_bytes, network, status, expires_at,
-                                           created_at, updated_at)
-                    select ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?
+                                           created_at, updated_at, for_session)
+                    select ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?
                     where (select count(*) from sandboxes where tenant_id = ? and deleted_at is null) < ?""")
                     .params(id.value(), tenant.value(), wanted.image(), wanted.cpu(), wanted.memoryBytes(),
                             wanted.network().name(), Timestamp.from(now.plus(wanted.ttl())), Timestamp.from(now),
-                            Timestamp.from(now), tenant.value(), max)
+                            Timestamp.from(now), forSession, tenant.value(), max)
                     .update();
             if (inserted == 0) {
                 Instant soonest = jdbc.sql("""
@@ -281,6 +293,46 @@ public class Sandboxes {
             log.info("sandbox {} expired and was removed", id);
         }
         return expired.size();
+    }
+
+    /**
+     * Removes the sandboxes created for a session that was never recorded (no setup refers to them)
+     * and that are older than twice the reap interval: a start that failed half-way and could not undo
+     * itself (the database was gone; the process died). Each is marked deleted under its row's lock
+     * before its container goes, so a start still recording its setup (which takes the row's lock
+     * too, {@code SetupTable.insert}) either wins, and the sandbox stays, or finds it gone and fails.
+     */
+    int reapStray() {
+        Instant before = clock.instant().minus(config.reapInterval().multipliedBy(2));
+        List<String> stray = jdbc.sql("""
+                select id from sandboxes s
+                where for_session and deleted_at is null and created_at < ?
+                  and not exists (select 1 from session_setups u where u.sandbox_id = s.id)
+                order by created_at limit 100""")
+                .param(Timestamp.from(before)).query(String.class).list();
+        int reaped = 0;
+        for (String id : stray) {
+            Boolean claimed = transactions.execute(tx -> {
+                if (jdbc.sql("select id from sandboxes where id = ? and deleted_at is null for update").param(id)
+                        .query(String.class).optional().isEmpty()) {
+                    return false;
+                }
+                // a new statement after the lock: it sees a setup committed while we waited for it
+                if (jdbc.sql("select count(*) from session_setups where sandbox_id = ?").param(id)
+                        .query(Integer.class).single() > 0) {
+                    return false;
+                }
+                jdbc.sql("update sandboxes set deleted_at = ?, status = 'deleted' where id = ?")
+                        .params(Timestamp.from(clock.instant()), id).update();
+                return true;
+            });
+            if (Boolean.TRUE.equals(claimed)) {
+                driver.remove(SandboxId.parse(id)); // should the engine fail now, reapOrphans removes it later
+                reaped++;
+                log.info("removed sandbox {}: created for a session that was never recorded", id);
+            }
+        }
+        return reaped;
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.opencomputer.brain.egress.EgressProperties;
 import dev.opencomputer.brain.egress.NetworkPolicy;
 import dev.opencomputer.server.agents.AgentSpec;
 import dev.opencomputer.server.problems.ResourceNotFoundException;
+import dev.opencomputer.server.problems.ServiceUnavailableException;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.server.budgets.SessionBudgets;
@@ -170,7 +171,7 @@ public class Sessions {
         SessionId id = SessionId.next(clock.instant());
         remember.accept(id);
         SandboxId sandbox = attached != null ? attached
-                : SandboxId.parse(sandboxes.create(tenant,
+                : SandboxId.parse(sandboxes.createForSession(tenant,
                         new SandboxRequest(agent.sandbox() == null ? null : agent.sandbox().image(), null, null, null,
                                 null)).id());
         AgentId agentId = AgentId.parse(agent.id());
@@ -182,6 +183,13 @@ public class Sessions {
             setups.insert(id, tenant, sandbox, attached == null, env, cwd, instructions, mcpServers,
                     request.permissions(), ownNetwork == null ? null : AgentSpec.Network.of(ownNetwork), clock.instant());
             eventLog.create(new NewSession(id, tenant, agentId, agent.version(), metadata), first);
+        } catch (SetupTable.SandboxGoneException e) {
+            undoStart(tenant, id, null, e);
+            if (attached != null) {
+                throw new RequestInvalidException("sandbox", "no sandbox with this id");
+            }
+            throw new ServiceUnavailableException("database", "the session's sandbox was removed while the "
+                    + "session started (the start took too long); retry", e);
         } catch (RuntimeException e) {
             undoStart(tenant, id, attached == null ? sandbox : null, e);
             throw e;
@@ -240,11 +248,17 @@ public class Sessions {
 
     /** The sandbox and setup of a session whose start failed half-way are removed again. */
     private void undoStart(TenantId tenant, SessionId id, SandboxId ownedSandbox, RuntimeException cause) {
+        // each step on its own: with the database gone the sandbox is still tried (and the reaper removes
+        // a sandbox left so, Sandboxes.reapStray)
+        if (ownedSandbox != null) {
+            try {
+                sandboxes.delete(tenant, ownedSandbox);
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
         try {
             setups.delete(id);
-            if (ownedSandbox != null) {
-                sandboxes.delete(tenant, ownedSandbox);
-            }
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

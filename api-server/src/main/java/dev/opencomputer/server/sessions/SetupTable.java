@@ -70,15 +70,29 @@ class SetupTable {
     void insert(SessionId session, TenantId tenant, SandboxId sandbox, boolean ownsSandbox, Map<String, String> env,
             String cwd, String additionalInstructions, List<McpServerSpec> mcpServers,
             AgentSpec.Permissions permissions, AgentSpec.Network network, Instant at) {
-        jdbc.sql("""
+        // the sandbox's row is locked while the setup is recorded: the reaper of sandboxes whose session
+        // was never recorded takes the same lock (Sandboxes.reapStray), so one of the two wins cleanly
+        int inserted = jdbc.sql("""
+                with live as (select id from sandboxes where id = ? and deleted_at is null for share)
                 insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, env, cwd,
                                             additional_instructions, mcp_servers, permissions, network, created_at)
-                values (?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), ?)""")
-                .params(session.value(), tenant.value(), sandbox.value(), ownsSandbox, json.writeValueAsString(env), cwd,
+                select ?, ?, live.id, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as jsonb), ?
+                from live""")
+                .params(sandbox.value(), session.value(), tenant.value(), ownsSandbox, json.writeValueAsString(env), cwd,
                         additionalInstructions, json.writeValueAsString(mcpServers),
                         permissions == null ? null : json.writeValueAsString(permissions),
                         network == null ? null : json.writeValueAsString(network), Timestamp.from(at))
                 .update();
+        if (inserted == 0) {
+            throw new SandboxGoneException(sandbox);
+        }
+    }
+
+    /** The session's sandbox was removed before its setup could be recorded. */
+    static final class SandboxGoneException extends RuntimeException {
+        SandboxGoneException(SandboxId sandbox) {
+            super("the sandbox " + sandbox.value() + " was removed before the session could be recorded");
+        }
     }
 
     void delete(SessionId session) {

@@ -600,6 +600,7 @@ public final class ChaosLoop {
                     "--opencomputer.sandbox.instance=" + INSTANCE,
                     "--opencomputer.sandbox.default-image=" + IMAGE,
                     "--opencomputer.sandbox.default-memory=" + MEMORY,
+                    "--opencomputer.sandbox.reap-interval=5s", // a failed start's sandbox goes within ~15 s
                     "--logging.level.root=WARN", "--logging.level.dev.opencomputer=INFO"));
             Path log = options.workDir().resolve("server-" + name + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

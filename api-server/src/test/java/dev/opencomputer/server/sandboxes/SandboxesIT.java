@@ -45,6 +45,11 @@ import reactor.core.publisher.Flux;
 /** The sandbox API end to end: real PostgreSQL, real container engine. */
 class SandboxesIT extends ApiITBase {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    Sandboxes sandboxes;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private static final String BASE = "https://opencomputer.dev/problems/";
     private static final String INSTANCE = "api-it-" + UUID.randomUUID().toString().substring(0, 8);
     private static DockerClient engine;
@@ -436,6 +441,29 @@ class SandboxesIT extends ApiITBase {
             assertThat(driver.run(foreign, ExecRequest.of("true")).succeeded()).isTrue();
             driver.remove(foreign);
         }
+    }
+
+    @Test
+    void aSessionsSandboxWhoseSessionWasNeverRecordedIsReapedButOneInUseAndTheTenantsOwnAreKept() throws Exception {
+        var tenant = newTenant("sbx-stray");
+        TenantId tenantId = TenantId.parse(tenant.id());
+        // a start that failed half-way with the database gone: its sandbox exists, no session refers to it
+        String stray = sandboxes.createForSession(tenantId, null).id();
+        String recorded = sandboxes.createForSession(tenantId, null).id();
+        jdbc.sql("""
+                insert into session_setups (session_id, tenant_id, sandbox_id, sandbox_owned, created_at)
+                values (?, ?, ?, true, now())""").params("ses_01a23c000000000000000005", tenant.id(), recorded)
+                .update();
+        String own = (String) createSandbox(tenant.key(), Map.of()).get("id");
+
+        Await.until(Duration.ofSeconds(15), "the stray sandbox is reaped", () -> !containerExists(stray));
+        assertThat(jdbc.sql("select status from sandboxes where id = ?").param(stray).query(String.class).single())
+                .isEqualTo("deleted");
+        Thread.sleep(1500); // three more reaping passes, each past the grace of the other two
+        assertThat(sh(tenant.key(), own, "echo kept")).isEqualTo("kept\n");
+        assertThat(containerExists(recorded)).as("the recorded session's sandbox").isTrue();
+        jdbc.sql("delete from session_setups where session_id = ?").param("ses_01a23c000000000000000005").update();
+        Await.until(Duration.ofSeconds(15), "unrecorded again, it is reaped too", () -> !containerExists(recorded));
     }
 
     // ------------------------------------------------------------------ tenancy and secrets
