@@ -12,7 +12,7 @@ export const EVENT_TYPES = [
   'session.hibernated', 'session.woke', 'run.cancelled', 'run.stuck', 'session.failed', 'session.closed',
   'webhook.sent', 'session.config_changed', 'pull_request.opened', 'permission.requested', 'permission.answered', 'permission.expired',
   'client_tool.called',
-  'budget.warning', 'budget.exhausted', 'session.budget_changed', 'network.request',
+  'budget.warning', 'budget.exhausted', 'session.budget_changed', 'network.request', 'sandbox.disk_exceeded',
   'agent.delta', 'agent.thinking_delta', 'command.output',
 ];
 

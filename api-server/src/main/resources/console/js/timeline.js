@@ -30,10 +30,12 @@ const SYSTEM = {
   'network.request': e => e.data.allowed
     ? `Network: ${e.data.method ?? ''} ${e.data.host ?? ''}:${e.data.port ?? ''} (${e.data.bytesOut ?? 0} B out, ${e.data.bytesIn ?? 0} B in, ${e.data.durationMs ?? 0} ms)${e.data.reason ? ` — ${e.data.reason}` : ''}`
     : `Network refused: ${e.data.method ?? ''} ${e.data.host ?? ''}:${e.data.port ?? ''} — ${e.data.reason ?? ''}`,
+  'sandbox.disk_exceeded': e => `Disk quota exceeded: ${bytes(e.data.usedBytes ?? 0)} written of ${bytes(e.data.limitBytes ?? 0)}; the command was killed`,
 };
 
 const TONE = {
   'runtime.crashed': 'bad', 'session.failed': 'bad', 'mcp.server_failed': 'warn', 'run.stuck': 'bad', 'budget.exhausted': 'bad',
+  'sandbox.disk_exceeded': 'bad',
   'runtime.restarted': 'warn', 'run.cancelled': 'warn', 'budget.warning': 'warn',
   'network.request': e => (e.data.allowed ? 'calm' : 'warn'),
   'session.hibernated': 'calm', 'session.woke': 'calm', 'session.idle': 'calm', 'session.closed': 'calm',

@@ -9,6 +9,7 @@ import dev.opencomputer.session.McpServerFailed;
 import dev.opencomputer.session.PullRequestOpened;
 import dev.opencomputer.session.AgentPlan;
 import dev.opencomputer.session.NetworkRequest;
+import dev.opencomputer.session.SandboxDiskExceeded;
 import dev.opencomputer.session.RuntimePrompted;
 import dev.opencomputer.session.RuntimeReady;
 import dev.opencomputer.session.RuntimeTranscript;
@@ -202,6 +203,8 @@ final class Conversation {
             case AgentPlan plan -> {
             }
             case NetworkRequest request -> {
+            }
+            case SandboxDiskExceeded exceeded -> {
             }
             case UnknownEvent unknown -> {
             }

@@ -1,6 +1,8 @@
 package dev.opencomputer.brain;
 
 import dev.opencomputer.sandbox.ExecResult;
+import dev.opencomputer.sandbox.Termination;
+import dev.opencomputer.session.SandboxDiskExceeded;
 import dev.opencomputer.sandbox.Execution;
 import dev.opencomputer.sandbox.SandboxNotFoundException;
 import dev.opencomputer.sandbox.SandboxNotRunningException;
@@ -121,9 +123,19 @@ final class ToolStep {
             case KILLED -> "\n[the command was killed]";
             case SANDBOX_DIED -> "\n[the sandbox died while the command ran (" + sandbox.restart() + "); "
                     + SandboxRecovery.RESTARTED + "]";
+            case DISK_EXCEEDED -> "\n[the command was killed with its processes: the sandbox has written "
+                    + megabytes(result.disk().usedBytes()) + ", past its disk quota of "
+                    + megabytes(result.disk().limitBytes()) + "; delete files to go on]";
         };
+        if (result.termination() == Termination.DISK_EXCEEDED) {
+            runLog.append(new SandboxDiskExceeded(call.id(), result.disk().usedBytes(), result.disk().limitBytes()));
+        }
         runLog.append(new CommandExited(call.id(), result.exitCode(), transcript.tail() + note,
                 transcript.truncated(), result.duration().toMillis()));
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
     private static ExecResult result(Execution execution) throws InterruptedException {

@@ -18,6 +18,9 @@ import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.RunStarted;
 import dev.opencomputer.session.RunStuck;
 import dev.opencomputer.session.RuntimeRestarted;
+import dev.opencomputer.session.SandboxDiskExceeded;
+import dev.opencomputer.session.SandboxId;
+import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.session.SessionEvent;
 import dev.opencomputer.session.SessionFailed;
 import dev.opencomputer.session.SessionId;
@@ -133,6 +136,31 @@ class SessionRunIT {
         assertThat(requests.get(1).toolResults().values()).containsExactly("released\n");
         assertThat(bed.types(id)).containsSubsequence("command.run", "user.message", "command.exited",
                 "agent.message", "session.idle");
+    }
+
+    @Test
+    void aCommandThatFillsTheSandboxPastItsDiskQuotaIsKilledAndTheModelIsToldWhy() {
+        bed.models.play(ModelScript.of(
+                ScriptedTurn.text("Filling.").withToolCall("bash",
+                        "{\"command\":\"dd if=/dev/zero of=/tmp/flood bs=1M count=48 2>/dev/null; sleep 120\"}"),
+                ScriptedTurn.text("I will delete it.")).onExhausted(ModelScript.Exhaustion.ERROR));
+        SandboxSpec small = SandboxSpec.of(SandboxId.next(Instant.now()), bed.tenant)
+                .withDiskQuota(dev.opencomputer.sandbox.ByteSize.ofMegabytes(32).toBytes());
+        bed.sandboxes.create(small);
+        SessionSetup setup = new SessionSetup(bed.tenant, bed.agent(ModelProvider.ANTHROPIC), small, Map.of(), null,
+                null);
+        SessionId id = bed.start("Fill the disk", setup);
+        bed.awaitIdle(id);
+
+        assertThat(bed.types(id)).containsSubsequence("command.run", "sandbox.disk_exceeded", "command.exited",
+                "agent.message", "session.idle");
+        SandboxDiskExceeded exceeded = bed.events(id).stream().map(LoggedEvent::event)
+                .filter(SandboxDiskExceeded.class::isInstance).map(SandboxDiskExceeded.class::cast).findFirst()
+                .orElseThrow();
+        assertThat(exceeded.limitBytes()).isEqualTo(32L << 20);
+        assertThat(exceeded.usedBytes()).isGreaterThan(32L << 20);
+        assertThat(bed.models.requests().get(1).toolResults().values()).singleElement().asString()
+                .contains("past its disk quota of 33.6 MB");
     }
 
     @Test

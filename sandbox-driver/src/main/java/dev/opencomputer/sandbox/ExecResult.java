@@ -10,9 +10,16 @@ import java.time.Duration;
  * @param stdout      the tail of standard output
  * @param stderr      the tail of standard error
  * @param duration    from start to end as seen by the driver
+ * @param disk        what the disk watchdog measured, when it ended the command ({@link Termination#DISK_EXCEEDED});
+ *                    else null
  */
 public record ExecResult(int exitCode, Termination termination, CapturedOutput stdout, CapturedOutput stderr,
-                         Duration duration) {
+                         Duration duration, DiskUsage disk) {
+
+    public ExecResult(int exitCode, Termination termination, CapturedOutput stdout, CapturedOutput stderr,
+                      Duration duration) {
+        this(exitCode, termination, stdout, stderr, duration, null);
+    }
 
     /** Ended by itself with exit code 0. */
     public boolean succeeded() {

@@ -42,6 +42,10 @@ import java.util.Objects;
  *                           workspaces' loop-mounted ext4 image files; unset = workspaces without a size limit
  * @param defaultDiskQuota   workspace size of a sandbox that does not ask (10GB); only with {@code disk-quota-dir}
  * @param maxDiskQuota       the largest workspace a sandbox may ask for (100GB)
+ * @param diskCheckInterval  how often the disk watchdog measures a sandbox while a command runs in it (5s):
+ *                           its writable layer unless {@code read-only-root}, and its workspace unless
+ *                           {@code disk-quota-dir} gives it a quota of its own; past the sandbox's disk
+ *                           quota its commands are killed ({@link Termination#DISK_EXCEEDED})
  */
 public record SandboxConfig(String dockerHost, String instance, String defaultImage, Double defaultCpu, Double maxCpu,
                             ByteSize defaultMemory, ByteSize maxMemory, Integer pidsLimit,
@@ -50,7 +54,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
                             Duration maxExecTimeout, ByteSize outputTail, ByteSize maxFileSize, Duration defaultTtl,
                             Duration maxTtl, Duration reapInterval, String socketDir, String user,
                             Boolean readOnlyRoot, ByteSize tmpSize, List<String> allowedImages, String diskQuotaDir,
-                            ByteSize defaultDiskQuota, ByteSize maxDiskQuota) {
+                            ByteSize defaultDiskQuota, ByteSize maxDiskQuota, Duration diskCheckInterval) {
 
     /** Where a sandbox sees its own subdirectory of {@link #socketDir()}. */
     public static final String SOCKET_MOUNT = "/run/opencomputer";
@@ -96,6 +100,8 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         maxDiskQuota = or(maxDiskQuota, ByteSize.ofGigabytes(100));
         require(defaultDiskQuota.toBytes() >= MIN_DISK_QUOTA && defaultDiskQuota.compareTo(maxDiskQuota) <= 0,
                 "default-disk-quota must be at least 16MB and at most max-disk-quota");
+        diskCheckInterval = or(diskCheckInterval, Duration.ofSeconds(5));
+        require(positive(diskCheckInterval), "disk-check-interval must be positive");
         HostPaths.checkMounts(imageMounts, resolvedDockerHost(dockerHost));
 
         require(defaultCpu > 0 && defaultCpu <= maxCpu, "default-cpu must be positive and at most max-cpu");
@@ -158,6 +164,14 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         return diskQuotaDir != null;
     }
 
+    /**
+     * Whether the disk watchdog has something to measure: the writable layer (no {@code read-only-root})
+     * or a workspace without a quota of its own (no {@code disk-quota-dir}).
+     */
+    public boolean watchesDisk() {
+        return !readOnlyRoot || !enforcesDiskQuota();
+    }
+
     /** The limits a sandbox gets when it asks for nothing. */
     public SandboxLimits defaultLimits() {
         return new SandboxLimits(defaultCpu, defaultMemory.toBytes(), pidsLimit);
@@ -206,6 +220,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         private String diskQuotaDir;
         private ByteSize defaultDiskQuota;
         private ByteSize maxDiskQuota;
+        private Duration diskCheckInterval;
 
         private Builder() {
         }
@@ -238,6 +253,7 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
             diskQuotaDir = c.diskQuotaDir;
             defaultDiskQuota = c.defaultDiskQuota;
             maxDiskQuota = c.maxDiskQuota;
+            diskCheckInterval = c.diskCheckInterval;
         }
 
         public Builder dockerHost(String v) { dockerHost = v; return this; }
@@ -267,12 +283,14 @@ public record SandboxConfig(String dockerHost, String instance, String defaultIm
         public Builder diskQuotaDir(String v) { diskQuotaDir = v; return this; }
         public Builder defaultDiskQuota(ByteSize v) { defaultDiskQuota = v; return this; }
         public Builder maxDiskQuota(ByteSize v) { maxDiskQuota = v; return this; }
+        public Builder diskCheckInterval(Duration v) { diskCheckInterval = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(dockerHost, instance, defaultImage, defaultCpu, maxCpu, defaultMemory, maxMemory,
                     pidsLimit, imageMounts, stopTimeout, engineTimeout, connectTimeout,
                     defaultExecTimeout, maxExecTimeout, outputTail, maxFileSize, defaultTtl, maxTtl, reapInterval, socketDir,
-                    user, readOnlyRoot, tmpSize, allowedImages, diskQuotaDir, defaultDiskQuota, maxDiskQuota);
+                    user, readOnlyRoot, tmpSize, allowedImages, diskQuotaDir, defaultDiskQuota, maxDiskQuota,
+                    diskCheckInterval);
         }
     }
 }

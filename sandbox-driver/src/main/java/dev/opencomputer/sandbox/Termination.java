@@ -9,5 +9,10 @@ public enum Termination {
     /** {@link Execution#kill()} ended the command's whole process tree. */
     KILLED,
     /** The sandbox's container stopped (killed, out of memory, removed) while the command ran. */
-    SANDBOX_DIED
+    SANDBOX_DIED,
+    /**
+     * The sandbox wrote more than its disk quota where the engine enforces none, and the driver's disk
+     * watchdog killed the command's whole process tree ({@link ExecResult#disk()} says how much).
+     */
+    DISK_EXCEEDED
 }

@@ -13,8 +13,9 @@ class SandboxConfigTest {
     void unsetValuesTakeTheirDefaults() {
         SandboxConfig config = new SandboxConfig(null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         assertThat(config.instance()).isEqualTo("default");
+        assertThat(config.diskCheckInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
         assertThat(config.defaultLimits()).isEqualTo(new SandboxLimits(1.0, ByteSize.ofGigabytes(1).toBytes(), 1024));
         assertThat(config.outputTail()).isEqualTo(ByteSize.ofKilobytes(64));
     }

@@ -87,6 +87,7 @@ public final class BudgetLedger {
             case RuntimeTranscript e -> { }
             case AgentPlan e -> { }
             case NetworkRequest e -> { }
+            case SandboxDiskExceeded e -> { }
             case SessionStarted e -> { }
             case UserMessage e -> { }
             case ToolCalled e -> { }

@@ -51,6 +51,7 @@ public final class EventCatalogue {
         STORED.put(RuntimeTranscript.TYPE, RuntimeTranscript.class);
         STORED.put(AgentPlan.TYPE, AgentPlan.class);
         STORED.put(NetworkRequest.TYPE, NetworkRequest.class);
+        STORED.put(SandboxDiskExceeded.TYPE, SandboxDiskExceeded.class);
         EPHEMERAL.put(AgentMessageDelta.TYPE, AgentMessageDelta.class);
         EPHEMERAL.put(AgentThinkingDelta.TYPE, AgentThinkingDelta.class);
         EPHEMERAL.put(CommandOutput.TYPE, CommandOutput.class);

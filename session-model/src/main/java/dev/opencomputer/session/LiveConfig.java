@@ -56,6 +56,7 @@ public record LiveConfig(String model, String mode, String thoughtLevel) {
             case RuntimeTranscript e -> this;
             case AgentPlan e -> this;
             case NetworkRequest e -> this;
+            case SandboxDiskExceeded e -> this;
             case UnknownEvent e -> this;
         };
     }

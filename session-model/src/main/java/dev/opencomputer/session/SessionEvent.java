@@ -18,7 +18,7 @@ public sealed interface SessionEvent
                 WebhookSent, SessionConfigChanged, PullRequestOpened, McpConnected, McpServerFailed,
                 PermissionRequested, PermissionAnswered, PermissionExpired, ClientToolCalled, BudgetChanged,
                 BudgetWarning, BudgetExhausted, RuntimeReady, RuntimePrompted, RuntimeTranscript, AgentPlan,
-                NetworkRequest, UnknownEvent {
+                NetworkRequest, SandboxDiskExceeded, UnknownEvent {
 
     /** The wire name, {@code domain.action}. */
     String type();

@@ -92,6 +92,7 @@ public enum SessionStatus {
             case RuntimeTranscript e -> this;
             case AgentPlan e -> this;
             case NetworkRequest e -> this;
+            case SandboxDiskExceeded e -> this;
             case SessionConfigChanged e -> this;
             case PermissionRequested e -> WAITING;
             case ClientToolCalled e -> WAITING;

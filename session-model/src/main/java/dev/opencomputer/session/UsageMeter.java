@@ -89,6 +89,7 @@ public final class UsageMeter {
             case RuntimeTranscript e -> { }
             case AgentPlan e -> { }
             case NetworkRequest e -> { }
+            case SandboxDiskExceeded e -> { }
             case SessionConfigChanged e -> { }
             case BudgetChanged e -> { }
             case BudgetWarning e -> { }

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * How a command ended, with the tails of its output.
  *
- * @param status          {@code exited}, {@code timed_out}, {@code killed} or {@code sandbox_died}
+ * @param status          {@code exited}, {@code timed_out}, {@code killed}, {@code disk_exceeded} or {@code sandbox_died}
  * @param exitCode        the exit code; 137 = killed by SIGKILL (e.g. out of memory); -1 = unknown
  * @param stdout          the last bytes of standard output (absent in the SSE {@code exit} event)
  * @param stdoutTruncated whether the beginning of standard output was dropped

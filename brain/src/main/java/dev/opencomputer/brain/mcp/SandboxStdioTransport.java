@@ -77,6 +77,7 @@ final class SandboxStdioTransport implements McpClientTransport {
                     case EXITED -> "the server process exited with code " + result.exitCode();
                     case KILLED, TIMED_OUT -> "the server process was killed";
                     case SANDBOX_DIED -> "the sandbox died under the server process";
+                    case DISK_EXCEEDED -> "the server process was killed: the sandbox is past its disk quota";
                 };
         String tail = stdio.stderrTail();
         return tail.isEmpty() ? how : how + "; it wrote: " + tail;

@@ -109,7 +109,8 @@ class EventJsonTest {
                 new RuntimeTranscript(List.of(Map.of("dir", "out", "message", Map.of("jsonrpc", "2.0", "id", 1)))),
                 new AgentPlan(List.of(new AgentPlan.Entry("read the ticket", "high", "in_progress"))),
                 new NetworkRequest("registry.npmjs.org", 443, false, 0, 0, 3, "CONNECT", "104.16.1.35",
-                        "registry.npmjs.org:443 is not on this session's allow-list"));
+                        "registry.npmjs.org:443 is not on this session's allow-list"),
+                new dev.opencomputer.session.SandboxDiskExceeded("toolu_3", 40_000_000L, 33_554_432L));
     }
 
     @Test

@@ -62,6 +62,9 @@ final class ContainerLifecycle {
         boolean newWorkspace = workspace.created();
         long t1 = System.nanoTime();
         String name = SandboxLabels.containerName(spec.id());
+        Map<String, String> containerLabels = new java.util.LinkedHashMap<>(labels);
+        containerLabels.put(SandboxLabels.DISK_LIMIT, Long.toString(workspace.quotaBytes() != null ? workspace.quotaBytes()
+                : spec.diskQuotaBytes() != null ? spec.diskQuotaBytes() : config.defaultDiskQuota().toBytes()));
         try {
             engine.call(spec.id(), () -> engine.control().createContainerCmd(image)
                     .withName(name)
@@ -69,7 +72,7 @@ final class ContainerLifecycle {
                     .withCmd(SandboxScripts.KEEP_ALIVE)
                     .withWorkingDir(WorkspacePath.ROOT)
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    .withLabels(labels)
+                    .withLabels(containerLabels)
                     .withTty(false)
                     .withUser(workspace.user())
                     .withHostConfig(hostConfig(spec, image, limits))

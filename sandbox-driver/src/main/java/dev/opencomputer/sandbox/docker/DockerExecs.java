@@ -28,12 +28,18 @@ final class DockerExecs {
     private final DockerEngine engine;
     private final SandboxStates states;
     private final ScriptRunner scripts;
+    private final DiskWatch disks;
 
     DockerExecs(SandboxConfig config, DockerEngine engine, SandboxStates states) {
         this.config = config;
         this.engine = engine;
         this.states = states;
         this.scripts = new ScriptRunner(config, engine, this);
+        this.disks = new DiskWatch(config, engine, scripts);
+    }
+
+    DiskWatch disks() {
+        return disks;
     }
 
     ScriptRunner scripts() {
@@ -63,6 +69,7 @@ final class DockerExecs {
         }
         start.exec(execution);
         execution.timeoutAfter(timeout);
+        disks.watch(id, execution);
         return execution;
     }
 
@@ -83,6 +90,7 @@ final class DockerExecs {
         if (request.timeout() != null) {
             execution.timeoutAfter(request.timeout());
         }
+        disks.watch(id, execution);
         return execution;
     }
 

@@ -2,6 +2,7 @@ package dev.opencomputer.sandbox.docker;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
+import dev.opencomputer.sandbox.DiskUsage;
 import dev.opencomputer.sandbox.ExecResult;
 import dev.opencomputer.sandbox.AttachedExecution;
 import dev.opencomputer.sandbox.OutputKind;
@@ -50,6 +51,8 @@ final class DockerExecution implements AttachedExecution, ResultCallback<Frame> 
     private volatile boolean listenerFailed;
     private volatile Throwable streamError;
     private volatile ScheduledFuture<?> timeout;
+    /** What the disk watchdog measured when it ended the command, else null. */
+    private volatile DiskUsage disk;
     /** The process's input when it was attached, else null. */
     private final OutputStream stdin;
 
@@ -83,6 +86,14 @@ final class DockerExecution implements AttachedExecution, ResultCallback<Frame> 
     @Override
     public void kill() {
         terminate(Termination.KILLED);
+    }
+
+    /** The disk watchdog found the sandbox past its quota: the command's process tree is killed. */
+    void exceedDisk(DiskUsage usage) {
+        if (disk == null) {
+            disk = usage;
+        }
+        terminate(Termination.DISK_EXCEEDED);
     }
 
     @Override
@@ -205,7 +216,8 @@ final class DockerExecution implements AttachedExecution, ResultCallback<Frame> 
             }
             // Ordering: the stream thread's appends happened before streamEnded(), which started this thread.
             result.complete(new ExecResult(exitCode == null ? -1 : exitCode, termination, stdout.snapshot(),
-                    stderr.snapshot(), Duration.ofNanos(System.nanoTime() - startNanos)));
+                    stderr.snapshot(), Duration.ofNanos(System.nanoTime() - startNanos),
+                    termination == Termination.DISK_EXCEEDED ? disk : null));
         } catch (SandboxEngineUnavailableException e) {
             result.completeExceptionally(e);
         } catch (RuntimeException e) {

@@ -33,8 +33,10 @@ final class SandboxLabels {
     static final String DISK_QUOTA = "dev.opencomputer.disk-quota";
     /** On the workspace volume: the image file holding its file system, when it has one. */
     static final String DISK_IMAGE = "dev.opencomputer.disk-image";
+    /** On the container: the sandbox's disk quota in bytes, which the disk watchdog holds it to. */
+    static final String DISK_LIMIT = "dev.opencomputer.disk-limit";
     private static final Set<String> RESERVED = Set.of(INSTANCE, TENANT, SANDBOX, IMAGE, CPUS, MEMORY, PIDS,
-            NETWORK, WORKSPACE_NONCE, USER, DISK_QUOTA, DISK_IMAGE);
+            NETWORK, WORKSPACE_NONCE, USER, DISK_QUOTA, DISK_IMAGE, DISK_LIMIT);
 
     private SandboxLabels() {
     }

@@ -112,6 +112,47 @@ class SandboxConfinementIT {
     }
 
     @Test
+    void theDiskWatchdogKillsACommandWhoseSandboxFilledItsWritableLayerPastTheQuotaAndNoOtherTenantsCommand() {
+        // the workspace has its own quota here: the watchdog holds the writable layer (/tmp of the image) to it
+        driver.close();
+        driver = new DockerSandboxDriver(config.toBuilder().diskCheckInterval(Duration.ofMillis(300)).build(),
+                Clock.systemUTC());
+        SandboxId greedy = driver.create(spec(TENANT).withDiskQuota(ByteSize.ofMegabytes(32).toBytes())).id();
+        SandboxId neighbour = driver.create(spec(OTHER_TENANT)).id();
+        Execution calm = driver.exec(neighbour, ExecRequest.shell("dd if=/dev/zero of=/tmp/mine bs=1M count=20 "
+                + "2>/dev/null; sleep 4; wc -c < /tmp/mine"), (kind, bytes) -> { });
+
+        long started = System.nanoTime();
+        ExecResult flood = sh(greedy, "dd if=/dev/zero of=/tmp/flood bs=1M count=64 2>/dev/null; sleep 60");
+
+        assertThat(flood.termination()).isEqualTo(Termination.DISK_EXCEEDED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(flood.disk().limitBytes()).isEqualTo(ByteSize.ofMegabytes(32).toBytes());
+        assertThat(flood.disk().usedBytes()).isGreaterThan(ByteSize.ofMegabytes(32).toBytes());
+        ExecResult neighbours = calm.result().join();
+        assertThat(neighbours.termination()).as("the other tenant's command").isEqualTo(Termination.EXITED);
+        assertThat(neighbours.stdout().text().strip()).isEqualTo(Long.toString(20L << 20));
+        // under the quota again, the sandbox runs commands as before
+        assertThat(ok(greedy, "rm /tmp/flood && echo freed").strip()).isEqualTo("freed");
+        assertThat(ok(greedy, "sleep 1; echo fine").strip()).isEqualTo("fine");
+    }
+
+    @Test
+    void withoutAWorkspaceQuotaTheWatchdogMeasuresTheWorkspaceToo() {
+        driver.close();
+        driver = new DockerSandboxDriver(config.toBuilder().diskQuotaDir(null).readOnlyRoot(true)
+                .defaultDiskQuota(ByteSize.ofMegabytes(24)).diskCheckInterval(Duration.ofMillis(300)).build(),
+                Clock.systemUTC());
+        SandboxId greedy = driver.create(spec(TENANT)).id();
+
+        ExecResult flood = sh(greedy, "dd if=/dev/zero of=/workspace/flood bs=1M count=40 2>/dev/null; sleep 60");
+
+        assertThat(flood.termination()).isEqualTo(Termination.DISK_EXCEEDED);
+        assertThat(flood.disk().usedBytes()).isGreaterThanOrEqualTo(40L << 20);
+        assertThat(flood.disk().limitBytes()).isEqualTo(24L << 20);
+    }
+
+    @Test
     void aQuotaAboveTheMaximumIsRefused() {
         assertThatThrownBy(() -> driver.create(spec(TENANT).withDiskQuota(ByteSize.ofGigabytes(1).toBytes())))
                 .isInstanceOf(SandboxSpecRejectedException.class)
