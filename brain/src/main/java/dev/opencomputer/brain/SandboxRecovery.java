@@ -37,6 +37,10 @@ final class SandboxRecovery {
 
     /** Makes sure the session's sandbox runs before the run starts working in it. */
     void ensureRunning() {
+        runLog.catchUp();
+        if (runLog.conversation().closed()) {
+            return; // the run ends at its first step; the closed session's sandbox stays removed
+        }
         SandboxState state = inspect();
         boolean stopped = state != null
                 && (state.status() == SandboxStatus.STOPPED || state.status() == SandboxStatus.CREATED);
@@ -63,6 +67,13 @@ final class SandboxRecovery {
      * workspace, records {@code runtime.restarted}, and says what happened to it.
      */
     String restart() {
+        runLog.catchUp();
+        if (runLog.conversation().closed()) {
+            // closing removed the sandbox: bringing it back would leave a container nobody removes
+            log.info("the sandbox {} of {} is gone and the session is closed; not brought back", setup.sandbox().id(),
+                    runLog.session());
+            return "the session was closed";
+        }
         SandboxState state = inspect();
         String why;
         Integer exitCode = null;

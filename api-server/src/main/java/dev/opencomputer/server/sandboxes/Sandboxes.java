@@ -6,6 +6,7 @@ import dev.opencomputer.sandbox.NetworkAccess;
 import dev.opencomputer.sandbox.OutputListener;
 import dev.opencomputer.sandbox.SandboxConfig;
 import dev.opencomputer.sandbox.SandboxDriver;
+import dev.opencomputer.sandbox.SandboxEngineUnavailableException;
 import dev.opencomputer.sandbox.SandboxFile;
 import dev.opencomputer.sandbox.SandboxLimits;
 import dev.opencomputer.sandbox.SandboxNotFoundException;
@@ -357,7 +358,15 @@ public class Sandboxes {
             if (live.isEmpty() && !ourTenant) {
                 continue;
             }
-            driver.remove(state.id());
+            try {
+                driver.remove(state.id());
+            } catch (SandboxEngineUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // the engine refused this one now (a container it is still tearing down): the next pass retries
+                log.warn("could not remove orphaned sandbox {} yet: {}", state.id(), e.toString());
+                continue;
+            }
             reaped++;
             log.info("removed orphaned sandbox {} of tenant {}", state.id(), state.tenant());
         }
