@@ -77,12 +77,28 @@ final class RunLog {
         signals.check();
         List<LoggedEvent> logged = eventLog.append(session, List.of(events), token);
         watchdog.progressed();
-        if (logged.getFirst().seq() == conversation.lastSeq() + 1) {
+        long first = logged.getFirst().seq();
+        if (first == conversation.lastSeq() + 1) {
             logged.forEach(this::fold);
+        } else if (first <= conversation.lastSeq()) {
+            // the log is shorter than what this run folded: a database that lost acknowledged commits
+            // (a crash without synchronous commit). What the run holds in memory is no longer the log.
+            throw new LogRewound(session, conversation.lastSeq(), first);
         } else {
             catchUp();
         }
         return logged;
+    }
+
+    /**
+     * The log ended before events this run had appended and folded: the run stops and releases its
+     * lease, and the next run resumes from the log as it is (chaos finding 3, docs/chaos.md).
+     */
+    static final class LogRewound extends IllegalStateException {
+        LogRewound(SessionId session, long folded, long appendedAt) {
+            super("the log of " + session + " was rewound: this run had folded up to seq " + folded
+                    + ", its append was stored at seq " + appendedAt);
+        }
     }
 
     /**

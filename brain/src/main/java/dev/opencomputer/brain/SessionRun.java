@@ -115,6 +115,9 @@ final class SessionRun implements Runnable {
         } catch (Stopped stopped) {
             ending = stopped.reason() != Stop.LEASE_LOST && release() ? Ending.RELEASED : Ending.LOST;
             log.info("run of {} stopped: {}", id, stopped.reason());
+        } catch (RunLog.LogRewound e) {
+            ending = release() ? Ending.RELEASED : Ending.LOST;
+            log.warn("run of {} stopped: {}; it resumes from the log as stored", id, e.getMessage());
         } catch (StaleFencingTokenException e) {
             ending = Ending.LOST;
             log.info("run of {} stopped: another worker holds the session now (token {} > {})", id, e.current(),

@@ -163,6 +163,43 @@ class CrashRecoveryIT {
     }
 
     @Test
+    void aRunWhoseDatabaseLostAcknowledgedAppendsStartsAgainFromTheLogAsStored() throws Exception {
+        bed = new Testbed(ModelScript.of(
+                ScriptedTurn.text("Step one.").withToolCall("bash", "{\"command\":\"echo one >> steps.txt\"}"),
+                ScriptedTurn.text("Step two.").withToolCall("bash",
+                        "{\"command\":\"while [ ! -f go ]; do sleep 0.1; done; echo two >> steps.txt\"}"),
+                ScriptedTurn.text("Done after the rewind.")).onExhausted(ModelScript.Exhaustion.ERROR));
+        bed.worker(bed.properties().workerId("rewound").build());
+        SessionId id = bed.start("Two steps", ModelProvider.ANTHROPIC);
+        SandboxId sandbox = bed.setups.load(id).orElseThrow().sandbox().id();
+        bed.awaitEvent(id, e -> e.event() instanceof dev.opencomputer.session.CommandRun run
+                && run.command().contains("go"), "the second command");
+        long keep = bed.events(id).stream().filter(e -> e.type().equals("command.exited")).findFirst().orElseThrow()
+                .seq();
+        // what a PostgreSQL crash without synchronous commit does: acknowledged commits are gone
+        try (var connection = bed.pool.getConnection(); var statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.executeUpdate("DELETE FROM session_events WHERE session_id = '" + id + "' AND seq > " + keep);
+            statement.executeUpdate("UPDATE sessions SET last_seq = " + keep + " WHERE id = '" + id + "'");
+            connection.commit();
+        }
+        bed.sandboxes.writeFile(sandbox, dev.opencomputer.sandbox.WorkspacePath.parse("go"), new byte[0]);
+
+        bed.awaitEvent(id, e -> e.event() instanceof AgentMessage m && m.text().contains("Done after the rewind."),
+                "the answer of the run that resumed from the log");
+        bed.awaitIdle(id);
+        List<LoggedEvent> events = bed.events(id);
+        assertGapless(events);
+        List<RecordedRequest> requests = bed.models.requests();
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(2).assistantMessageCount()).as("the third call knows only the stored first step")
+                .isEqualTo(1);
+        assertThat(events.stream().filter(e -> e.type().equals("tool.result") || e.type().equals("command.exited"))
+                .count()).as("no call answered again and again (the finding: six tool.results in a row)")
+                .isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void aWorkerThatLostItsLeaseStopsAtOnceAndCannotAppend() {
         bed = new Testbed(ModelScript.of(ScriptedTurn.hanging(), ScriptedTurn.text("Back."))
                 .onExhausted(ModelScript.Exhaustion.ERROR));
