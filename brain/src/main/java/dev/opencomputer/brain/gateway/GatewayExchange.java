@@ -12,13 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +40,9 @@ final class GatewayExchange {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Request headers never sent upstream: hop-by-hop, the agent's credentials, what the client recomputes. */
     private static final Set<String> DROPPED_REQUEST = Set.of("authorization", "x-api-key", "host", "connection",
-            "content-length", "transfer-encoding", "keep-alive", "upgrade", "expect", "proxy-authorization", "te");
+            "content-length", "transfer-encoding", "keep-alive", "upgrade", "expect", "proxy-authorization", "te",
+            // a compressed body would hide its usage from the tap (node's fetch asks for gzip, br)
+            "accept-encoding");
     private static final Set<String> DROPPED_RESPONSE = Set.of("connection", "content-length", "transfer-encoding",
             "keep-alive", ":status");
 
@@ -52,11 +51,12 @@ final class GatewayExchange {
     private final Function<ModelProvider, ModelEndpoint> endpoints;
     private final GatewayUsage usage;
     private final GatewayBudgets budgets;
-    private final HttpClient upstream;
+    private final GatewayUpstream upstream;
     private final String who;
+    private final KeyCache keys = new KeyCache();
 
     GatewayExchange(GatewayTokens tokens, SecretStore secrets, Function<ModelProvider, ModelEndpoint> endpoints,
-            GatewayUsage usage, GatewayBudgets budgets, HttpClient upstream, String who) {
+            GatewayUsage usage, GatewayBudgets budgets, GatewayUpstream upstream, String who) {
         this.tokens = tokens;
         this.secrets = secrets;
         this.endpoints = endpoints;
@@ -150,63 +150,60 @@ final class GatewayExchange {
     private void forward(GatewayGrant grant, GatewayRequest request, OutputStream out, boolean keepAlive,
             boolean counted) throws IOException {
         ModelEndpoint endpoint = endpoints.apply(grant.provider());
-        HttpRequest.Builder call = HttpRequest.newBuilder(upstreamUri(endpoint, request.target()))
-                .timeout(Duration.ofMinutes(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (Map.Entry<String, String> header : request.headers()) {
             if (!DROPPED_REQUEST.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                call.header(header.getKey(), header.getValue());
+                headers.add(header);
             }
         }
-        HttpResponse<InputStream> response;
-        try (ApiKey key = reveal(grant)) {
-            if (grant.provider() == ModelProvider.ANTHROPIC) {
-                call.header("x-api-key", key.reveal());
-            } else {
-                call.header("Authorization", "Bearer " + key.reveal());
+        UsageTap[] tap = new UsageTap[1];
+        int[] status = new int[1];
+        GatewayUpstream.Sink sink = new GatewayUpstream.Sink() {
+            @Override
+            public void head(int code, List<Map.Entry<String, String>> responseHeaders) throws IOException {
+                status[0] = code;
+                tap[0] = new UsageTap(grant.provider(), GatewayUpstream.header(responseHeaders, "content-type"));
+                StringBuilder head = new StringBuilder("HTTP/1.1 ").append(code).append(' ').append(reason(code))
+                        .append("\r\n");
+                for (Map.Entry<String, String> header : responseHeaders) {
+                    if (!DROPPED_RESPONSE.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                        head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+                    }
+                }
+                head.append("transfer-encoding: chunked\r\n");
+                if (!keepAlive) {
+                    head.append("connection: close\r\n");
+                }
+                write(out, head.append("\r\n").toString());
+                out.flush();
             }
-            response = upstream.send(call.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (KeyUnavailable e) {
-            respond(out, 401, grant.provider(), "authentication_error", e.getMessage(), keepAlive);
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (IOException e) {
-            respond(out, 502, grant.provider(), "api_error", "the model provider cannot be reached", keepAlive);
-            return;
-        }
-        String contentType = response.headers().firstValue("content-type").orElse(null);
-        UsageTap tap = new UsageTap(grant.provider(), contentType);
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(response.statusCode()).append(' ')
-                .append(reason(response.statusCode())).append("\r\n");
-        response.headers().map().forEach((name, values) -> {
-            if (!DROPPED_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> head.append(name).append(": ").append(value).append("\r\n"));
-            }
-        });
-        head.append("transfer-encoding: chunked\r\n");
-        if (!keepAlive) {
-            head.append("connection: close\r\n");
-        }
-        write(out, head.append("\r\n").toString());
-        out.flush();
-        try (InputStream body = response.body()) {
-            byte[] buffer = new byte[16 * 1024];
-            int n;
-            while ((n = body.read(buffer)) > 0) {
-                tap.accept(buffer, n);
-                write(out, Integer.toHexString(n) + "\r\n");
-                out.write(buffer, 0, n);
+
+            @Override
+            public void data(byte[] buffer, int length, boolean more) throws IOException {
+                tap[0].accept(buffer, length);
+                write(out, Integer.toHexString(length) + "\r\n");
+                out.write(buffer, 0, length);
                 write(out, "\r\n");
-                if (body.available() <= 0) {
+                if (!more) {
                     out.flush(); // stream each event as it arrives
                 }
             }
+        };
+        try {
+            try (ApiKey key = reveal(grant)) {
+                headers.add(grant.provider() == ModelProvider.ANTHROPIC ? Map.entry("x-api-key", key.reveal())
+                        : Map.entry("Authorization", "Bearer " + key.reveal()));
+            }
+            upstream.post(upstreamUri(endpoint, request.target()), headers, request.body(), sink);
             write(out, "0\r\n\r\n");
+        } catch (KeyUnavailable e) {
+            respond(out, 401, grant.provider(), "authentication_error", e.getMessage(), keepAlive);
+        } catch (GatewayUpstream.Unreachable e) {
+            log.debug("model provider of {} unreachable: {}", grant.session(), e.getMessage());
+            respond(out, 502, grant.provider(), "api_error", "the model provider cannot be reached", keepAlive);
         } finally {
-            if (counted && response.statusCode() < 300) {
-                usage.add(grant.session(), tap.usage());
+            if (counted && tap[0] != null && status[0] < 300) {
+                usage.add(grant.session(), tap[0].usage());
             }
         }
     }
@@ -247,17 +244,22 @@ final class GatewayExchange {
     }
 
     private ApiKey reveal(GatewayGrant grant) throws KeyUnavailable {
+        ApiKey key = keys.get(grant.session().value(), grant.credential().value(), () -> revealNow(grant));
+        if (key == null) {
+            throw new KeyUnavailable("the agent's credential " + grant.credential() + " is blank");
+        }
+        return key;
+    }
+
+    /** One audited reveal from the secret store; null when the secret is blank. */
+    private ApiKey revealNow(GatewayGrant grant) throws KeyUnavailable {
         SecretValue secret;
         try {
             secret = secrets.reveal(grant.tenant().value(), grant.credential(), who + " session " + grant.session());
         } catch (RuntimeException e) {
             throw new KeyUnavailable("the agent's credential " + grant.credential() + " cannot be read");
         }
-        ApiKey key = ApiKey.fromSecret(secret);
-        if (key == null) {
-            throw new KeyUnavailable("the agent's credential " + grant.credential() + " is blank");
-        }
-        return key;
+        return ApiKey.fromSecret(secret);
     }
 
     private static void respond(OutputStream out, int status, ModelProvider format, String type, String message,

@@ -5,7 +5,6 @@ import dev.opencomputer.brain.ModelProvider;
 import dev.opencomputer.brain.sockets.SandboxSockets;
 import dev.opencomputer.secrets.SecretStore;
 import dev.opencomputer.session.SandboxId;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +23,7 @@ public final class ModelGateway implements AutoCloseable {
     public static final String SOCKET = "model.sock";
 
     private final SandboxSockets sockets;
-    private final HttpClient upstream;
+    private final GatewayUpstream upstream;
     private final GatewayBudgets budgets = new GatewayBudgets();
 
     /**
@@ -34,8 +33,7 @@ public final class ModelGateway implements AutoCloseable {
      */
     public ModelGateway(Function<SandboxId, Optional<Path>> socketDirs, GatewayTokens tokens, SecretStore secrets,
             Function<ModelProvider, ModelEndpoint> endpoints, GatewayUsage usage, String who) {
-        this.upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.upstream = new GatewayUpstream(Duration.ofSeconds(10), Duration.ofMinutes(10));
         GatewayExchange exchange = new GatewayExchange(tokens, secrets, endpoints, usage, budgets, upstream, who);
         this.sockets = new SandboxSockets(SOCKET, socketDirs, exchange::serve, "oc-gateway");
     }
