@@ -22,9 +22,49 @@ public final class ThreadDumps {
             Path file = directory.resolve(name + "-" + System.currentTimeMillis() + ".txt").toAbsolutePath();
             ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            Files.writeString(file, databaseActivity(), java.nio.file.StandardOpenOption.APPEND);
             return file.toString();
         } catch (IOException | RuntimeException e) {
             return "no dump: " + e;
+        }
+    }
+
+    /**
+     * What the tests' PostgreSQL is doing ({@code OC_TEST_DATABASE_URL}): every backend with its state
+     * and wait, and every lock not granted with who holds it. A stalled query shows here (SessionStreamIT
+     * once waited 30 s on a plain select; the threads alone did not say why).
+     */
+    static String databaseActivity() {
+        String url = System.getenv("OC_TEST_DATABASE_URL");
+        if (url == null) {
+            return "\n-- no OC_TEST_DATABASE_URL: database activity not dumped\n";
+        }
+        StringBuilder out = new StringBuilder("\n-- pg_stat_activity\n");
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(10);
+            rows(statement, "select pid, datname, state, wait_event_type, wait_event, backend_start, xact_start, "
+                    + "query_start, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) as query "
+                    + "from pg_stat_activity where pid <> pg_backend_pid() order by pid", out);
+            out.append("\n-- locks not granted, with the pids blocking them\n");
+            rows(statement, "select l.pid, l.locktype, l.mode, l.relation::regclass as relation, "
+                    + "pg_blocking_pids(l.pid) as blocked_by from pg_locks l where not l.granted", out);
+        } catch (java.sql.SQLException e) {
+            out.append("cannot read: ").append(e).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void rows(java.sql.Statement statement, String sql, StringBuilder out) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    out.append(i == 1 ? "" : " | ").append(rs.getMetaData().getColumnLabel(i)).append('=')
+                            .append(rs.getString(i));
+                }
+                out.append('\n');
+            }
         }
     }
 }
