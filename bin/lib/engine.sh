@@ -13,6 +13,8 @@ OC_SANDBOX_IMAGE=${OC_SANDBOX_IMAGE:-localhost/opencomputer-sandbox-bb:latest}
 OC_HOSTUSR_IMAGE=${OC_HOSTUSR_IMAGE:-localhost/opencomputer-sandbox-hostusr:latest}
 OC_ACP_IMAGE=${OC_ACP_IMAGE:-localhost/opencomputer-sandbox-acp:latest}
 OC_ACP_PACKAGES=${OC_ACP_PACKAGES:-@zed-industries/claude-agent-acp@0.23.1}
+OC_CODEX_IMAGE=${OC_CODEX_IMAGE:-localhost/opencomputer-sandbox-codex:latest}
+OC_CODEX_PACKAGES=${OC_CODEX_PACKAGES-@zed-industries/codex-acp@0.16.0}
 
 # engine_curl HOST PATH [curl args...]: one Engine API call against a unix:// or tcp:// endpoint.
 engine_curl() {
@@ -134,33 +136,48 @@ hostusr_root() {
   return 0
 }
 
-# ensure_acp_image: the hostusr image plus the ACP agents (npm packages installed with npm into
-# .data/npm/acp, cached) under /opt/opencomputer/acp, and the model gateway's forwarder and the
-# agent launcher under /opt/opencomputer/bin. Node comes from the host's /usr (bind mount).
-ensure_acp_image() {
-  local npm_dir=$OC_DATA_DIR/npm/acp stamp r
-  stamp=$(printf '%s\n' "$OC_ACP_PACKAGES" | cat - "$OC_ROOT"/deploy/sandbox/acp/* | sha256sum | cut -c1-12)
-  if image_exists "$OC_ACP_IMAGE" && [ "$(cat "$npm_dir/.image-stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  command -v npm >/dev/null || die "npm is needed to build the ACP sandbox image ($OC_ACP_IMAGE)"
+# acp_image IMAGE PACKAGES NPM_DIR HELPERS...: the hostusr image plus npm PACKAGES (installed with npm
+# into NPM_DIR, cached; reinstalled when the list changes) under /opt/opencomputer/acp, and the
+# HELPERS files under /opt/opencomputer/bin. Rebuilt when the packages or the helpers change. Node
+# comes from the host's /usr (bind mount).
+acp_image() {
+  local image=$1 packages=$2 npm_dir=$3 stamp r; shift 3
+  stamp=$(printf '%s\n' "$packages" | cat - "$@" | sha256sum | cut -c1-12)
+  if image_exists "$image" && [ "$(cat "$npm_dir/.image-stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  command -v npm >/dev/null || die "npm is needed to build the ACP sandbox image ($image)"
   mkdir -p "$npm_dir"
-  if [ "$(cat "$npm_dir/.packages" 2>/dev/null)" != "$OC_ACP_PACKAGES" ]; then
-    say "installing $OC_ACP_PACKAGES with npm into $npm_dir"
+  if [ "$(cat "$npm_dir/.packages" 2>/dev/null)" != "$packages" ]; then
+    say "installing $packages with npm into $npm_dir"
     # shellcheck disable=SC2086
     (cd "$npm_dir" && [ -f package.json ] || echo '{"private":true}' >"$npm_dir/package.json"
-     cd "$npm_dir" && npm install --no-audit --no-fund --silent $OC_ACP_PACKAGES >/dev/null) \
-      || die "npm install $OC_ACP_PACKAGES failed"
-    printf '%s' "$OC_ACP_PACKAGES" >"$npm_dir/.packages"
+     cd "$npm_dir" && npm install --no-audit --no-fund --silent $packages >/dev/null) \
+      || die "npm install $packages failed"
+    printf '%s' "$packages" >"$npm_dir/.packages"
   fi
   r=$(mktemp -d)
   hostusr_root "$r"
   mkdir -p "$r/opt/opencomputer/acp" "$r/opt/opencomputer/bin"
   cp -a "$npm_dir/node_modules" "$r/opt/opencomputer/acp/"
-  cp "$OC_ROOT"/deploy/sandbox/acp/oc-forward.js "$OC_ROOT"/deploy/sandbox/acp/oc-acp-launch "$r/opt/opencomputer/bin/"
-  chmod 755 "$r/opt/opencomputer/bin/oc-acp-launch"
-  import_image "$OC_ACP_IMAGE" "$r" 'CMD ["/bin/bash"]' 'WORKDIR /workspace' \
+  cp "$@" "$r/opt/opencomputer/bin/"
+  find "$r/opt/opencomputer/bin" -type f ! -name '*.js' -exec chmod 755 {} +
+  import_image "$image" "$r" 'CMD ["/bin/bash"]' 'WORKDIR /workspace' \
     'ENV PATH=/opt/opencomputer/bin:/opt/opencomputer/acp/node_modules/.bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
   rm -rf "$r"; printf '%s' "$stamp" >"$npm_dir/.image-stamp"
-  say "built image $OC_ACP_IMAGE ($OC_ACP_PACKAGES; run it with /usr bind-mounted read-only)"
+  say "built image $image ($packages; run it with /usr bind-mounted read-only)"
+}
+
+# ensure_acp_image: the images of the built-in ACP runtimes. $OC_ACP_IMAGE: the Claude agent
+# ($OC_ACP_PACKAGES, .data/npm/acp) with the model gateway's forwarder and the agent launcher;
+# $OC_CODEX_IMAGE: codex-acp ($OC_CODEX_PACKAGES, .data/npm/codex; its native binary comes with it
+# from npm) with the same two and codex's own launcher (deploy/sandbox/codex). OC_CODEX_PACKAGES=""
+# builds no codex image (the runtime then lists as not installed).
+ensure_acp_image() {
+  local acp=$OC_ROOT/deploy/sandbox/acp
+  acp_image "$OC_ACP_IMAGE" "$OC_ACP_PACKAGES" "$OC_DATA_DIR/npm/acp" "$acp/oc-acp-launch" "$acp/oc-forward.js"
+  if [ -n "$OC_CODEX_PACKAGES" ]; then
+    acp_image "$OC_CODEX_IMAGE" "$OC_CODEX_PACKAGES" "$OC_DATA_DIR/npm/codex" "$acp/oc-acp-launch" \
+      "$acp/oc-forward.js" "$OC_ROOT/deploy/sandbox/codex/oc-codex-acp"
+  fi
 }
 
 # ensure_relay: the static egress relay (deploy/sandbox/oc-relay.c) built with the host's gcc into

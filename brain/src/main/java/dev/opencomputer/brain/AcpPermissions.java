@@ -39,10 +39,8 @@ final class AcpPermissions {
             JsonNode call = params.path("toolCall");
             JsonNode raw = call.path("rawInput");
             Map<String, Object> input = raw.isObject() ? AcpConnection.JSON.convertValue(raw, OBJECT) : Map.of();
-            String title = call.path("_meta").path("claudeCode").path("toolName").asString(null);
-            if (title == null) {
-                title = call.path("title").asString(call.path("kind").asString("tool"));
-            }
+            String title = AcpTurn.toolName(call.path("_meta").path("claudeCode").path("toolName").asString(null),
+                    call.path("kind").asString(null), call.path("title").asString(null));
             return new Ask(call.path("toolCallId").asString(""), title, input, params.path("options"),
                     new CompletableFuture<>());
         }

@@ -26,6 +26,8 @@ final class AcpProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AcpProcess.class);
     /** Where an agent keeps its own state (its session files): on the workspace volume, so it survives restarts. */
     static final String STATE_ROOT = "/workspace/.opencomputer/agents/";
+    /** The session's system prompt, for an agent's launcher to hand to the agent (codex's does). */
+    static final String SYSTEM_PROMPT_VARIABLE = "OC_SYSTEM_PROMPT";
 
     private final RunScope run;
     private final AcpRuntimes acp;
@@ -55,6 +57,10 @@ final class AcpProcess implements AutoCloseable {
             env.putAll(setup.env());
             env.putAll(gatewayEnv(runtime, run, token));
             env.put("HOME", STATE_ROOT + run.log().session().value());
+            if (!setup.systemPrompt().isBlank()) {
+                // for agents that take no _meta.systemPrompt.append (codex, through its launcher)
+                env.put(SYSTEM_PROMPT_VARIABLE, setup.systemPrompt());
+            }
             env.put(SandboxTools.TOOL_CALL_MARKER, marker);
             ExecRequest request = new ExecRequest(runtime.command(), setup.absoluteCwd(), env,
                     run.context().properties().maxCommandTimeout());

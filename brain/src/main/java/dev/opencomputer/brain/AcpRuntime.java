@@ -313,8 +313,10 @@ final class AcpRuntime implements AgentRuntime {
     private Optional<SessionEvent> ended(Conversation conversation, AcpTurn turn, long inputSeq, Done done) {
         if (done.failure() == null) {
             String stopReason = done.result().path("stopReason").asString("end_turn");
-            turn.append(turn.message(conversation.model(run.setup().agent().model()), stopReason,
+            List<SessionEvent> events = new java.util.ArrayList<>(turn.unfinished(stopReason));
+            events.add(turn.message(conversation.model(run.setup().agent().model()), stopReason,
                     acp.usage().take(run.log().session()).tokens(), inputSeq));
+            turn.append(events.toArray(SessionEvent[]::new));
             starts = 0;
             return Optional.empty();
         }

@@ -15,7 +15,6 @@ import dev.opencomputer.session.ToolCalled;
 import dev.opencomputer.session.ToolResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ final class AcpTurn {
     private final AcpTranscript transcript;
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
-    private final Map<String, Call> calls = new HashMap<>();
+    private final Map<String, Call> calls = new LinkedHashMap<>();
     private boolean toolSinceText;
 
     AcpTurn(RunLog runLog, SessionSetup setup, AcpTranscript transcript) {
@@ -75,10 +74,26 @@ final class AcpTurn {
         }
     }
 
-    /** The tool name the agent gave the call {@code id} in its updates so far, null when none. */
+    /** The name of the call {@code id} by its updates so far ({@link #toolName(String, String, String)}), null when unknown. */
     String toolName(String id) {
         Call call = calls.get(id);
-        return call == null ? null : call.name;
+        return call == null ? null : name(call);
+    }
+
+    /**
+     * What a tool call is named in our events and for the permission policy: the agent's own tool name
+     * when it gives one (the Claude agent's {@code _meta.claudeCode.toolName}: {@code Write}, {@code Bash},
+     * …); else the call's ACP kind ({@code edit}, {@code execute}, {@code read}, …: codex names no tools,
+     * and its titles carry paths and command lines); else, for kind {@code other}, its title.
+     */
+    static String toolName(String agentName, String kind, String title) {
+        if (agentName != null) {
+            return agentName;
+        }
+        if (kind != null && !kind.isEmpty() && !kind.equals("other")) {
+            return kind;
+        }
+        return title != null ? title : kind == null || kind.isEmpty() ? "tool" : kind;
     }
 
     /**
@@ -92,6 +107,23 @@ final class AcpTurn {
         }
         content.add(new ContentBlock.Text(text.toString()));
         return new AgentMessage(null, model, content, stopReason, usage, inputSeq);
+    }
+
+    /**
+     * Error results for the calls the agent started but never ended before it answered the prompt (codex,
+     * told "abort" for an edit the policy denied, ends its turn without a last update of the call), so
+     * the log holds no started call without a result, which would read as interrupted by a crash.
+     */
+    List<SessionEvent> unfinished(String stopReason) {
+        List<SessionEvent> results = new ArrayList<>();
+        calls.forEach((id, call) -> {
+            if (call.started) {
+                results.add(new ToolResult(id, name(call), "not completed: the agent ended its turn (" + stopReason
+                        + ") before the call finished", true));
+            }
+        });
+        calls.clear();
+        return results;
     }
 
     /** Appends {@code events} with the transcript so far. */
@@ -159,7 +191,7 @@ final class AcpTurn {
             start(id, call);
         }
         if (ended) {
-            end(id, call, status.equals("failed"), output(update));
+            end(id, call, status.equals("failed"), output(update), exitCode(update));
             calls.remove(id);
         }
     }
@@ -168,16 +200,15 @@ final class AcpTurn {
         call.started = true;
         call.startedAt = System.nanoTime();
         if (call.kind.equals("execute")) {
-            Object command = call.input.get("command");
-            append(new CommandRun(id, command instanceof String c ? c : String.valueOf(call.title), setup.cwd()));
+            append(new CommandRun(id, command(call.input, call.title), setup.cwd()));
         } else {
             append(new ToolCalled(id, name(call), call.input));
         }
     }
 
-    private void end(String id, Call call, boolean failed, String output) {
+    private void end(String id, Call call, boolean failed, String output, Integer exitCode) {
         if (call.kind.equals("execute")) {
-            append(new CommandExited(id, failed ? 1 : 0, output, false,
+            append(new CommandExited(id, exitCode != null ? exitCode : failed ? 1 : 0, output, false,
                     (System.nanoTime() - call.startedAt) / 1_000_000));
             return;
         }
@@ -190,13 +221,51 @@ final class AcpTurn {
     }
 
     private static String name(Call call) {
-        return call.name != null ? call.name : call.title != null ? call.title : call.kind;
+        return toolName(call.name, call.kind, call.title);
     }
 
-    private static String output(JsonNode update) {
+    /**
+     * The command line of an {@code execute} call: its input's {@code command} — a string (the Claude
+     * agent), or an argument vector (codex: {@code ["/bin/bash", "-lc", "…"]}, whose script is the
+     * command) — else the call's title.
+     */
+    static String command(Map<String, Object> input, String title) {
+        Object command = input.get("command");
+        if (command instanceof String text) {
+            return text;
+        }
+        if (command instanceof List<?> argv && !argv.isEmpty() && argv.stream().allMatch(String.class::isInstance)) {
+            int n = argv.size();
+            if (n >= 3 && List.of("-c", "-lc", "-ic").contains(argv.get(n - 2))) {
+                return (String) argv.get(n - 1);
+            }
+            return String.join(" ", argv.stream().map(String.class::cast).toList());
+        }
+        return String.valueOf(title);
+    }
+
+    /** The exit code an ended call reports in its {@code rawOutput} ({@code exit_code}: codex), null when none. */
+    static Integer exitCode(JsonNode update) {
+        JsonNode code = update.path("rawOutput").path("exit_code");
+        return code.isIntegralNumber() ? code.asInt() : null;
+    }
+
+    /**
+     * What an ended call answered: its {@code rawOutput} — a string, or, as codex reports a command, an
+     * object whose {@code formatted_output} / {@code aggregated_output} / {@code stdout} is the text
+     * (else its JSON) — else the text of its {@code content}.
+     */
+    static String output(JsonNode update) {
         JsonNode raw = update.path("rawOutput");
         if (raw.isString()) {
             return raw.asString();
+        }
+        if (raw.isObject()) {
+            for (String field : List.of("formatted_output", "aggregated_output", "stdout")) {
+                if (raw.path(field).isString()) {
+                    return raw.path(field).asString();
+                }
+            }
         }
         if (!raw.isMissingNode() && !raw.isNull()) {
             return raw.toString();

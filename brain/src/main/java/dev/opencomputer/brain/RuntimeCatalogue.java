@@ -18,7 +18,7 @@ public final class RuntimeCatalogue {
     public static final String ACP_HOME = "/opt/opencomputer";
     /** The default image of the built-in ACP runtimes (built by {@code bin/lib/engine.sh}). */
     public static final String ACP_IMAGE = "localhost/opencomputer-sandbox-acp:latest";
-    /** The image {@code codex} would live in: built only where {@code codex-acp} installs. */
+    /** The image of {@code codex}: codex-acp and its launcher (built by {@code bin/lib/engine.sh}). */
     public static final String CODEX_IMAGE = "localhost/opencomputer-sandbox-codex:latest";
 
     private final Map<String, RuntimeDefinition> runtimes;
@@ -55,9 +55,26 @@ public final class RuntimeCatalogue {
                 new RuntimeDefinition("claude-agent-sdk", true,
                         List.of(ACP_HOME + "/bin/oc-acp-launch", ACP_HOME + "/acp/node_modules/.bin/claude-agent-acp"),
                         quiet, ACP_IMAGE, ModelProvider.ANTHROPIC, true),
-                new RuntimeDefinition("codex", true,
-                        List.of(ACP_HOME + "/bin/oc-acp-launch", ACP_HOME + "/acp/node_modules/.bin/codex-acp"),
-                        Map.of("CODEX_DISABLE_TELEMETRY", "1"), CODEX_IMAGE, ModelProvider.OPENAI, false));
+                new RuntimeDefinition("codex", true, codexCommand(), Map.of(), CODEX_IMAGE, ModelProvider.OPENAI,
+                        true));
+    }
+
+    /**
+     * codex-acp through its launcher ({@code deploy/sandbox/codex/oc-codex-acp}: the gateway as its model
+     * provider, the agent's model, the system prompt as its developer instructions), with codex's own
+     * sandbox off — the session's sandbox is the boundary, and codex's (bubblewrap) cannot run inside it —
+     * and its approvals on for everything but commands it knows to be read-only ({@code untrusted}), so
+     * its edits and commands go through the session's permission policy as the Claude agent's do; no
+     * analytics, feedback or update checks (the sandbox has no network anyway).
+     */
+    private static List<String> codexCommand() {
+        List<String> command = new ArrayList<>(List.of(ACP_HOME + "/bin/oc-acp-launch", ACP_HOME + "/bin/oc-codex-acp"));
+        for (String setting : List.of("sandbox_mode=\"danger-full-access\"", "approval_policy=\"untrusted\"",
+                "analytics.enabled=false", "feedback.enabled=false", "check_for_update_on_startup=false")) {
+            command.add("-c");
+            command.add(setting);
+        }
+        return List.copyOf(command);
     }
 
     public Optional<RuntimeDefinition> find(String name) {

@@ -142,11 +142,12 @@ final class Testbed implements AutoCloseable {
     /** The host's /usr, and the npm MCP servers at /opt/mcp when bin/test installed them. */
     private static List<ImageMount> imageMounts() {
         List<ImageMount> mounts = new ArrayList<>(List.of(new ImageMount(TestEngine.hostUsrImage(), "/usr", "/usr"),
-                new ImageMount(TestEngine.acpImage(), "/usr", "/usr")));
+                new ImageMount(TestEngine.acpImage(), "/usr", "/usr"), new ImageMount(TestEngine.codexImage(), "/usr", "/usr")));
         String mcp = System.getenv("OC_TEST_MCP_DIR");
         if (mcp != null && !mcp.isBlank()) {
             mounts.add(new ImageMount(TestEngine.hostUsrImage(), mcp, "/opt/mcp"));
             mounts.add(new ImageMount(TestEngine.acpImage(), mcp, "/opt/mcp"));
+            mounts.add(new ImageMount(TestEngine.codexImage(), mcp, "/opt/mcp"));
         }
         return mounts;
     }

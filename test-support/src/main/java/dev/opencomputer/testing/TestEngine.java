@@ -44,6 +44,15 @@ public final class TestEngine {
         return orDefault("OC_TEST_ACP_IMAGE", "localhost/opencomputer-sandbox-acp:latest");
     }
 
+    /**
+     * The hostusr image plus {@code codex-acp} (its native binary from npm) and its launcher under
+     * {@code /opt/opencomputer}, built by {@code bin/test}; it too needs the host's {@code /usr} mounted
+     * read-only at {@code /usr}.
+     */
+    public static String codexImage() {
+        return orDefault("OC_TEST_CODEX_IMAGE", "localhost/opencomputer-sandbox-codex:latest");
+    }
+
     private static String require(String name) {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {

@@ -38,6 +38,9 @@ class RuntimesIT extends ApiITBase {
         assertThat(byName.get("native")).containsEntry("installed", true).containsEntry("kind", "native");
         assertThat(byName.get("claude-agent-sdk")).containsEntry("installed", true).containsEntry("kind", "acp")
                 .containsEntry("provider", "anthropic").containsEntry("resumable", true);
+        assertThat(byName.get("codex")).containsEntry("installed", true).containsEntry("kind", "acp")
+                .containsEntry("provider", "openai").containsEntry("resumable", true)
+                .containsEntry("image", TestEngine.codexImage());
         assertThat(byName.get("pi")).containsEntry("installed", true).containsEntry("provider", "openai");
         assertThat(byName.get("ghost")).containsEntry("installed", false);
     }

@@ -2,8 +2,10 @@ package dev.opencomputer.brain.modelserver;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
 
@@ -60,12 +62,16 @@ final class ResponsesWire implements WireFormat {
             throw new IllegalArgumentException("missing required parameter: 'input'");
         }
         List<String> tools = new ArrayList<>();
+        Set<String> freeform = new HashSet<>();
         for (JsonNode tool : body.path("tools")) {
             String name = tool.path("name").asString(tool.path("type").asString(""));
             tools.add(name);
+            if (tool.path("type").asString("").equals("custom")) {
+                freeform.add(name);
+            }
         }
         return new ParsedRequest(model, body.path("stream").asBoolean(false), true, String.join("\n", system),
-                conversation, tools);
+                conversation, tools, freeform);
     }
 
     private static void read(JsonNode item, List<String> system, List<RecordedMessage> conversation) {
@@ -126,13 +132,13 @@ final class ResponsesWire implements WireFormat {
     public void answer(HttpExchange exchange, ParsedRequest request, Reply reply, Playback playback)
             throws IOException, InterruptedException {
         if (!request.stream()) {
-            JsonResponse.send(exchange, 200, response(reply, true), Map.of());
+            JsonResponse.send(exchange, 200, response(request, reply, true), Map.of());
             return;
         }
         SseStream sse = SseStream.open(exchange, Map.of());
         int[] sequence = {0};
-        event(sse, sequence, "response.created", Json.object().set("response", response(reply, false)));
-        event(sse, sequence, "response.in_progress", Json.object().set("response", response(reply, false)));
+        event(sse, sequence, "response.created", Json.object().set("response", response(request, reply, false)));
+        event(sse, sequence, "response.in_progress", Json.object().set("response", response(request, reply, false)));
         int outputIndex = 0;
         boolean firstDelta = true;
         if (!reply.text().isEmpty()) {
@@ -166,6 +172,13 @@ final class ResponsesWire implements WireFormat {
             outputIndex++;
         }
         for (RecordedMessage.RecordedToolCall call : reply.toolCalls()) {
+            if (request.freeformTools().contains(call.name())) {
+                if (!streamFreeform(sse, sequence, outputIndex++, call, firstDelta, playback)) {
+                    return;
+                }
+                firstDelta = false;
+                continue;
+            }
             String itemId = "fc_" + call.id();
             ObjectNode added = Json.object().put("output_index", outputIndex);
             added.set("item", functionCall(itemId, call, "", "in_progress"));
@@ -187,8 +200,47 @@ final class ResponsesWire implements WireFormat {
             event(sse, sequence, "response.output_item.done", done);
             outputIndex++;
         }
-        event(sse, sequence, "response.completed", Json.object().set("response", response(reply, true)));
+        event(sse, sequence, "response.completed", Json.object().set("response", response(request, reply, true)));
         sse.close();
+    }
+
+    /**
+     * A call of a freeform tool, streamed as a {@code custom_tool_call} item whose input is raw text
+     * ({@code response.custom_tool_call_input.delta} / {@code .done}); false when the stream broke off.
+     */
+    private static boolean streamFreeform(SseStream sse, int[] sequence, int outputIndex,
+            RecordedMessage.RecordedToolCall call, boolean firstDelta, Playback playback)
+            throws IOException, InterruptedException {
+        String itemId = "ctc_" + call.id();
+        String input = freeformInput(call);
+        ObjectNode added = Json.object().put("output_index", outputIndex);
+        added.set("item", customToolCall(itemId, call, "", "in_progress"));
+        event(sse, sequence, "response.output_item.added", added);
+        for (String piece : WireFormat.jsonPieces(input)) {
+            event(sse, sequence, "response.custom_tool_call_input.delta", Json.object().put("item_id", itemId)
+                    .put("output_index", outputIndex).put("delta", piece));
+            if (firstDelta && playback.breaksOff()) {
+                breakOff(sse, sequence, playback);
+                return false;
+            }
+            firstDelta = false;
+            playback.pace();
+        }
+        event(sse, sequence, "response.custom_tool_call_input.done", Json.object().put("item_id", itemId)
+                .put("output_index", outputIndex).put("input", input));
+        ObjectNode done = Json.object().put("output_index", outputIndex);
+        done.set("item", customToolCall(itemId, call, input, "completed"));
+        event(sse, sequence, "response.output_item.done", done);
+        return true;
+    }
+
+    /**
+     * The raw text of a freeform call: the scripted input's {@code input} string (a script's input is
+     * always a JSON object), else the input's JSON text.
+     */
+    static String freeformInput(RecordedMessage.RecordedToolCall call) {
+        JsonNode input = Json.parse(call.inputJson());
+        return input.path("input").isString() ? input.path("input").asString() : call.inputJson();
     }
 
     private static void event(SseStream sse, int[] sequence, String type, ObjectNode data) throws IOException {
@@ -210,7 +262,7 @@ final class ResponsesWire implements WireFormat {
     }
 
     /** The {@code response} object: in progress (no output yet) or completed (the output and usage). */
-    private ObjectNode response(Reply reply, boolean completed) {
+    private ObjectNode response(ParsedRequest request, Reply reply, boolean completed) {
         ObjectNode response = Json.object().put("id", "resp_" + reply.id()).put("object", "response")
                 .put("created_at", created).put("status", completed ? "completed" : "in_progress")
                 .put("model", reply.model());
@@ -222,7 +274,9 @@ final class ResponsesWire implements WireFormat {
                 output.add(message("msg_" + reply.id(), reply.text(), "completed"));
             }
             for (RecordedMessage.RecordedToolCall call : reply.toolCalls()) {
-                output.add(functionCall("fc_" + call.id(), call, call.inputJson(), "completed"));
+                output.add(request.freeformTools().contains(call.name())
+                        ? customToolCall("ctc_" + call.id(), call, freeformInput(call), "completed")
+                        : functionCall("fc_" + call.id(), call, call.inputJson(), "completed"));
             }
             response.set("usage", usage(reply));
         } else {
@@ -251,6 +305,12 @@ final class ResponsesWire implements WireFormat {
             String status) {
         return Json.object().put("type", "function_call").put("id", id).put("call_id", call.id())
                 .put("name", call.name()).put("arguments", arguments).put("status", status);
+    }
+
+    private static ObjectNode customToolCall(String id, RecordedMessage.RecordedToolCall call, String input,
+            String status) {
+        return Json.object().put("type", "custom_tool_call").put("id", id).put("call_id", call.id())
+                .put("name", call.name()).put("input", input).put("status", status);
     }
 
     private static ObjectNode usage(Reply reply) {

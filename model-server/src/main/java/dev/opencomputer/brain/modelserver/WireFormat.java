@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
 
@@ -28,9 +29,23 @@ sealed interface WireFormat permits AnthropicWire, OpenAiWire, ResponsesWire {
     /** Writes an error response. */
     void fail(HttpExchange exchange, ScriptedError error) throws IOException;
 
-    /** A request, as far as the server needs to understand it. */
+    /**
+     * A request, as far as the server needs to understand it.
+     *
+     * @param freeformTools the tools the request declares as freeform ({@code "type": "custom"} in the
+     *                      Responses API, e.g. codex's {@code apply_patch}): their calls carry raw text, not JSON
+     */
     record ParsedRequest(String model, boolean stream, boolean includeUsage, String system,
-            List<RecordedMessage> messages, List<String> toolNames) {
+            List<RecordedMessage> messages, List<String> toolNames, Set<String> freeformTools) {
+
+        public ParsedRequest {
+            freeformTools = Set.copyOf(freeformTools);
+        }
+
+        ParsedRequest(String model, boolean stream, boolean includeUsage, String system,
+                List<RecordedMessage> messages, List<String> toolNames) {
+            this(model, stream, includeUsage, system, messages, toolNames, Set.of());
+        }
     }
 
     /**

@@ -109,6 +109,34 @@ class ModelServerIT {
     }
 
     @Test
+    void callsAFreeformToolTheRequestDeclaresAsACustomToolCallWithRawInput() throws Exception {
+        String patch = "*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n";
+        server = ModelServer.start(ModelScript.of(ScriptedTurn.text("Writing it.").withToolCall("apply_patch",
+                Json.object().put("input", patch).toString())));
+        String body = """
+                {"model": "gpt-test", "stream": %s, "instructions": "You are codex.",
+                 "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "write"}]}],
+                 "tools": [{"type": "custom", "name": "apply_patch", "format": {"type": "grammar"}}]}
+                """;
+
+        HttpResponse<String> streamed = post("/v1/responses", body.formatted(true), "authorization", "Bearer k");
+        List<String> events = streamed.body().lines().filter(line -> line.startsWith("event: "))
+                .map(line -> line.substring(7)).distinct().toList();
+        assertThat(events).contains("response.custom_tool_call_input.delta", "response.custom_tool_call_input.done")
+                .doesNotContain("response.function_call_arguments.delta");
+        JsonNode done = streamed.body().lines().filter(line -> line.contains("\"type\":\"response.output_item.done\""))
+                .map(line -> Json.parse(line.substring(6))).reduce((a, b) -> b).orElseThrow().path("item");
+        assertThat(done.path("type").asString()).isEqualTo("custom_tool_call");
+        assertThat(done.path("name").asString()).isEqualTo("apply_patch");
+        assertThat(done.path("input").asString()).isEqualTo(patch);
+
+        server.play(server.script());
+        JsonNode plain = Json.parse(post("/v1/responses", body.formatted(false), "authorization", "Bearer k").body());
+        assertThat(plain.path("output").get(1).path("type").asString()).isEqualTo("custom_tool_call");
+        assertThat(plain.path("output").get(1).path("input").asString()).isEqualTo(patch);
+    }
+
+    @Test
     void answersAScriptedErrorWithRetryAfter() throws Exception {
         server = ModelServer.start(ModelScript.of(
                 ScriptedTurn.failing(ScriptedError.of(429).withRetryAfter(Duration.ofMillis(1500))),
