@@ -64,7 +64,7 @@ public record ApiProperties(
             @DefaultValue("20") int maxWebhookEndpoints, @DefaultValue("1200") int requestsPerMinute,
             @DefaultValue("600") int requestsPerMinutePerKey, @DefaultValue("200") int maxStreams,
             @DefaultValue("5") int maxStreamsPerToken, @DefaultValue("100") int maxPendingSessions,
-            @DefaultValue("10GB") DataSize diskQuota,
+            @com.fasterxml.jackson.annotation.JsonIgnore @DefaultValue("10GB") DataSize diskQuota,
             @DefaultValue("16") int maxConcurrentExecs, @DefaultValue("8") int maxStreamedExecs,
             @DefaultValue("8") int maxFileTransfers) {
 
@@ -85,6 +85,12 @@ public record ApiProperties(
             if (diskQuota.toBytes() < 16L * 1024 * 1024) {
                 throw new IllegalArgumentException("a tier's disk-quota must be at least 16MB");
             }
+        }
+
+        /** The disk quota as the API shows it, in bytes (a {@code DataSize} would serialize as a bean). */
+        @com.fasterxml.jackson.annotation.JsonProperty("diskQuotaBytes")
+        public long diskQuotaBytes() {
+            return diskQuota.toBytes();
         }
     }
 

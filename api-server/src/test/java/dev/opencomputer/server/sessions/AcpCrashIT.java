@@ -168,6 +168,51 @@ class AcpCrashIT extends SessionApiITBase {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theClaudeAgentsSessionStreamsItsFileItsCommandAndItsAnswerInOrderOverSse() throws Exception {
+        MODELS.play(ModelScript.parse("""
+                {"cursor": "per-conversation", "onExhausted": "echo", "turns": [
+                  {"text": "I will file the ticket.", "toolCalls": [{"name": "Write",
+                    "input": {"file_path": "/workspace/ticket.md", "content": "priority: high\\n"}}]},
+                  {"text": "Checking it.", "toolCalls": [{"name": "Bash",
+                    "input": {"command": "cat /workspace/ticket.md", "description": "show"}}]},
+                  {"text": "Triaged: high priority."}
+                ]}"""));
+        TestTenant tenant = newTenant("acp-sse");
+        putSecret(tenant, "model-key", "sk-test-acp-sse");
+        String key = tenant.key();
+        as(key).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "support-triage", "model", "claude-opus-4-8", "credential", "model-key",
+                        "prompt", "You triage inbound support tickets.", "runtime", "claude-agent-sdk"))
+                .exchange().expectStatus().isCreated();
+        Map<String, Object> session = as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("agent", "support-triage", "input", "Ticket 42: charged twice")).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        String id = (String) session.get("id");
+        brain("acp-sse");
+
+        // as a browser would: EventSource with the session's client token in the query
+        try (SseConnection stream = SseConnection.open(url("/v1/sessions/" + id + "/stream?token="
+                + session.get("clientToken")), Map.of())) {
+            List<SseConnection.Frame> frames = stream.await(f -> f.stream()
+                    .anyMatch(frame -> "session.idle".equals(frame.event())), LONG);
+            List<String> stored = frames.stream().filter(SseConnection.Frame::isStored)
+                    .map(SseConnection.Frame::event).toList();
+            assertThat(stored).containsSubsequence("session.started", "user.message", "run.started", "runtime.ready",
+                    "runtime.prompted", "tool.call", "file.write", "tool.result", "command.run", "command.exited",
+                    "agent.message", "session.idle");
+            assertThat(frames.stream().filter(frame -> "agent.delta".equals(frame.event()))).as("streamed text")
+                    .isNotEmpty().allSatisfy(frame -> assertThat(frame.id()).isNull());
+            assertThat(frames.stream().filter(SseConnection.Frame::isStored).map(SseConnection.Frame::seq).toList())
+                    .as("gapless from 1").isEqualTo(java.util.stream.LongStream.rangeClosed(1, stored.size())
+                            .boxed().toList());
+            assertThat(frames.stream().filter(frame -> "command.exited".equals(frame.event())).findFirst()
+                    .orElseThrow().data()).contains("priority: high");
+        }
+        assertThat(file(key, (String) session.get("sandboxId"), "ticket.md")).isEqualTo("priority: high\n");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void aPermissionTheAgentAsksForIsAnsweredThroughTheApiAndTheTurnGoesOn() throws Exception {
         MODELS.play(ModelScript.parse("""
                 {"cursor": "global", "onExhausted": "echo", "turns": [

@@ -26,7 +26,9 @@ class TenantsAndApiKeysIT extends ApiITBase {
                 .expectBody().jsonPath("$.id").isEqualTo(tenant.id())
                 .jsonPath("$.name").isEqualTo("acme")
                 .jsonPath("$.tier").isEqualTo("standard")
-                .jsonPath("$.limits.maxRunningSessions").isEqualTo(5);
+                .jsonPath("$.limits.maxRunningSessions").isEqualTo(5)
+                .jsonPath("$.limits.diskQuotaBytes").isEqualTo(10L * 1024 * 1024 * 1024)
+                .jsonPath("$.limits.diskQuota").doesNotExist();
 
         List<Map<String, Object>> rows = jdbc.queryForList("select * from api_keys where tenant_id = ?", tenant.id());
         assertThat(rows).hasSize(1);
