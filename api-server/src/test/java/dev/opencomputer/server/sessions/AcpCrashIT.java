@@ -89,6 +89,30 @@ class AcpCrashIT extends SessionApiITBase {
         return process;
     }
 
+    /** The tenant's key and the session ({@code POST /v1/sessions} answer) started. */
+    private record ClaudeSession(String key, Map<String, Object> session) {
+    }
+
+    /**
+     * A new tenant with a model key, an agent {@code claude} on the Claude agent with {@code fields}
+     * besides its model, credential and runtime, and a session of it with {@code input} (pending: no
+     * brain runs yet).
+     */
+    @SuppressWarnings("unchecked")
+    private ClaudeSession claudeSession(String tenantName, Map<String, Object> fields, String input) {
+        TestTenant tenant = newTenant(tenantName);
+        putSecret(tenant, "model-key", "sk-test-" + tenantName);
+        Map<String, Object> agent = new java.util.HashMap<>(fields);
+        agent.putAll(Map.of("name", "claude", "model", "claude-opus-4-8", "credential", "model-key",
+                "runtime", "claude-agent-sdk"));
+        as(tenant.key()).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON).bodyValue(agent)
+                .exchange().expectStatus().isCreated();
+        Map<String, Object> session = as(tenant.key()).post().uri("/v1/sessions")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("agent", "claude", "input", input))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        return new ClaudeSession(tenant.key(), session);
+    }
+
     @Test
     void killNineMidTurnResumesTheAgentsOwnSessionWithoutRepeatingAnythingAndAWakeLoadsItAgain() throws Exception {
         MODELS.play(ModelScript.parse("""
@@ -99,17 +123,9 @@ class AcpCrashIT extends SessionApiITBase {
                   {"text": "Continuing after the crash."},
                   {"text": "Awake again."}
                 ]}"""));
-        TestTenant tenant = newTenant("acp-crash");
-        putSecret(tenant, "model-key", "sk-test-acp-crash");
-        String key = tenant.key();
-        as(key).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "claude", "model", "claude-opus-4-8", "provider", "anthropic",
-                        "credential", "model-key", "prompt", "You count.", "runtime", "claude-agent-sdk"))
-                .exchange().expectStatus().isCreated();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> session = as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("agent", "claude", "input", "Count once")).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        ClaudeSession started = claudeSession("acp-crash", Map.of("prompt", "You count."), "Count once");
+        String key = started.key();
+        Map<String, Object> session = started.session();
         String id = (String) session.get("id");
         String sandbox = (String) session.get("sandboxId");
 
@@ -177,16 +193,10 @@ class AcpCrashIT extends SessionApiITBase {
                     "input": {"command": "cat /workspace/ticket.md", "description": "show"}}]},
                   {"text": "Triaged: high priority."}
                 ]}"""));
-        TestTenant tenant = newTenant("acp-sse");
-        putSecret(tenant, "model-key", "sk-test-acp-sse");
-        String key = tenant.key();
-        as(key).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "support-triage", "model", "claude-opus-4-8", "credential", "model-key",
-                        "prompt", "You triage inbound support tickets.", "runtime", "claude-agent-sdk"))
-                .exchange().expectStatus().isCreated();
-        Map<String, Object> session = as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("agent", "support-triage", "input", "Ticket 42: charged twice")).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        ClaudeSession started = claudeSession("acp-sse", Map.of("prompt", "You triage inbound support tickets."),
+                "Ticket 42: charged twice");
+        String key = started.key();
+        Map<String, Object> session = started.session();
         String id = (String) session.get("id");
         brain("acp-sse");
 
@@ -220,17 +230,10 @@ class AcpCrashIT extends SessionApiITBase {
                     "input": {"command": "echo approved > /workspace/approved.txt", "description": "record"}}]},
                   {"text": "Recorded after your yes."}
                 ]}"""));
-        TestTenant tenant = newTenant("acp-hitl");
-        putSecret(tenant, "model-key", "sk-test-acp-hitl");
-        String key = tenant.key();
-        as(key).post().uri("/v1/agents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("name", "guarded", "model", "claude-opus-4-8", "provider", "anthropic",
-                        "credential", "model-key", "runtime", "claude-agent-sdk",
-                        "permissions", Map.of("tools", Map.of("Bash", "ask"))))
-                .exchange().expectStatus().isCreated();
-        Map<String, Object> session = as(key).post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("agent", "guarded", "input", "Record the approval")).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        ClaudeSession started = claudeSession("acp-hitl",
+                Map.of("permissions", Map.of("tools", Map.of("Bash", "ask"))), "Record the approval");
+        String key = started.key();
+        Map<String, Object> session = started.session();
         String id = (String) session.get("id");
         String sandbox = (String) session.get("sandboxId");
         brain("acp-hitl");
