@@ -49,6 +49,9 @@ export class Timeline {
     this.actions = actions;
     this.node = el('div', {id: 'timeline', class: 'timeline', 'aria-live': 'polite'});
     this.calls = new Map();
+    // command output that arrived before its command.run (ephemeral events may overtake stored ones):
+    // kept per call id, bounded, and shown once the row exists
+    this.early = new Map();
     this.permissions = new Map();
     this.typing = null;
   }
@@ -155,6 +158,8 @@ export class Timeline {
     call = {root, status, output, entries, title, isCommand};
     this.calls.set(callId, call);
     this.append(root);
+    for (const data of this.early.get(callId) ?? []) this.show(call, data);
+    this.early.delete(callId);
     return call;
   }
 
@@ -171,7 +176,15 @@ export class Timeline {
 
   output(data) {
     const call = this.calls.get(data.callId);
-    if (!call) return;
+    if (call) return this.show(call, data);
+    if (!data.callId) return;
+    const early = this.early.get(data.callId) ?? [];
+    if (early.length < 200) early.push(data);
+    this.early.set(data.callId, early);
+    if (this.early.size > 50) this.early.delete(this.early.keys().next().value);
+  }
+
+  show(call, data) {
     call.output.append(el('span', {class: data.stream === 'stderr' ? 'stderr' : 'stdout'}, data.text || ''));
   }
 
