@@ -84,7 +84,16 @@ public class Sandboxes {
      * tenant's row, so concurrent creates cannot exceed the tier's {@code max-live-sandboxes}.
      */
     public Sandbox create(TenantId tenant, SandboxRequest request) {
-        return create(tenant, request, false);
+        return create(tenant, request, false, id -> { });
+    }
+
+    /**
+     * As {@link #create(TenantId, SandboxRequest)}, telling {@code remember} the new sandbox's id before
+     * anything is stored (an idempotent request keeps it on its key, so a retry that takes over the key
+     * of a process that died after the create answers with this sandbox instead of creating another).
+     */
+    public Sandbox create(TenantId tenant, SandboxRequest request, java.util.function.Consumer<SandboxId> remember) {
+        return create(tenant, request, false, remember);
     }
 
     /**
@@ -92,10 +101,11 @@ public class Sandboxes {
      * never be recorded, the reaper removes it ({@link #reapStray()}).
      */
     public Sandbox createForSession(TenantId tenant, SandboxRequest request) {
-        return create(tenant, request, true);
+        return create(tenant, request, true, id -> { });
     }
 
-    private Sandbox create(TenantId tenant, SandboxRequest request, boolean forSession) {
+    private Sandbox create(TenantId tenant, SandboxRequest request, boolean forSession,
+            java.util.function.Consumer<SandboxId> remember) {
         long started = System.nanoTime();
         SandboxRequest.Resolved wanted = (request == null ? SandboxRequest.empty() : request).resolve(config);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -103,6 +113,7 @@ public class Sandboxes {
         if (!config.allowsImage(wanted.image())) {
             throw new dev.opencomputer.server.problems.RequestInvalidException("image", imageRefused(wanted.image()));
         }
+        remember.accept(id);
         long[] diskQuota = new long[1];
         transactions.executeWithoutResult(tx -> {
             // Lock the tenant's row, then count and insert in one statement (a fresh snapshot after the

@@ -69,7 +69,21 @@ class SandboxesController {
         var tenant = caller.requireTenant();
         SandboxRequest request = body == null ? SandboxRequest.empty() : body;
         return idempotency.run(caller, idempotencyKey, "sandboxes.create", request,
-                () -> ResponseEntity.status(HttpStatus.CREATED).body(sandboxes.create(tenant, request)));
+                (earlier, remember) -> ResponseEntity.status(HttpStatus.CREATED).body(
+                        earlier.flatMap(id -> created(tenant, id)).orElseGet(
+                                () -> sandboxes.create(tenant, request, id -> remember.accept(id.value())))));
+    }
+
+    /** The sandbox a create under the same key made before its process died, when it exists. */
+    private java.util.Optional<Sandbox> created(TenantId tenant, String id) {
+        if (!SandboxId.isValid(id)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(sandboxes.get(tenant, SandboxId.parse(id)));
+        } catch (dev.opencomputer.server.problems.ResourceNotFoundException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     @GetMapping

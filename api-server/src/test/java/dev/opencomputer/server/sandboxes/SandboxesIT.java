@@ -466,6 +466,33 @@ class SandboxesIT extends ApiITBase {
         Await.until(Duration.ofSeconds(15), "unrecorded again, it is reaped too", () -> !containerExists(recorded));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRetryAfterTheCreatorDiedAnswersWithTheSandboxItMadeAndMakesNoOther() {
+        var tenant = newTenant("sbx-recover");
+        String key = "sandbox-died-after-commit";
+        Map<String, Object> first = client(tenant.key()).post().uri("/v1/sandboxes")
+                .header(dev.opencomputer.server.http.Idempotency.HEADER, key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of()).exchange().expectStatus().isCreated().expectBody(Map.class).returnResult()
+                .getResponseBody();
+        // what a kill -9 after the effect leaves: a claim without a response, refreshed too long ago
+        int rows = jdbc.sql("update idempotency_keys set status = null, body = null, created_at = ? "
+                        + "where scope = ? and key = ?")
+                .params(java.sql.Timestamp.from(Instant.now().minus(dev.opencomputer.server.http.Idempotency
+                        .CLAIM_ABANDONED).minusSeconds(1)), tenant.id(), key).update();
+        assertThat(rows).isEqualTo(1);
+
+        Map<String, Object> retried = client(tenant.key()).post().uri("/v1/sandboxes")
+                .header(dev.opencomputer.server.http.Idempotency.HEADER, key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of()).exchange().expectStatus().isCreated().expectBody(Map.class).returnResult()
+                .getResponseBody();
+
+        assertThat(retried.get("id")).as("the sandbox the dead request made").isEqualTo(first.get("id"));
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) client(tenant.key()).get().uri("/v1/sandboxes")
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("data");
+        assertThat(listed).extracting(m -> m.get("id")).containsExactly(first.get("id"));
+    }
+
     // ------------------------------------------------------------------ tenancy and secrets
 
     record Call(HttpMethod method, Function<String, String> uri, Object body, MediaType type) {
