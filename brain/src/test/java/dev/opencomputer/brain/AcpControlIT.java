@@ -6,6 +6,7 @@ import dev.opencomputer.brain.gateway.GatewayTokens;
 import dev.opencomputer.brain.gateway.GatewayUsage;
 import dev.opencomputer.brain.gateway.ModelGateway;
 import dev.opencomputer.brain.modelserver.ModelScript;
+import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
 import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
 import dev.opencomputer.sandbox.SandboxSpec;
@@ -18,6 +19,7 @@ import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.UserMessage;
 import dev.opencomputer.testing.TestEngine;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +27,40 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Steering, cancel and a worker's death while the real Claude agent works, as for {@code native}. */
+/**
+ * Steering, cancel, a worker's death and a sandbox's death while a real ACP agent works, as for
+ * {@code native}: each case for the Claude agent ({@code claude-agent-sdk}, the Messages API) and for
+ * codex ({@code codex}, the Responses API).
+ */
 class AcpControlIT {
+
+    /** An ACP runtime under test: its agent's provider, model and image, and its model server's address. */
+    enum Agent {
+        CLAUDE(ModelProvider.ANTHROPIC, "claude-sonnet-4-6", "claude-agent-sdk", TestEngine::acpImage,
+                ModelServer::anthropicBaseUrl),
+        CODEX(ModelProvider.OPENAI, "gpt-5.4", "codex", TestEngine::codexImage, ModelServer::openAiBaseUrl);
+
+        final ModelProvider provider;
+        final String model;
+        final String runtime;
+        final Supplier<String> image;
+        final Function<ModelServer, URI> baseUrl;
+
+        Agent(ModelProvider provider, String model, String runtime, Supplier<String> image,
+                Function<ModelServer, URI> baseUrl) {
+            this.provider = provider;
+            this.model = model;
+            this.runtime = runtime;
+            this.image = image;
+            this.baseUrl = baseUrl;
+        }
+    }
 
     private Testbed bed;
     private GatewayTokens tokens;
@@ -37,13 +68,15 @@ class AcpControlIT {
     private AcpRuntimes acp;
     private SandboxSpec sandbox;
     private BrainWorker doomed;
+    private Agent agent;
 
-    private void start(String script) {
+    private void start(Agent agent, String script) {
+        this.agent = agent;
         bed = new Testbed(ModelScript.parse(script));
         tokens = new PostgresGatewayTokens(bed.pool(), Clock.systemUTC());
         GatewayUsage usage = new GatewayUsage();
         gateway = new ModelGateway(id -> Optional.of(bed.socketDir.resolve(id.value())), tokens, bed.secrets,
-                provider -> new ModelEndpoint(provider, bed.models.anthropicBaseUrl()), usage, "gateway:it");
+                provider -> new ModelEndpoint(provider, agent.baseUrl.apply(bed.models)), usage, "gateway:it");
         acp = new AcpRuntimes(RuntimeCatalogue.builtIn(), gateway, tokens, usage, Duration.ofSeconds(5));
     }
 
@@ -60,27 +93,28 @@ class AcpControlIT {
     }
 
     private SessionId session(String input) {
-        sandbox = SandboxSpec.of(SandboxId.next(Instant.now()), bed.tenant).withImage(TestEngine.acpImage());
+        sandbox = SandboxSpec.of(SandboxId.next(Instant.now()), bed.tenant).withImage(agent.image.get());
         bed.sandboxes.create(sandbox);
-        AgentSetup agent = new AgentSetup(AgentId.next(Instant.now()), 1, ModelProvider.ANTHROPIC, "claude-sonnet-4-6",
-                null, "You are a test agent.", Testbed.CREDENTIAL, EnumSet.allOf(AgentTool.class),
-                Duration.ofMinutes(10), 50, "claude-agent-sdk", false);
-        return bed.start(input, new SessionSetup(bed.tenant, agent, sandbox, Map.of(), null, null));
+        AgentSetup setup = new AgentSetup(AgentId.next(Instant.now()), 1, agent.provider, agent.model, null,
+                "You are a test agent.", Testbed.CREDENTIAL, EnumSet.allOf(AgentTool.class), Duration.ofMinutes(10),
+                50, agent.runtime, false);
+        return bed.start(input, new SessionSetup(bed.tenant, setup, sandbox, Map.of(), null, null));
     }
 
     /**
      * Requests of the session's conversation: those whose user texts mention {@code input} (a loaded
-     * session's first message is a reminder of Claude Code's, so the model server counts it as another
-     * conversation; the scripts here use one global cursor).
+     * Claude session's first message is a reminder of Claude Code's, so the model server counts it as
+     * another conversation; the scripts here use one global cursor).
      */
     private List<RecordedRequest> conversation(String input) {
         return bed.models.requests().stream().filter(r -> r.userTexts().stream().anyMatch(t -> t.contains(input)))
                 .toList();
     }
 
-    @Test
-    void aMessageQueuedDuringATurnIsPromptedWhenTheTurnEnds() {
-        start("""
+    @ParameterizedTest(name = "{0}")
+    @EnumSource
+    void aMessageQueuedDuringATurnIsPromptedWhenTheTurnEnds(Agent agent) {
+        start(agent, """
                 {"turns": [{"text": "one two three four five six seven eight", "deltaDelayMs": 400},
                            {"text": "Noted the follow-up."}]}""");
         bed.worker(bed.properties().build(), acp);
@@ -97,9 +131,10 @@ class AcpControlIT {
         assertThat(last.lastUserText()).contains("And a follow-up");
     }
 
-    @Test
-    void cancelSendsSessionCancelEndsTheRunAndTheNextMessageResumesTheAgentsOwnSession() {
-        start("""
+    @ParameterizedTest(name = "{0}")
+    @EnumSource
+    void cancelSendsSessionCancelEndsTheRunAndTheNextMessageResumesTheAgentsOwnSession(Agent agent) {
+        start(agent, """
                 {"cursor": "global", "turns": [{"hang": true}, {"text": "Back again."}]}""");
         bed.worker(bed.properties().build(), acp);
         SessionId id = session("Do something slow");
@@ -123,9 +158,10 @@ class AcpControlIT {
         assertThat(readies.get(1).resumed()).as("the next run loads the agent's session").isTrue();
     }
 
-    @Test
-    void afterTheWorkerDiesMidTurnTheAgentIsRestartedLoadsItsSessionAndIsToldItsTurnWasCutNeverPromptedAgain() {
-        start("""
+    @ParameterizedTest(name = "{0}")
+    @EnumSource
+    void afterTheWorkerDiesMidTurnTheAgentIsRestartedLoadsItsSessionAndIsToldItsTurnWasCutNeverPromptedAgain(Agent agent) {
+        start(agent, """
                 {"cursor": "global", "turns": [{"hang": true}, {"text": "Continuing after the restart."}]}""");
         KillSwitch kill = new KillSwitch();
         doomed = new BrainWorker(bed.properties().workerId("doomed").build(), kill.leases(bed.leases),
@@ -155,17 +191,19 @@ class AcpControlIT {
                 .as("the answered prompt is never sent again").isEqualTo(1);
     }
 
-    @Test
-    void whenTheSandboxIsKilledMidTurnItIsRestartedTheAgentLoadsItsSessionAndTheTurnGoesOn() throws Exception {
-        start("""
+    @ParameterizedTest(name = "{0}")
+    @EnumSource
+    void whenTheSandboxIsKilledMidTurnItIsRestartedTheAgentLoadsItsSessionAndTheTurnGoesOn(Agent agent) throws Exception {
+        start(agent, """
                 {"cursor": "global", "turns": [{"hang": true}, {"text": "Continuing after the sandbox came back."}]}""");
         bed.worker(bed.properties().build(), acp);
         SessionId id = session("Build the thing");
         bed.awaitEvent(id, "runtime.prompted");
         bed.await(() -> !conversation("Build the thing").isEmpty(), "the hanging upstream call");
-        // session/load can only resume what the agent has written: wait until Claude Code has stored
-        // the session under its HOME on the workspace (it writes asynchronously; killed before, the
-        // agent starts a fresh session primed with the transcript instead, which is not this test)
+        // session/load can only resume what the agent has written: wait until it has stored the session
+        // under its HOME on the workspace (Claude Code's session file, codex's rollout, both JSON lines;
+        // killed before, the agent starts a fresh session primed with the transcript instead, which is
+        // not this test)
         bed.await(() -> bed.sandboxes.run(sandbox.id(), new dev.opencomputer.sandbox.ExecRequest(List.of("/bin/sh",
                 "-c", "find " + AcpProcess.STATE_ROOT + " -name '*.jsonl' -size +0 | grep -q ."), null, Map.of(),
                 java.time.Duration.ofSeconds(10))).exitCode() == 0, "the agent's stored session");
