@@ -150,6 +150,9 @@ class AcpControlIT {
         // the cancel's own messages are stored with the next append (here the next prompt)
         assertThat(bed.events(id)).anyMatch(e -> e.event() instanceof RuntimeTranscript t && t.lines().stream()
                 .anyMatch(line -> String.valueOf(line.get("message")).contains("session/cancel")));
+        assertThat(bed.events(id)).as("the agent answered session/cancel: its prompt ended cancelled, not killed")
+                .anyMatch(e -> e.event() instanceof RuntimeTranscript t && t.lines().stream()
+                        .anyMatch(line -> String.valueOf(line.get("message")).contains("stopReason=cancelled")));
         assertThat(bed.types(id)).containsSubsequence("runtime.ready", "runtime.prompted", "run.cancelled",
                 "user.message", "run.started", "runtime.prompted", "agent.message", "session.idle");
         List<RuntimeReady> readies = bed.events(id).stream().filter(e -> e.event() instanceof RuntimeReady)
