@@ -6,10 +6,9 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.opencomputer.brain.gateway.GatewayTokens;
-import dev.opencomputer.brain.gateway.GatewayUsage;
 import dev.opencomputer.brain.gateway.ModelGateway;
 import dev.opencomputer.brain.modelserver.ModelScript;
-import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
+import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.RunCancelled;
@@ -17,12 +16,10 @@ import dev.opencomputer.session.SandboxId;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.testing.TestEngine;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +32,10 @@ class AcpCanaryIT {
 
     private final Testbed bed = new Testbed(ModelScript.parse("""
             {"cursor": "global", "turns": [{"hang": true}]}"""));
-    private final GatewayTokens tokens = new PostgresGatewayTokens(bed.pool(), Clock.systemUTC());
-    private final ModelGateway gateway = new ModelGateway(id -> Optional.of(bed.socketDir.resolve(id.value())),
-            tokens, bed.secrets, provider -> new ModelEndpoint(provider, bed.models.anthropicBaseUrl()),
-            new GatewayUsage(), "gateway:it");
-    private final AcpRuntimes acp = new AcpRuntimes(RuntimeCatalogue.builtIn(), gateway, tokens, new GatewayUsage(),
-            Duration.ofSeconds(3));
+    private final AcpGateway acpGateway = AcpGateway.on(bed, ModelServer::anthropicBaseUrl, Duration.ofSeconds(3));
+    private final GatewayTokens tokens = acpGateway.tokens();
+    private final ModelGateway gateway = acpGateway.gateway();
+    private final AcpRuntimes acp = acpGateway.acp();
 
     @AfterEach
     void close() {

@@ -6,8 +6,8 @@ import dev.opencomputer.brain.gateway.GatewayTokens;
 import dev.opencomputer.brain.gateway.GatewayUsage;
 import dev.opencomputer.brain.gateway.ModelGateway;
 import dev.opencomputer.brain.modelserver.ModelScript;
+import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
-import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.session.AgentMessage;
 import dev.opencomputer.session.CommandExited;
@@ -17,7 +17,6 @@ import dev.opencomputer.session.LoggedEvent;
 import dev.opencomputer.session.RuntimeReady;
 import dev.opencomputer.session.SessionId;
 import dev.opencomputer.testing.TestEngine;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -43,13 +42,11 @@ class AcpRuntimeIT {
             ]}""";
 
     private final Testbed bed = new Testbed(ModelScript.parse(SCRIPT));
-    private final GatewayTokens tokens = new PostgresGatewayTokens(bed.pool(), Clock.systemUTC());
-    private final GatewayUsage usage = new GatewayUsage();
-    private final ModelGateway gateway = new ModelGateway(id -> java.util.Optional.of(bed.socketDir.resolve(id.value())),
-            tokens, bed.secrets, provider -> new ModelEndpoint(provider, bed.models.anthropicBaseUrl()), usage,
-            "gateway:it");
-    private final AcpRuntimes acp = new AcpRuntimes(RuntimeCatalogue.builtIn(), gateway, tokens, usage,
-            Duration.ofSeconds(5));
+    private final AcpGateway acpGateway = AcpGateway.on(bed, ModelServer::anthropicBaseUrl, Duration.ofSeconds(5));
+    private final GatewayTokens tokens = acpGateway.tokens();
+    private final GatewayUsage usage = acpGateway.usage();
+    private final ModelGateway gateway = acpGateway.gateway();
+    private final AcpRuntimes acp = acpGateway.acp();
 
     @AfterEach
     void close() {

@@ -3,11 +3,10 @@ package dev.opencomputer.brain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opencomputer.brain.gateway.GatewayTokens;
-import dev.opencomputer.brain.gateway.GatewayUsage;
 import dev.opencomputer.brain.gateway.ModelGateway;
 import dev.opencomputer.brain.modelserver.ModelScript;
+import dev.opencomputer.brain.modelserver.ModelServer;
 import dev.opencomputer.brain.modelserver.RecordedRequest;
-import dev.opencomputer.brain.postgres.PostgresGatewayTokens;
 import dev.opencomputer.sandbox.SandboxSpec;
 import dev.opencomputer.session.AgentId;
 import dev.opencomputer.session.AgentMessage;
@@ -21,13 +20,11 @@ import dev.opencomputer.session.SessionId;
 import dev.opencomputer.session.ToolCalled;
 import dev.opencomputer.session.UserMessage;
 import dev.opencomputer.testing.TestEngine;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +47,10 @@ class CodexRuntimeIT {
     static final String MODEL = "gpt-5.4";
 
     private final Testbed bed = new Testbed(ModelScript.parse(SCRIPT));
-    private final GatewayTokens tokens = new PostgresGatewayTokens(bed.pool(), Clock.systemUTC());
-    private final GatewayUsage usage = new GatewayUsage();
-    private final ModelGateway gateway = new ModelGateway(id -> Optional.of(bed.socketDir.resolve(id.value())),
-            tokens, bed.secrets, provider -> new ModelEndpoint(provider, bed.models.openAiBaseUrl()), usage,
-            "gateway:it");
-    private final AcpRuntimes acp = new AcpRuntimes(RuntimeCatalogue.builtIn(), gateway, tokens, usage,
-            Duration.ofSeconds(5));
+    private final AcpGateway acpGateway = AcpGateway.on(bed, ModelServer::openAiBaseUrl, Duration.ofSeconds(5));
+    private final GatewayTokens tokens = acpGateway.tokens();
+    private final ModelGateway gateway = acpGateway.gateway();
+    private final AcpRuntimes acp = acpGateway.acp();
     private SandboxSpec sandbox;
 
     @AfterEach
