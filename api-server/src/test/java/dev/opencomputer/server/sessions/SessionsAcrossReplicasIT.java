@@ -31,7 +31,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * appended through one is streamed live by the other, and clients that keep reconnecting to
  * either one with {@code Last-Event-ID} see every event exactly once, in order.
  */
-@TestPropertySource(properties = "opencomputer.sessions.heartbeat=1s")
+// the reconnect storm opens a stream hundreds of times a minute with one key: no request-rate limit (CI hit 429)
+@TestPropertySource(properties = {"opencomputer.sessions.heartbeat=1s",
+        "opencomputer.api.tiers.standard.requests-per-minute=100000000",
+        "opencomputer.api.tiers.standard.requests-per-minute-per-key=100000000"})
 class SessionsAcrossReplicasIT extends SessionApiITBase {
 
     private static ConfigurableApplicationContext replicaB;
@@ -51,6 +54,8 @@ class SessionsAcrossReplicasIT extends SessionApiITBase {
                     "--opencomputer.api.operator-key=" + OPERATOR_KEY,
                     "--opencomputer.secrets.master-key=" + MASTER_KEY,
                     "--opencomputer.sessions.heartbeat=1s",
+                    "--opencomputer.api.tiers.standard.requests-per-minute=100000000",
+                    "--opencomputer.api.tiers.standard.requests-per-minute-per-key=100000000",
                     "--opencomputer.roles=api",
                     "--opencomputer.sandbox.docker-host=" + dev.opencomputer.testing.TestEngine.dockerHost(),
                     "--opencomputer.sandbox.instance=" + SANDBOX_INSTANCE);
