@@ -30,6 +30,33 @@ public final class ThreadDumps {
     }
 
     /**
+     * The parts of a dump written by {@link #write} worth reading in a CI log: the threads inside
+     * JDBC, the connection pool or our own code (a stalled call shows where it waits), and the
+     * database activity. Empty when the file cannot be read.
+     */
+    public static String summary(String file) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        int database = text.indexOf("\n-- "); // where databaseActivity() begins
+        String threads = database < 0 ? text : text.substring(0, database);
+        for (String block : threads.split("\n\s*\n")) {
+            if ((block.contains("org.postgresql") || block.contains("com.zaxxer.hikari")
+                    || block.contains("dev.opencomputer.server")) && !block.contains("dev.opencomputer.testing")) {
+                out.append(block.strip()).append("\n\n");
+            }
+        }
+        if (database >= 0) {
+            out.append(text.substring(database).strip()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
      * What the tests' PostgreSQL is doing ({@code OC_TEST_DATABASE_URL}): every backend with its state
      * and wait, and every lock not granted with who holds it. A stalled query shows here (SessionStreamIT
      * once waited 30 s on a plain select; the threads alone did not say why).

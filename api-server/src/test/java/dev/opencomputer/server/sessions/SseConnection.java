@@ -64,8 +64,10 @@ final class SseConnection implements AutoCloseable {
         try {
             return new SseConnection(CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (HttpTimeoutException e) {
-            throw new AssertionError("no response headers for " + url + " within " + HEADERS + "; threads: "
-                    + ThreadDumps.write("sse-open"), e);
+            String dump = ThreadDumps.write("sse-open");
+            // the busy threads and the database's activity go into the message: a CI log shows them
+            throw new AssertionError("no response headers for " + url + " within " + HEADERS + "; threads: " + dump
+                    + "\n" + ThreadDumps.summary(dump), e);
         }
     }
 
