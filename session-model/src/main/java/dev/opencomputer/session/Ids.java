@@ -2,7 +2,6 @@ package dev.opencomputer.session;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Generates and checks the shape of every id in the system: {@code <prefix>_<24 hex>}, where
@@ -12,7 +11,7 @@ import java.util.HexFormat;
 public final class Ids {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final HexFormat HEX = HexFormat.of();
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     private Ids() {
     }
@@ -21,7 +20,20 @@ public final class Ids {
     public static String next(String prefix, Instant now) {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
-        return prefix + "_" + String.format("%012x", now.toEpochMilli()) + HEX.formatHex(random);
+        // hex digits written directly: String.format was a few percent of the webhook deriver's samples
+        char[] id = new char[prefix.length() + 25];
+        prefix.getChars(0, prefix.length(), id, 0);
+        int at = prefix.length();
+        id[at++] = '_';
+        long millis = now.toEpochMilli();
+        for (int shift = 44; shift >= 0; shift -= 4) {
+            id[at++] = DIGITS[(int) (millis >>> shift) & 0xf];
+        }
+        for (byte b : random) {
+            id[at++] = DIGITS[(b >> 4) & 0xf];
+            id[at++] = DIGITS[b & 0xf];
+        }
+        return new String(id);
     }
 
     /** Throws {@link IllegalArgumentException} unless {@code value} is an id with the given prefix. */

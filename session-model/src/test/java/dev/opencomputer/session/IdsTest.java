@@ -26,4 +26,15 @@ class IdsTest {
         assertThat(SandboxId.isValid("sbx_" + "0".repeat(24))).isTrue();
         assertThat(SandboxId.isValid("sbx_" + "0".repeat(23) + "G")).isFalse();
     }
+
+    @Test
+    void anIdIsItsPrefixTheCreationMillisInTwelveHexDigitsAndTwelveRandomOnes() {
+        for (long millis : new long[] {0, 1, 0xabcdef, Instant.parse("2026-12-04T19:40:00.123Z").toEpochMilli(),
+                0xffff_ffff_ffffL}) {
+            String id = Ids.next("msg", Instant.ofEpochMilli(millis));
+            assertThat(id).hasSize(4 + 24).startsWith("msg_" + String.format("%012x", millis));
+            assertThat(Ids.isShaped("msg", id)).isTrue();
+        }
+        assertThat(Ids.next("msg", Instant.EPOCH)).isNotEqualTo(Ids.next("msg", Instant.EPOCH));
+    }
 }

@@ -183,4 +183,14 @@ class EventJsonTest {
                 .isEqualTo("{\"seq\":3,\"sessionId\":\"" + SESSION + "\",\"type\":\"x.y\",\"time\":\"" + NOW
                         + "\",\"data\":{\"a\": 1}}");
     }
+
+    @Test
+    void webhookSentIsWrittenByHandExactlyAsTheMapperWritesIt() {
+        for (WebhookSent sent : List.of(new WebhookSent("whe_1", "msg_2", "session.idle", 7, 200, 1),
+                new WebhookSent("whe_\"x\\", "msg_\u00e9\n", "custom.\u2028type", Long.MAX_VALUE, 299, 10))) {
+            assertThat(json.data(sent)).isEqualTo(json.mapper().writeValueAsString(sent));
+        }
+        WebhookSent partial = new WebhookSent("whe_1", null, "session.idle", 7, 200, 1);
+        assertThat(json.data(partial)).isEqualTo(json.mapper().writeValueAsString(partial)).doesNotContain("messageId");
+    }
 }
