@@ -148,6 +148,13 @@ public final class ChaosLoop {
     /** {@code --faults N --seed S --sessions K --kinds a,b,…}; exits 1 when anything was lost etc. */
     public static void main(String[] args) throws Exception {
         Summary summary = run(parse(args));
+        // bench/all.sh's table (figure, ours, baseline, value, target): each count must be 0
+        int[] counts = {summary.lost(), summary.duplicated(), summary.rerun(), summary.stuck()};
+        String[] names = {"lost", "duplicated", "re-run", "stuck"};
+        for (int i = 0; i < counts.length; i++) {
+            System.out.printf(Locale.ROOT, "FIGURE\tchaos loop: %s (over %d faults)\t%d\t-\t%d\t<=0%n",
+                    names[i], summary.faults(), counts[i], counts[i]);
+        }
         System.exit(summary.ok() ? 0 : 1);
     }
 

@@ -20,6 +20,9 @@ import dev.opencomputer.sandbox.WorkspacePath;
 import dev.opencomputer.sandbox.docker.EngineFailures.EngineConflictException;
 import dev.opencomputer.sandbox.docker.EngineFailures.EngineNotModifiedException;
 import dev.opencomputer.session.SandboxId;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +98,8 @@ final class ContainerLifecycle {
             removeWorkspaceIf(newWorkspace, spec.id());
             throw e;
         }
-        if (newWorkspace || !ROOT.equals(workspace.user())) {
+        if ((newWorkspace || !ROOT.equals(workspace.user()))
+                && !ownOnHost(spec.id(), workspace.user(), workspace.quotaBytes() != null)) {
             ownWorkspace(spec.id(), workspace.user(), name, newWorkspace);
         }
         Instant now = clock.instant();
@@ -178,6 +182,40 @@ final class ContainerLifecycle {
             DockerEngine.quietly(() -> engine.control().removeContainerCmd(name).withForce(true).exec());
             removeWorkspaceIf(newWorkspace, id);
             throw e;
+        }
+    }
+
+    /**
+     * Does {@link #ownWorkspace}'s work from this host, without an exec (which costs a create tens of
+     * milliseconds), when the engine is local: the volume's directory as the engine reports it is
+     * reachable here and this process may change its owner. A workspace with a size limit must show
+     * its fresh file system's {@code lost+found} here, else what is seen is not the mounted volume.
+     * False (the exec does it) whenever anything about that does not hold.
+     */
+    private boolean ownOnHost(SandboxId id, String user, boolean ownFileSystem) {
+        try {
+            String mountpoint = engine.call(id, () -> engine.control()
+                    .inspectVolumeCmd(SandboxLabels.workspaceName(id)).exec().getMountpoint());
+            if (mountpoint == null || mountpoint.isBlank()) {
+                return false;
+            }
+            Path root = Path.of(mountpoint);
+            if (!root.isAbsolute() || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            Path lostFound = root.resolve("lost+found");
+            if (Files.isDirectory(lostFound, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(lostFound);
+            } else if (ownFileSystem) {
+                return false;
+            }
+            String[] ids = user.split(":");
+            Files.setAttribute(root, "unix:uid", Integer.parseInt(ids[0]), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(root, "unix:gid", Integer.parseInt(ids[1]), LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("sandbox {}: the workspace is given to its user by an exec ({})", id, e.toString());
+            return false;
         }
     }
 

@@ -179,6 +179,16 @@ class SandboxConfinementIT {
         assertThat(ok(id, "id -u; cat /workspace/a/b/f; echo more >> /workspace/a/b/f && echo ok")).contains("1000", "hi", "ok");
     }
 
+    @Test
+    void aWorkspaceWithoutAQuotaIsTheUnprivilegedUsersAndEmptyToo() {
+        // given to the user from this host when the engine is local (no exec), by an exec otherwise
+        driver.close();
+        driver = new DockerSandboxDriver(config.toBuilder().diskQuotaDir(null).build(), Clock.systemUTC());
+        SandboxId id = driver.create(spec(TENANT)).id();
+        assertThat(ok(id, "ls -A /workspace; stat -c %u:%g /workspace; touch /workspace/f && echo ok"))
+                .isEqualTo("1000:1000\nok\n");
+    }
+
     private void engineRemovesContainer(SandboxId id) {
         try (var raw = com.github.dockerjava.core.DockerClientImpl.getInstance(
                 com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
