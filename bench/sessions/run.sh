@@ -32,7 +32,7 @@ java -jar "$models_jar" --port "$models_port" >"$OC_DATA_DIR/bench-models.log" 2
 pids+=($!)
 start_server() { # name port
   DATABASE_URL=$db SERVER_PORT=$2 OPENCOMPUTER_OPERATOR_KEY=$operator OPENCOMPUTER_SECRETS_MASTER_KEY=$master \
-    java -Xmx512m -jar "$jar" --opencomputer.brain.worker-id="$1" \
+    java -Xmx512m ${OC_BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" --opencomputer.brain.worker-id="$1" \
       --opencomputer.brain.anthropic-base-url="http://127.0.0.1:$models_port" \
       --opencomputer.brain.lease-duration="$lease" --opencomputer.brain.heartbeat-interval=1s \
       --opencomputer.brain.claim-interval=200ms \
