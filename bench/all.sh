@@ -21,8 +21,7 @@ for name in "${names[@]}"; do [ -n "${script[$name]:-}" ] || die "no benchmark n
 out=$OC_DATA_DIR/bench-results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
 say "building the server, the model server and the benchmark module once"
-rm -f api-server/target/opencomputer.jar # else an up-to-date jar keeps the old libraries (as in bin/run)
-./mvnw -B -q -ntp -Pbench -DskipTests package -pl api-server,model-server,bench -am || die "the build failed"
+package_server api-server,model-server,bench -Pbench || die "the build failed"
 export OC_BENCH_SKIP_BUILD=1
 
 failed=0

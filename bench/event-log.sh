@@ -32,8 +32,7 @@ esac
 say "PostgreSQL for the benchmark: $url (fsync and synchronous_commit on)"
 if [ "${OC_BENCH_SKIP_BUILD:-}" != 1 ]; then
   say "building the server and the benchmark"
-  rm -f api-server/target/opencomputer.jar # else an up-to-date jar keeps the old libraries (as in bin/run)
-  ./mvnw -B -q -ntp -Pbench -pl api-server,bench -am package -DskipTests
+  package_server api-server,bench -Pbench
 fi
 exec java -Xmx2g -cp "bench/target/classes:bench/target/lib/*" dev.opencomputer.bench.EventLogBench \
   --admin-url "$url" --server-jar api-server/target/opencomputer.jar "$@"

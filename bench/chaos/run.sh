@@ -27,8 +27,7 @@ say "chaos loop: $faults faults, seed $seed"
 # with the usual build, then run it on the test classpath.
 if [ "${OC_CHAOS_SKIP_BUILD:-}" != 1 ]; then
   say "building the server jar and the test classes"
-  rm -f api-server/target/opencomputer.jar # else an up-to-date jar keeps the old libraries (as in bin/run)
-  ./mvnw -B -q -ntp -DskipTests -pl api-server -am package dependency:build-classpath \
+  package_server api-server dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$OC_DATA_DIR/chaos-classpath.txt" >/dev/null
 fi
 # a copy of the classes, so that a rebuild while the loop runs does not change it

@@ -10,8 +10,7 @@ jar=api-server/target/opencomputer.jar
 if [ -z "${OC_BENCH_SKIP_BUILD:-}" ] && { [ ! -f "$jar" ] \
     || [ -n "$(find api-server/src brain/src sandbox-driver/src session-model/src -newer "$jar" -print -quit)" ]; }; then
   say "building the server"
-  rm -f "$jar" # else an up-to-date jar keeps the old libraries when only another module changed (as in bin/run)
-  ./mvnw -B -q -ntp -DskipTests package -pl api-server -am
+  package_server api-server
 fi
 command -v curl >/dev/null || die "curl is needed on the host (the direct baseline)"
 bench_server_classpath

@@ -10,8 +10,7 @@ models_jar=model-server/target/model-server-0.1.0-SNAPSHOT.jar
 if [ -z "${OC_BENCH_SKIP_BUILD:-}" ] && { [ ! -f "$jar" ] || [ ! -f "$models_jar" ] \
     || [ -n "$(find api-server/src brain/src model-server/src -newer "$jar" -print -quit)" ]; }; then
   say "building the server and the model server"
-  rm -f "$jar" # else an up-to-date jar keeps the old libraries when only another module changed (as in bin/run)
-  ./mvnw -B -q -ntp -DskipTests package -pl api-server,model-server -am
+  package_server api-server,model-server
 fi
 bench_server_classpath
 OC_BENCH_DB=$db java ${OC_BENCH_JAVA_OPTS:-} -cp "$lib/BOOT-INF/lib/*:$models_jar" bench/gateway/GatewayBench.java

@@ -16,8 +16,7 @@ jar=api-server/target/opencomputer.jar
 models_jar=model-server/target/model-server-exec.jar
 if [ ! -f "$jar" ] || [ ! -f "$models_jar" ] || [ -n "$(find api-server/src brain/src -newer "$jar" -print -quit)" ]; then
   say "building the server and the model server"
-  rm -f "$jar" # else an up-to-date jar keeps the old libraries when only another module changed (as in bin/run)
-  ./mvnw -B -q -ntp -DskipTests package -pl api-server,model-server -am
+  package_server api-server,model-server
 fi
 bench_server_classpath
 

@@ -16,8 +16,7 @@ db=$(bench_database oc_bench_webhooks)
 jar=api-server/target/opencomputer.jar
 if [ ! -f "$jar" ] || [ -n "$(find api-server/src webhook-dispatcher/src event-log/src -newer "$jar" -print -quit)" ]; then
   say "building the server"
-  rm -f "$jar" # else an up-to-date jar keeps the old libraries when only another module changed (as in bin/run)
-  ./mvnw -B -q -ntp -DskipTests package -pl api-server -am
+  package_server api-server
 fi
 bench_server_classpath
 

@@ -43,3 +43,12 @@ private_dir() {
   [ "$(stat -c %u "$d")" = "$(id -u)" ] || die "$d belongs to another user; refusing to use it"
   chmod go-w "$d"
 }
+
+# package_server MODULES [maven arguments...]: ./mvnw package -DskipTests -pl MODULES -am, the server jar
+# removed first: the jar plugin keeps an up-to-date api-server jar when only another module changed, and
+# Spring Boot's repackage then keeps the old libraries inside it.
+package_server() {
+  local modules=$1; shift
+  rm -f "$OC_ROOT/api-server/target/opencomputer.jar"
+  (cd "$OC_ROOT" && ./mvnw -B -q -ntp -DskipTests package -pl "$modules" -am "$@")
+}

@@ -2,6 +2,7 @@ package dev.opencomputer.session;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * Generates and checks the shape of every id in the system: {@code <prefix>_<24 hex>}, where
@@ -11,7 +12,7 @@ import java.time.Instant;
 public final class Ids {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    private static final HexFormat HEX = HexFormat.of();
 
     private Ids() {
     }
@@ -20,20 +21,8 @@ public final class Ids {
     public static String next(String prefix, Instant now) {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
-        // hex digits written directly: String.format was a few percent of the webhook deriver's samples
-        char[] id = new char[prefix.length() + 25];
-        prefix.getChars(0, prefix.length(), id, 0);
-        int at = prefix.length();
-        id[at++] = '_';
-        long millis = now.toEpochMilli();
-        for (int shift = 44; shift >= 0; shift -= 4) {
-            id[at++] = DIGITS[(int) (millis >>> shift) & 0xf];
-        }
-        for (byte b : random) {
-            id[at++] = DIGITS[(b >> 4) & 0xf];
-            id[at++] = DIGITS[b & 0xf];
-        }
-        return new String(id);
+        // HexFormat rather than String.format, which was a few percent of the webhook deriver's samples
+        return prefix + "_" + HEX.toHexDigits(now.toEpochMilli(), 12) + HEX.formatHex(random);
     }
 
     /** Throws {@link IllegalArgumentException} unless {@code value} is an id with the given prefix. */

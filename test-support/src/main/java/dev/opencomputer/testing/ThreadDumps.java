@@ -12,6 +12,9 @@ import java.nio.file.Path;
  */
 public final class ThreadDumps {
 
+    /** Begins the database part of a dump, after the threads: {@link #summary} finds it by this. */
+    private static final String DATABASE = "\n-- database: ";
+
     private ThreadDumps() {
     }
 
@@ -42,7 +45,7 @@ public final class ThreadDumps {
             return "";
         }
         StringBuilder out = new StringBuilder();
-        int database = text.indexOf("\n-- "); // where databaseActivity() begins
+        int database = text.indexOf(DATABASE);
         String threads = database < 0 ? text : text.substring(0, database);
         for (String block : threads.split("\n\s*\n")) {
             if ((block.contains("org.postgresql") || block.contains("com.zaxxer.hikari")
@@ -64,9 +67,9 @@ public final class ThreadDumps {
     static String databaseActivity() {
         String url = System.getenv("OC_TEST_DATABASE_URL");
         if (url == null) {
-            return "\n-- no OC_TEST_DATABASE_URL: database activity not dumped\n";
+            return DATABASE + "no OC_TEST_DATABASE_URL, activity not dumped\n";
         }
-        StringBuilder out = new StringBuilder("\n-- pg_stat_activity\n");
+        StringBuilder out = new StringBuilder(DATABASE + "pg_stat_activity\n");
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url);
              java.sql.Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(10);

@@ -99,7 +99,7 @@ final class ContainerLifecycle {
             throw e;
         }
         if ((newWorkspace || !ROOT.equals(workspace.user()))
-                && !ownOnHost(spec.id(), workspace.user(), workspace.quotaBytes() != null)) {
+                && !ownOnHost(spec.id(), workspace)) {
             ownWorkspace(spec.id(), workspace.user(), name, newWorkspace);
         }
         Instant now = clock.instant();
@@ -192,13 +192,12 @@ final class ContainerLifecycle {
      * its fresh file system's {@code lost+found} here, else what is seen is not the mounted volume.
      * False (the exec does it) whenever anything about that does not hold.
      */
-    private boolean ownOnHost(SandboxId id, String user, boolean ownFileSystem) {
+    private boolean ownOnHost(SandboxId id, WorkspaceVolumes.Workspace workspace) {
+        String mountpoint = workspace.mountpoint();
+        if (mountpoint == null || mountpoint.isBlank()) {
+            return false;
+        }
         try {
-            String mountpoint = engine.call(id, () -> engine.control()
-                    .inspectVolumeCmd(SandboxLabels.workspaceName(id)).exec().getMountpoint());
-            if (mountpoint == null || mountpoint.isBlank()) {
-                return false;
-            }
             Path root = Path.of(mountpoint);
             if (!root.isAbsolute() || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
@@ -206,10 +205,10 @@ final class ContainerLifecycle {
             Path lostFound = root.resolve("lost+found");
             if (Files.isDirectory(lostFound, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(lostFound);
-            } else if (ownFileSystem) {
+            } else if (workspace.quotaBytes() != null) {
                 return false;
             }
-            String[] ids = user.split(":");
+            String[] ids = workspace.user().split(":");
             Files.setAttribute(root, "unix:uid", Integer.parseInt(ids[0]), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(root, "unix:gid", Integer.parseInt(ids[1]), LinkOption.NOFOLLOW_LINKS);
             return true;

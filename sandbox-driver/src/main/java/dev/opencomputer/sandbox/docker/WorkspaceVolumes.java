@@ -33,8 +33,15 @@ final class WorkspaceVolumes {
 
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxDriver.class);
 
-    /** What a workspace is: whether this call created it, the user owning it, its size limit (null = none). */
-    record Workspace(boolean created, String user, Long quotaBytes) {
+    /**
+     * What a workspace is: whether this call created it, the user owning it, its size limit (null = none),
+     * and its directory on the engine's host as the engine reports it (null when it reports none).
+     */
+    record Workspace(boolean created, String user, Long quotaBytes, String mountpoint) {
+    }
+
+    /** An existing volume's labels and mount point. */
+    private record Existing(Map<String, String> labels, String mountpoint) {
     }
 
     private final SandboxConfig config;
@@ -54,9 +61,9 @@ final class WorkspaceVolumes {
     Workspace ensure(SandboxSpec spec, Map<String, String> labels) {
         String name = SandboxLabels.workspaceName(spec.id());
         if (config.enforcesDiskQuota()) {
-            Map<String, String> existing = existingLabels(name);
+            Existing existing = existing(name);
             if (existing != null) {
-                return reused(spec, existing);
+                return reused(spec, existing.labels(), existing.mountpoint());
             }
         }
         String nonce = DockerEngine.newId();
@@ -79,24 +86,27 @@ final class WorkspaceVolumes {
                     "o", "loop"));
         }
         Map<String, String> actual;
+        String mountpoint;
         try {
             var volume = create.withLabels(volumeLabels).exec();
             actual = volume.getLabels() == null ? Map.of() : volume.getLabels();
+            mountpoint = volume.getMountpoint();
         } catch (RuntimeException e) {
             deleteImage(image);
             throw e;
         }
         if (!nonce.equals(actual.get(SandboxLabels.WORKSPACE_NONCE))) {
             deleteImage(image); // another call created it first, with its own file
-            return reused(spec, actual);
+            return reused(spec, actual, mountpoint);
         }
-        return new Workspace(true, config.user(), quota);
+        return new Workspace(true, config.user(), quota, mountpoint);
     }
 
     /** Removes the volume and, when it had one, its file system's image file. */
     void remove(SandboxId id) {
         String name = SandboxLabels.workspaceName(id);
-        Map<String, String> labels = existingLabels(name);
+        Existing existing = existing(name);
+        Map<String, String> labels = existing == null ? null : existing.labels();
         engine.control().removeVolumeCmd(name).exec();
         if (labels != null) {
             String image = labels.get(SandboxLabels.DISK_IMAGE);
@@ -106,20 +116,20 @@ final class WorkspaceVolumes {
         }
     }
 
-    private Workspace reused(SandboxSpec spec, Map<String, String> labels) {
+    private Workspace reused(SandboxSpec spec, Map<String, String> labels, String mountpoint) {
         if (!spec.tenant().value().equals(labels.get(SandboxLabels.TENANT))) {
             throw new SandboxAlreadyExistsException(spec.id());
         }
         String quota = labels.get(SandboxLabels.DISK_QUOTA);
         return new Workspace(false, labels.getOrDefault(SandboxLabels.USER, "0:0"),
-                quota == null ? null : Long.valueOf(quota));
+                quota == null ? null : Long.valueOf(quota), mountpoint);
     }
 
-    /** The labels of an existing volume, or null when there is none. */
-    private Map<String, String> existingLabels(String name) {
+    /** An existing volume, or null when there is none. */
+    private Existing existing(String name) {
         try {
             var volume = engine.control().inspectVolumeCmd(name).exec();
-            return volume.getLabels() == null ? Map.of() : volume.getLabels();
+            return new Existing(volume.getLabels() == null ? Map.of() : volume.getLabels(), volume.getMountpoint());
         } catch (com.github.dockerjava.api.exception.NotFoundException e) {
             return null;
         } catch (SandboxNotFoundException | EngineObjectMissingException e) {
