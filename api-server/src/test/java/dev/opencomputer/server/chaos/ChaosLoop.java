@@ -125,7 +125,8 @@ public final class ChaosLoop {
     private String adminUrl;
     private String dbUrl;
     private String dockerHost;
-    private DockerClient engine;
+    /** The loop's own client; replaced after each engine restart (its pooled connections die with the engine). */
+    private volatile DockerClient engine;
     private ModelServer models;
     private String key;
 
@@ -143,6 +144,13 @@ public final class ChaosLoop {
         } finally {
             loop.tearDown();
         }
+    }
+
+    private DockerClient engineClient() {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60)).build());
     }
 
     /** {@code --faults N --seed S --sessions K --kinds a,b,…}; exits 1 when anything was lost etc. */
@@ -218,10 +226,7 @@ public final class ChaosLoop {
         dbUrl = adminUrl.replace("/postgres?", "/chaos?");
         String hostLine = lib("chaos_engine_start", engineDir.toString()).trim();
         dockerHost = hostLine.substring(hostLine.lastIndexOf('\n') + 1);
-        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-        engine = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(60)).build());
+        engine = engineClient();
         models = ModelServer.start(ModelScript.of(TURNS.toArray(ScriptedTurn[]::new)));
         say("PostgreSQL %s, engine %s, model server %s", dbUrl, dockerHost, models.anthropicBaseUrl());
         servers.add(new Server("chaos-a", options.portA() == 0 ? freePort() : options.portA()));
@@ -525,6 +530,14 @@ public final class ChaosLoop {
             }
             case RESTART_ENGINE -> {
                 lib("chaos_engine_restart", engineDir.toString());
+                // a kept-alive connection to the killed service answers the next call with a broken pipe
+                DockerClient stale = engine;
+                engine = engineClient();
+                try {
+                    stale.close();
+                } catch (java.io.IOException e) {
+                    // only its dead connections
+                }
                 yield "kill -9 of the Podman API service, then a new one";
             }
             case SANDBOX_OOM -> {
