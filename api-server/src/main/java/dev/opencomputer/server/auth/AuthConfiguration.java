@@ -2,10 +2,10 @@ package dev.opencomputer.server.auth;
 
 import dev.opencomputer.server.ApiProperties;
 import dev.opencomputer.server.http.BlockingCalls;
-import java.util.concurrent.Executor;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+import reactor.core.scheduler.Scheduler;
 
 /** Registers the {@link Caller} argument resolver with WebFlux. */
 @Configuration(proxyBeanMethods = false)
@@ -16,7 +16,7 @@ class AuthConfiguration implements WebFluxConfigurer {
     private final TokenLiveness liveness;
     private final RequestRates rates;
     private final ApiProperties properties;
-    private final Executor executor;
+    private final Scheduler blocking;
 
     AuthConfiguration(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
             ApiProperties properties, BlockingCalls blockingCalls) {
@@ -25,12 +25,12 @@ class AuthConfiguration implements WebFluxConfigurer {
         this.clientTokens = clientTokens;
         this.liveness = liveness;
         this.properties = properties;
-        this.executor = blockingCalls.executor();
+        this.blocking = blockingCalls.scheduler();
     }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
         configurer.addCustomResolver(new CallerArgumentResolver(apiKeys, clientTokens, liveness, rates, properties,
-                executor));
+                blocking));
     }
 }

@@ -2,7 +2,6 @@ package dev.opencomputer.server.auth;
 
 import dev.opencomputer.server.ApiProperties;
 import java.security.MessageDigest;
-import java.util.concurrent.Executor;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.BindingContext;
@@ -10,7 +9,6 @@ import org.springframework.web.reactive.result.method.HandlerMethodArgumentResol
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Resolves a {@link Caller} parameter from {@code Authorization: Bearer …}: the operator key
@@ -30,13 +28,13 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     private final Scheduler scheduler;
 
     CallerArgumentResolver(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
-            ApiProperties properties, Executor blockingExecutor) {
+            ApiProperties properties, Scheduler blocking) {
         this.rates = rates;
         this.apiKeys = apiKeys;
         this.clientTokens = clientTokens;
         this.liveness = liveness;
         this.operatorKeyHash = properties.operatorKey().isEmpty() ? null : ApiKeys.sha256(properties.operatorKey());
-        this.scheduler = Schedulers.fromExecutor(blockingExecutor);
+        this.scheduler = blocking;
     }
 
     @Override

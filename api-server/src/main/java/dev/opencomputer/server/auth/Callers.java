@@ -19,7 +19,7 @@ public class Callers {
     Callers(ApiKeys apiKeys, ClientTokens clientTokens, TokenLiveness liveness, RequestRates rates,
             ApiProperties properties, BlockingCalls blockingCalls) {
         this.resolver = new CallerArgumentResolver(apiKeys, clientTokens, liveness, rates, properties,
-                blockingCalls.executor());
+                blockingCalls.scheduler());
     }
 
     /** The caller, or an error (credential missing or invalid) to be answered as a problem. */

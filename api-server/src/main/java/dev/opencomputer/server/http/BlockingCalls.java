@@ -26,7 +26,13 @@ public class BlockingCalls implements DisposableBean {
 
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("oc-blocking-", 0).factory());
-    private final Scheduler scheduler = Schedulers.fromExecutor(executor);
+    /**
+     * Given a plain {@link Executor}, not the service: Reactor wraps an {@code ExecutorService} in a
+     * scheduler that interrupts a running task when its subscriber cancels (a client gone, a request
+     * answered early), and an interrupted virtual thread closes the socket it reads, so a cancelled
+     * lookup broke its pooled database connection. Cancelled work runs to its end here instead.
+     */
+    private final Scheduler scheduler = Schedulers.fromExecutor(executor::execute);
     private final Duration grace;
 
     /** Shuts down giving running calls 5 s to finish. */
@@ -43,7 +49,7 @@ public class BlockingCalls implements DisposableBean {
         return executor;
     }
 
-    /** The same threads as a Reactor scheduler, for {@code subscribeOn}. */
+    /** The same threads as a Reactor scheduler, for {@code subscribeOn}; cancelling never interrupts. */
     public Scheduler scheduler() {
         return scheduler;
     }

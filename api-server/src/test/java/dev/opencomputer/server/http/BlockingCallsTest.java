@@ -30,6 +30,35 @@ class BlockingCallsTest {
     }
 
     @Test
+    void aSubscriberThatCancelsDoesNotInterruptTheRunningCall() throws Exception {
+        // an interrupted virtual thread closes the socket it reads: a cancelled lookup broke its connection
+        BlockingCalls calls = new BlockingCalls();
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+            var subscription = Mono.fromCallable(() -> {
+                started.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                    interrupted.complete(Thread.currentThread().isInterrupted());
+                } catch (InterruptedException e) {
+                    interrupted.complete(true);
+                }
+                return "done";
+            }).subscribeOn(calls.scheduler()).subscribe();
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+            subscription.dispose();
+            release.countDown();
+
+            assertThat(interrupted.get(5, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            calls.destroy();
+        }
+    }
+
+    @Test
     void shuttingDownInterruptsWhatStillRunsAfterTheGraceAndTakesNoMoreWork() throws Exception {
         BlockingCalls calls = new BlockingCalls(Duration.ofMillis(100));
         CountDownLatch started = new CountDownLatch(1);
